@@ -1,0 +1,161 @@
+"""The read side of the store: committed episodes, their full timed transcripts, and episode lookup.
+
+Loaded once per process and refreshed cheaply (an episode record per episode), so the bot sees episodes
+ingested by another process without a restart. Engines rebuild their indexes when `version` changes.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from ingest.embeddings import Embedder, get_embedder
+from ingest.errors import EpisodeNotFound
+from ingest.models import Chunk, EpisodeMeta, Sentence
+from ingest.settings import Settings
+from ingest.store import Store
+
+REFRESH_SECONDS = 2.0
+
+
+@dataclass
+class EpisodeText:
+    """One committed episode: metadata, chunks and every sentence with its time."""
+
+    meta: EpisodeMeta
+    gen: str
+    chunks: list[Chunk]
+    sentences: list[Sentence] = field(init=False)
+    sentence_chunk: np.ndarray = field(init=False)    # sentence position -> chunk position
+
+    def __post_init__(self) -> None:
+        self.sentences = [s for c in self.chunks for s in c.sentences()]
+        self.sentence_chunk = np.asarray([ci for ci, c in enumerate(self.chunks) for _ in c.offsets], dtype=np.int32)
+
+    @property
+    def episode_id(self) -> str:
+        return self.meta.episode_id
+
+    @cached_property
+    def sentence_starts(self) -> np.ndarray:
+        return np.asarray([s.start for s in self.sentences], dtype=np.float64)
+
+    def sentences_between(self, start: float, end: float) -> list[Sentence]:
+        """Sentences spoken (at least partly) within [start, end] — re-reading any time range."""
+        return [s for s in self.sentences if s.end >= start and s.start <= end]
+
+
+class Library:
+    """Committed episodes and their transcripts, shared by every engine in one process."""
+
+    def __init__(self, settings: Settings, *, embedder_factory=None, store: Store):
+        self.settings = settings
+        self._embedder_factory = embedder_factory or (lambda: get_embedder(settings))
+        self.store = store
+        self._lock = threading.RLock()
+        self._metas: dict[str, EpisodeMeta] = {}
+        self._records: dict[str, dict] = {}
+        self._texts: dict[str, EpisodeText] = {}
+        self._checked = 0.0
+        self.version = 0
+        self.refresh(force=True)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """Loaded on first use: listing or quoting by text alone never pays the model load."""
+        return self._embedder_factory()
+
+    # --- catalogue --------------------------------------------------------------------------------
+    def refresh(self, force: bool = False) -> bool:
+        """Re-read the episode records; True when anything changed (new, replaced or forgotten)."""
+        with self._lock:
+            if not force and time.monotonic() - self._checked < REFRESH_SECONDS:
+                return False
+            listed = self.store.list_episodes()
+            self._checked = time.monotonic()
+            metas = {m.episode_id: m for m, _ in listed}
+            records = {m.episode_id: r for m, r in listed}
+            old = {e: r.get("gen") for e, r in self._records.items()}
+            new = {e: r.get("gen") for e, r in records.items()}
+            changed = old != new or any(metas[e] != self._metas.get(e) for e in metas)
+            self._metas, self._records = metas, records
+            for eid in list(self._texts):
+                if new.get(eid) != self._texts[eid].gen:
+                    del self._texts[eid]
+                elif metas[eid] != self._texts[eid].meta:
+                    self._texts[eid].meta = metas[eid]
+            if changed:
+                self.version += 1
+            return changed
+
+    @property
+    def episodes(self) -> list[EpisodeMeta]:
+        return list(self._metas.values())
+
+    @property
+    def active(self) -> dict[str, str]:
+        """episode id -> committed generation."""
+        return {e: r["gen"] for e, r in self._records.items()}
+
+    def record(self, episode_id: str) -> dict:
+        return self._records[episode_id]
+
+    def meta(self, episode_id: str) -> EpisodeMeta:
+        try:
+            return self._metas[episode_id]
+        except KeyError:
+            raise EpisodeNotFound(f"no episode {episode_id!r} in the library") from None
+
+    def text(self, episode_id: str) -> EpisodeText:
+        with self._lock:
+            cached = self._texts.get(episode_id)
+            if cached is not None:
+                return cached
+            meta = self.meta(episode_id)
+            gen = self._records[episode_id]["gen"]
+        chunks = self.store.load_chunks(episode_id, gen)
+        text = EpisodeText(meta, gen, chunks)
+        with self._lock:
+            self._texts[episode_id] = text
+        return text
+
+    def texts(self, episode_ids: list[str] | None = None) -> list[EpisodeText]:
+        ids = sorted(self._metas) if episode_ids is None else episode_ids
+        return [self.text(e) for e in ids]
+
+    # --- finding an episode by what a user calls it -----------------------------------------------
+    @staticmethod
+    def _label(meta: EpisodeMeta) -> str:
+        return " ".join(x for x in (meta.title, meta.guest or "", meta.episode_id) if x)
+
+    def search_episodes(self, query: str, limit: int = 25) -> list[EpisodeMeta]:
+        """Episodes matching a partial id, number, title or guest, best first (autocomplete)."""
+        metas = sorted(self._metas.values(), key=lambda m: (m.published or "", m.episode_id), reverse=True)
+        q = query.strip().lower()
+        if not q:
+            return metas[:limit]
+        exact = [m for m in metas if m.episode_id.lower() == q]
+        number = re.fullmatch(r"#?0*(\d{1,4})", q)
+        if number:
+            pattern = re.compile(rf"(?<!\d)0*{number.group(1)}(?!\d)")
+            exact += [m for m in metas if m not in exact and pattern.search(m.episode_id + " " + m.title)]
+        labels = {m.episode_id: self._label(m).lower() for m in metas}
+        scored = process.extract(q, labels, scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=60)
+        fuzzy = [self._metas[key] for _, _, key in scored if self._metas[key] not in exact]
+        return (exact + fuzzy)[:limit]
+
+    def resolve_episode(self, query: str) -> EpisodeMeta:
+        """One episode for an id, a number, or a fuzzy title/guest; a clear error otherwise."""
+        self.refresh()
+        q = query.strip()
+        if q in self._metas:
+            return self._metas[q]
+        found = self.search_episodes(q, limit=3)
+        if not found:
+            raise EpisodeNotFound(f"no episode matches {q!r}; try `podbot episodes` for the list")
+        return found[0]

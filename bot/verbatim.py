@@ -1,0 +1,130 @@
+"""The verbatim guarantee: any quote podbot prints is cut from the transcript, with its time.
+
+`verify_quote` finds a text in an episode modulo case, punctuation and whitespace and returns the
+transcript's own wording and timing, or None. Answers, summaries and quotes all pass through it.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ingest.models import Sentence
+
+_DROP = {"'", "’", "‘", "`", "´"}
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """Lowercase alphanumerics with single spaces, plus each kept character's index in `text`."""
+    out: list[str] = []
+    where: list[int] = []
+    pending_space = False
+    for i, ch in enumerate(text):
+        if ch in _DROP:
+            continue
+        if ch.isalnum():
+            if pending_space and out:
+                out.append(" ")
+                where.append(i)
+            pending_space = False
+            folded = unicodedata.normalize("NFKD", ch.lower())
+            for f in folded:
+                if f.isalnum():
+                    out.append(f)
+                    where.append(i)
+        else:
+            pending_space = True
+    return "".join(out), where
+
+
+def normalize(text: str) -> str:
+    return normalize_with_map(text)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedQuote:
+    episode_id: str
+    text: str            # exactly as in the transcript
+    start: float
+    end: float
+    first_sentence: int
+    last_sentence: int
+    speaker: str | None = None
+
+
+class EpisodeIndex:
+    """An episode's full text, normalised once, with sentence boundaries for timing."""
+
+    def __init__(self, episode_id: str, sentences: list[Sentence]):
+        self.episode_id = episode_id
+        self.sentences = sentences
+        self.text = " ".join(s.text for s in sentences)
+        self.sentence_offsets: list[int] = []
+        pos = 0
+        for s in sentences:
+            self.sentence_offsets.append(pos)
+            pos += len(s.text) + 1
+        self.norm, self.map = normalize_with_map(self.text)
+
+    def sentence_at(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.sentence_offsets, offset) - 1)
+
+    def locate(self, quote: str) -> VerifiedQuote | None:
+        needle = normalize(quote)
+        if len(needle) < 3:
+            return None
+        pos = self.norm.find(needle)
+        if pos < 0:
+            return None
+        lo, hi = self.map[pos], self.map[pos + len(needle) - 1] + 1
+        # widen to whole words of the original text
+        while lo > 0 and self.text[lo - 1].isalnum():
+            lo -= 1
+        while hi < len(self.text) and self.text[hi].isalnum():
+            hi += 1
+        first, last = self.sentence_at(lo), self.sentence_at(hi - 1)
+        exact = self.text[lo:hi]
+        # keep the sentence's closing punctuation when the quote runs to the sentence end
+        sentence_end = self.sentence_offsets[last] + len(self.sentences[last].text)
+        if hi < sentence_end and not self.text[hi:sentence_end].strip(" ").isalnum() \
+                and all(not c.isalnum() for c in self.text[hi:sentence_end]):
+            exact = self.text[lo:sentence_end]
+        s_first, s_last = self.sentences[first], self.sentences[last]
+        return VerifiedQuote(self.episode_id, exact.strip(), s_first.start, s_last.end, s_first.index,
+                             s_last.index, s_first.speaker)
+
+    def nearest_sentence(self, text: str, min_score: float = 0.0) -> tuple[Sentence, float] | None:
+        """The sentence (or sentence pair) closest to `text`, for replacing a paraphrased quote."""
+        target = normalize(text)
+        best, best_score = None, min_score
+        for i, s in enumerate(self.sentences):
+            score = fuzz.token_set_ratio(target, normalize(s.text)) * 0.5 + fuzz.ratio(target, normalize(s.text)) * 0.5
+            if score > best_score:
+                best, best_score = s, score
+        return (best, best_score) if best else None
+
+
+
+def episode_index(text) -> EpisodeIndex:
+    """EpisodeIndex for a `bot.library.EpisodeText`, cached per committed generation."""
+    cached = getattr(text, "_verbatim_index", None)
+    if cached is None:
+        cached = EpisodeIndex(text.episode_id, text.sentences)
+        text._verbatim_index = cached
+    return cached
+
+
+def verify_quote(text, quote: str) -> VerifiedQuote | None:
+    """Find `quote` verbatim (modulo case/punctuation/whitespace) in an EpisodeText, or reject it."""
+    return episode_index(text).locate(quote)
+
+
+_QUOTED = re.compile(r"[\"“]([^\"“”]{8,}?)[\"”]")
+
+
+def quoted_spans(answer: str) -> list[tuple[int, int, str]]:
+    """(start, end, inner text) of every double-quoted passage in generated prose."""
+    return [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(answer)]

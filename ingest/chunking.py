@@ -1,0 +1,52 @@
+"""Group whole sentences into retrieval chunks sized for the embedding model.
+
+all-MiniLM-L6-v2 silently truncates past 256 word-pieces; podcast speech runs ~1.3 pieces per word,
+so chunks aim at ~90 words and never pass 140 (≈190 pieces) unless one sentence alone is longer.
+Chunks do not overlap: the episode is exactly the concatenation of its chunks, which is how the store
+keeps the full timed transcript without a second copy.
+"""
+from __future__ import annotations
+
+from ingest.models import Chunk, Sentence
+
+CHUNKER_VERSION = "sent-v1"
+TARGET_WORDS = 90
+MAX_WORDS = 140
+
+
+def chunk_sentences(episode_id: str, sentences: list[Sentence], *, target_words: int = TARGET_WORDS,
+                    max_words: int = MAX_WORDS) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    group: list[Sentence] = []
+    words = 0
+
+    def flush() -> None:
+        nonlocal group, words
+        if not group:
+            return
+        offsets, pos = [], 0
+        for s in group:
+            offsets.append(pos)
+            pos += len(s.text) + 1
+        speakers = [s.speaker or "" for s in group]
+        chunks.append(Chunk(
+            episode_id=episode_id,
+            index=len(chunks),
+            first_sentence=group[0].index,
+            text=" ".join(s.text for s in group),
+            offsets=offsets,
+            starts=[s.start for s in group],
+            ends=[s.end for s in group],
+            speakers=speakers if any(speakers) else None,
+        ))
+        group, words = [], 0
+
+    for sentence in sentences:
+        n = len(sentence.text.split())
+        speaker_change = bool(group) and sentence.speaker != group[-1].speaker and words >= target_words // 3
+        if group and (words + n > max_words or words >= target_words or speaker_change):
+            flush()
+        group.append(sentence)
+        words += n
+    flush()
+    return chunks

@@ -1,0 +1,145 @@
+"""The ingest pipeline: source -> Transcript -> sentences -> chunks -> vectors -> store (atomic commit)."""
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingest.chunking import CHUNKER_VERSION, chunk_sentences
+from ingest.embeddings import Embedder
+from ingest.errors import BadSourceURL, EmptyTranscript, PodbotError, SourceError
+from ingest.models import Chunk, IngestResult, Transcript
+from ingest.sentences import build_sentences
+from ingest.settings import Settings
+from ingest.sources.files import expand_paths, load_file
+from ingest.sources.youtube import fetch_youtube, looks_like_youtube
+
+Progress = Callable[[int, int], None]      # (done, total) chunks embedded
+EMBED_STEP = 128
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """One thing to ingest: a transcript file or a YouTube video."""
+
+    kind: str       # "file" | "youtube"
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def resolve_source(source: str) -> list[SourceRef]:
+    """Expand what a user typed into concrete sources (a folder becomes its files)."""
+    text = source.strip().strip("<>")
+    path = Path(text).expanduser()
+    if path.exists():
+        return [SourceRef("file", str(p)) for p in expand_paths(path)]
+    if looks_like_youtube(text):
+        return [SourceRef("youtube", text)]
+    if "://" in text or text.startswith("www."):
+        raise BadSourceURL(f"{text!r} is not a YouTube video URL (watch?v=, youtu.be/, shorts/, embed/, live/) "
+                           "and not a transcript file")
+    raise SourceError(f"{text}: no such file or folder, and not a YouTube URL or 11-character video id")
+
+
+def load_transcript(ref: SourceRef, settings: Settings, *, title: str | None = None, url: str | None = None,
+                    http_client=None) -> Transcript:
+    if ref.kind == "youtube":
+        return fetch_youtube(ref.value, settings, http_client=http_client, title=title)
+    return load_file(Path(ref.value), title=title, url=url)
+
+
+def content_generation(embed_model: str, chunks: list[Chunk]) -> str:
+    """Same words, times, chunking and model -> same generation (and the same chunk ids)."""
+    digest = hashlib.sha1(f"{CHUNKER_VERSION}|{embed_model}".encode())
+    for chunk in chunks:
+        digest.update(chunk.text.encode())
+        digest.update(np.asarray(chunk.starts + chunk.ends, dtype=np.float32).tobytes())
+    return digest.hexdigest()[:12]
+
+
+def _batched(items: list[str], size: int) -> Iterator[tuple[int, list[str]]]:
+    for lo in range(0, len(items), size):
+        yield lo, items[lo:lo + size]
+
+
+class Ingestor:
+    """Writes transcripts into the store; one embedder and one store reused across many episodes."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, store):
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+
+    def ingest(self, transcript: Transcript, progress: Progress | None = None) -> IngestResult:
+        began = time.perf_counter()
+        meta = transcript.meta
+        sentences = build_sentences(transcript.cues)
+        if not sentences:
+            raise EmptyTranscript(f"{meta.source}: transcript has no text")
+        meta.duration = max(meta.duration, sentences[-1].end)
+        chunks = chunk_sentences(meta.episode_id, sentences)
+        gen = content_generation(self.embedder.name, chunks)
+
+        with self.store.lock(meta.episode_id):
+            existing = self.store.get_episode(meta.episode_id)
+            if existing and existing[1].get("gen") == gen and existing[1].get("chunks") == len(chunks):
+                old_meta, record = existing
+                if old_meta.model_dump(exclude={"description"}) != meta.model_dump(exclude={"description"}) \
+                        or (old_meta.description or None) != (meta.description or None):
+                    self.store.update_episode_meta(meta, record)
+                if progress:
+                    progress(len(chunks), len(chunks))
+                return IngestResult(meta.episode_id, meta.title, "unchanged", len(chunks), len(sentences),
+                                    time.perf_counter() - began)
+            keep = {gen} | ({existing[1]["gen"]} if existing else set())
+            self.store.drop_stale(meta.episode_id, keep=keep)          # leftovers of a killed ingest
+            vectors = self._embed([c.text for c in chunks], progress)
+            self.store.write_chunks(gen, chunks, vectors)
+            title_vector = self.embedder.embed_query(f"{meta.title}. {meta.guest or ''}")
+            self.store.commit_episode(meta, gen, len(chunks), len(sentences), title_vector)
+        status = "replaced" if existing else "added"
+        return IngestResult(meta.episode_id, meta.title, status, len(chunks), len(sentences),
+                            time.perf_counter() - began)
+
+    def _embed(self, texts: list[str], progress: Progress | None) -> np.ndarray:
+        parts = []
+        for lo, batch in _batched(texts, EMBED_STEP):
+            parts.append(self.embedder.embed_documents(batch))
+            if progress:
+                progress(lo + len(batch), len(texts))
+        return np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim), dtype=np.float32)
+
+
+def ingest_sources(sources: list[str], ingestor: Ingestor, settings: Settings, *, title: str | None = None,
+                   url: str | None = None, on_result: Callable[[SourceRef | str, IngestResult], None] | None = None,
+                   progress_for: Callable[[SourceRef], Progress | None] | None = None,
+                   http_client=None) -> list[IngestResult]:
+    """Ingest every source; a failing source is reported and skipped, the others still land."""
+    results: list[IngestResult] = []
+    refs: list[SourceRef | tuple[str, PodbotError]] = []
+    for source in sources:
+        try:
+            refs.extend(resolve_source(source))
+        except PodbotError as exc:
+            refs.append((source, exc))
+    for ref in refs:
+        if isinstance(ref, tuple):
+            result = IngestResult(ref[0], "", "failed", message=ref[1].message)
+            shown: SourceRef | str = ref[0]
+        else:
+            shown = ref
+            try:
+                transcript = load_transcript(ref, settings, title=title, url=url, http_client=http_client)
+                result = ingestor.ingest(transcript, progress_for(ref) if progress_for else None)
+            except PodbotError as exc:
+                result = IngestResult(ref.value, "", "failed", message=exc.message)
+        results.append(result)
+        if on_result:
+            on_result(shown, result)
+    return results

@@ -1,0 +1,1 @@
+"""Transcript sources: YouTube captions, transcript files."""

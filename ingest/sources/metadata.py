@@ -1,0 +1,96 @@
+"""Episode metadata from outside the transcript: sidecar JSON, --title/--url, the intro's guest line."""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import CorruptTranscript
+from ingest.models import Cue, EpisodeMeta
+
+_GUEST = re.compile(
+    r"(?:conversation with|my guest (?:today )?is|joined (?:today )?by|interview with|"
+    r"today I'm talking (?:to|with)|today we have)\s+"
+    r"((?:Dr\.? |Professor )?[A-Z][\w'’.-]+(?: (?:[A-Z][\w'’.-]+|de|van|von|der|da|di|le|la)){0,3})")
+
+
+def slugify(text: str) -> str:
+    """A stable, URL- and Chroma-safe id: lowercase ascii letters, digits, '-' and '_'."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")
+    return slug[:96] or "episode"
+
+
+def detect_guest(cues: list[Cue], within_seconds: float = 120.0) -> str | None:
+    """The guest named in a podcast intro ("a conversation with X", "my guest today is X"), if any."""
+    head = " ".join(c.text for c in cues if c.start <= within_seconds)[:3000]
+    match = _GUEST.search(head)
+    if not match:
+        return None
+    return match.group(1).rstrip(".,;'’")
+
+
+def find_sidecar(path: Path) -> dict[str, Any] | None:
+    """`<stem>.meta.json` (podbot's) or `<stem>.info.json` (yt-dlp's) next to a transcript file."""
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+    for name in (f"{stem}.meta.json", f"{stem}.info.json", f"{path.name}.meta.json"):
+        candidate = path.with_name(name)
+        if candidate.is_file():
+            try:
+                data = json.loads(candidate.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise CorruptTranscript(f"{candidate}: sidecar metadata is not valid JSON ({exc})") from None
+            if not isinstance(data, dict):
+                raise CorruptTranscript(f"{candidate}: sidecar metadata must be a JSON object")
+            return data
+    return None
+
+
+def _published(data: dict[str, Any]) -> str | None:
+    value = data.get("published") or data.get("published_date") or data.get("upload_date")
+    if not value:
+        return None
+    value = str(value)
+    if re.fullmatch(r"\d{8}", value):                 # yt-dlp's YYYYMMDD
+        value = f"{value[:4]}-{value[4:6]}-{value[6:]}"
+    return value
+
+
+def apply_sidecar(meta: EpisodeMeta, data: dict[str, Any], source: str = "sidecar") -> EpisodeMeta:
+    """Overlay metadata (podbot sidecar or yt-dlp info.json keys) onto what the transcript gave."""
+    from ingest.sources.youtube import parse_video_id
+
+    update: dict[str, Any] = {}
+    if data.get("title"):
+        update["title"] = str(data["title"])
+    url = data.get("url") or data.get("webpage_url")
+    video_id = data.get("video_id") or (parse_video_id(str(url)) if url else None)
+    if not video_id and data.get("extractor", "").startswith("youtube") and data.get("id"):
+        video_id = str(data["id"])
+    if video_id:
+        update["video_id"] = video_id
+        update["episode_id"] = video_id
+        update["url"] = f"https://youtu.be/{video_id}"
+    elif url:
+        update["url"] = str(url)
+    if data.get("description"):
+        update["description"] = str(data["description"])
+    if _published(data):
+        update["published"] = _published(data)
+    if data.get("episode_id"):
+        update["episode_id"] = slugify(str(data["episode_id"])) if not video_id else video_id
+    if data.get("language"):
+        update["language"] = str(data["language"])
+    if data.get("guest"):
+        update["guest"] = str(data["guest"])
+    chapters = data.get("chapters")
+    if isinstance(chapters, list):
+        parsed = []
+        for ch in chapters:
+            if isinstance(ch, dict) and "title" in ch:
+                start = ch.get("start_time", ch.get("start", 0))
+                parsed.append((float(start), str(ch["title"])))
+        update["chapters"] = sorted(parsed)
+    return meta.model_copy(update=update)

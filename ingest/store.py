@@ -1,0 +1,259 @@
+"""The Chroma store: chunks (vectors + verbatim text + per-sentence times) and one record per episode.
+
+Atomic per episode without transactions: chunk ids carry a content generation (`episode:gen:index`),
+chunks are written first, and the episode record naming the generation is written last — that record
+is the commit. Readers only see chunks of the committed generation, so a killed ingest leaves nothing
+visible, and the re-run writes the very same ids (same content -> same generation) without duplicates.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from filelock import FileLock
+
+from ingest.errors import StoreError, StoreModelMismatch, StoreUnavailable
+from ingest.models import Chunk, EpisodeMeta
+from ingest.settings import Settings
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(slots=True)
+class DenseHit:
+    chunk_id: str
+    episode_id: str
+    index: int
+    similarity: float
+
+
+def _is_connection_problem(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__} {exc}".lower()
+    return any(word in text for word in ("connect", "connection", "timed out", "timeout", "unreachable",
+                                         "refused", "remoteprotocol", "readerror", "network"))
+
+
+class Store:
+    """Podbot's view of one Chroma database (embedded on disk, or a `chroma run` server)."""
+
+    def __init__(self, settings: Settings, *, embed_model: str, embed_dim: int, client: Any = None):
+        self.settings = settings
+        self.embed_model = embed_model
+        self.embed_dim = embed_dim
+        self.where = (f"Chroma server {settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
+                      else f"Chroma store {settings.chroma_path}")
+        with self.guard("opening"):
+            self.client = client or self._connect(settings)
+            meta = {"hnsw:space": "cosine", "embed_model": embed_model, "embed_dim": embed_dim,
+                    "schema": SCHEMA_VERSION}
+            prefix = settings.podbot_collection_prefix
+            self.chunks = self.client.get_or_create_collection(f"{prefix}_chunks", metadata=meta,
+                                                               embedding_function=None)
+            self.episodes = self.client.get_or_create_collection(f"{prefix}_episodes", metadata=meta,
+                                                                 embedding_function=None)
+        self._check_model(self.chunks.metadata or {})
+
+    # --- connection -------------------------------------------------------------------------------
+    @staticmethod
+    def _connect(settings: Settings):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if settings.chroma_host:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                       ssl=settings.chroma_ssl, settings=chroma_settings)
+        settings.chroma_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+    @contextlib.contextmanager
+    def guard(self, doing: str) -> Iterator[None]:
+        """Turn a dead or unreachable Chroma into one clear StoreUnavailable line."""
+        try:
+            yield
+        except (StoreError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # chromadb raises httpx, ValueError and its own types for the same fault
+            if _is_connection_problem(exc):
+                raise StoreUnavailable(f"{self.where} is unavailable while {doing}: "
+                                       f"{str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__}"
+                                       + (" — is `chroma run` up?" if self.settings.chroma_host else "")) from exc
+            raise StoreError(f"{self.where}: {doing} failed: {type(exc).__name__}: "
+                             f"{str(exc).splitlines()[0][:160] if str(exc) else ''}") from exc
+
+    def _check_model(self, meta: dict[str, Any]) -> None:
+        built_with = meta.get("embed_model")
+        if built_with and (built_with != self.embed_model or meta.get("embed_dim") != self.embed_dim):
+            raise StoreModelMismatch(
+                f"{self.where} was built with embedding model {built_with!r} "
+                f"({meta.get('embed_dim')} dims) but podbot is configured for {self.embed_model!r} "
+                f"({self.embed_dim} dims); set PODBOT_EMBED_MODEL={built_with} or use another "
+                "PODBOT_DATA_DIR / PODBOT_COLLECTION_PREFIX and re-ingest")
+
+    def heartbeat(self) -> None:
+        with self.guard("checking the connection"):
+            self.client.heartbeat()
+
+    def lock(self, episode_id: str) -> FileLock:
+        """Serialises writers of one episode on this machine (two ingests of it at once)."""
+        folder = self.settings.podbot_data_dir / "locks"
+        folder.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(folder / f"{episode_id}.lock"), timeout=600)
+
+    # --- episodes ---------------------------------------------------------------------------------
+    @staticmethod
+    def _episode_record(meta: EpisodeMeta, gen: str, n_chunks: int, n_sentences: int) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "title": meta.title, "source": meta.source, "caption_kind": meta.caption_kind,
+            "duration": float(meta.duration), "timed": meta.timed, "gen": gen, "chunks": n_chunks,
+            "sentences": n_sentences, "ingested_at": time.time(), "schema": SCHEMA_VERSION,
+        }
+        for key in ("url", "video_id", "language", "published", "guest"):
+            value = getattr(meta, key)
+            if value:
+                record[key] = value
+        if meta.chapters:
+            record["chapters"] = json.dumps(meta.chapters)
+        return record
+
+    @staticmethod
+    def _meta_from_record(episode_id: str, record: dict[str, Any], description: str | None) -> EpisodeMeta:
+        chapters = [tuple(c) for c in json.loads(record["chapters"])] if record.get("chapters") else []
+        return EpisodeMeta(
+            episode_id=episode_id, title=record.get("title", episode_id), source=record.get("source", ""),
+            url=record.get("url"), video_id=record.get("video_id"), language=record.get("language"),
+            caption_kind=record.get("caption_kind", "unknown"), duration=record.get("duration", 0.0),
+            timed=record.get("timed", True), published=record.get("published"),
+            description=description or None, chapters=chapters, guest=record.get("guest"))
+
+    def list_episodes(self) -> list[tuple[EpisodeMeta, dict[str, Any]]]:
+        """Every committed episode with its store record (gen, chunk count, ingest time)."""
+        with self.guard("listing episodes"):
+            got = self.episodes.get(include=["metadatas", "documents"])
+        out = [(self._meta_from_record(eid, rec or {}, doc), rec or {})
+               for eid, rec, doc in zip(got["ids"], got["metadatas"], got["documents"])]
+        return sorted(out, key=lambda pair: pair[0].episode_id)
+
+    def get_episode(self, episode_id: str) -> tuple[EpisodeMeta, dict[str, Any]] | None:
+        with self.guard("reading an episode"):
+            got = self.episodes.get(ids=[episode_id], include=["metadatas", "documents"])
+        if not got["ids"]:
+            return None
+        return self._meta_from_record(episode_id, got["metadatas"][0] or {}, got["documents"][0]), \
+            got["metadatas"][0] or {}
+
+    # --- writing ----------------------------------------------------------------------------------
+    def _batches(self, n: int) -> Iterator[slice]:
+        size = min(self.client.get_max_batch_size(), 2000)
+        for lo in range(0, n, size):
+            yield slice(lo, min(n, lo + size))
+
+    @staticmethod
+    def chunk_metadata(chunk: Chunk, gen: str) -> dict[str, Any]:
+        meta: dict[str, Any] = {
+            "episode_id": chunk.episode_id, "gen": gen, "ep_gen": f"{chunk.episode_id}@{gen}",
+            "idx": chunk.index, "start": float(chunk.start), "end": float(chunk.end),
+            "first_sentence": chunk.first_sentence, "offsets": [int(o) for o in chunk.offsets],
+            "starts": [float(t) for t in chunk.starts], "ends": [float(t) for t in chunk.ends],
+        }
+        if chunk.speakers:
+            meta["speakers"] = chunk.speakers
+        return meta
+
+    def write_chunks(self, gen: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        """Stage one generation's chunks; invisible to readers until `commit_episode`."""
+        ids = [f"{c.episode_id}:{gen}:{c.index}" for c in chunks]
+        with self.guard("writing chunks"):
+            for part in self._batches(len(chunks)):
+                self.chunks.upsert(ids=ids[part], embeddings=vectors[part],
+                                   documents=[c.text for c in chunks[part]],
+                                   metadatas=[self.chunk_metadata(c, gen) for c in chunks[part]])
+
+    def staged_count(self, episode_id: str, gen: str) -> int:
+        with self.guard("counting chunks"):
+            return len(self.chunks.get(where={"ep_gen": f"{episode_id}@{gen}"}, include=[])["ids"])
+
+    def commit_episode(self, meta: EpisodeMeta, gen: str, n_chunks: int, n_sentences: int,
+                       vector: np.ndarray) -> None:
+        """Make a staged generation visible (the episode record is the commit), then drop older ones."""
+        staged = self.staged_count(meta.episode_id, gen)
+        if staged != n_chunks:
+            raise StoreError(f"{self.where}: episode {meta.episode_id}: {staged} of {n_chunks} chunks "
+                             "were stored; not committing (re-run the ingest)")
+        with self.guard("committing an episode"):
+            self.episodes.upsert(ids=[meta.episode_id], embeddings=vector[None, :],
+                                 documents=[meta.description or ""],
+                                 metadatas=[self._episode_record(meta, gen, n_chunks, n_sentences)])
+        self.drop_stale(meta.episode_id, keep={gen})
+
+    def update_episode_meta(self, meta: EpisodeMeta, record: dict[str, Any]) -> None:
+        """Metadata-only change (title, url…): no re-embedding."""
+        new = self._episode_record(meta, record["gen"], record["chunks"], record.get("sentences", 0))
+        new["ingested_at"] = record.get("ingested_at", new["ingested_at"])
+        with self.guard("updating episode metadata"):
+            self.episodes.update(ids=[meta.episode_id], metadatas=[new], documents=[meta.description or ""])
+
+    def drop_stale(self, episode_id: str, keep: set[str]) -> None:
+        with self.guard("removing stale chunks"):
+            where: dict[str, Any] = {"episode_id": episode_id}
+            if keep:
+                where = {"$and": [where, {"gen": {"$nin": sorted(keep)}}]}
+            self.chunks.delete(where=where)
+
+    def forget(self, episode_id: str) -> bool:
+        """Remove an episode: the record first (instantly invisible), then its chunks."""
+        with self.lock(episode_id):
+            existed = self.get_episode(episode_id) is not None
+            with self.guard("forgetting an episode"):
+                self.episodes.delete(ids=[episode_id])
+            self.drop_stale(episode_id, keep=set())
+        return existed
+
+    # --- reading ----------------------------------------------------------------------------------
+    def load_chunks(self, episode_id: str, gen: str) -> list[Chunk]:
+        """All committed chunks of one episode, in order: together they are its full timed transcript."""
+        with self.guard("loading chunks"):
+            got = self.chunks.get(where={"ep_gen": f"{episode_id}@{gen}"}, include=["metadatas", "documents"])
+        chunks = [
+            Chunk(episode_id=episode_id, index=m["idx"], first_sentence=m["first_sentence"], text=doc,
+                  offsets=list(m["offsets"]), starts=list(m["starts"]), ends=list(m["ends"]),
+                  speakers=list(m["speakers"]) if m.get("speakers") else None)
+            for m, doc in zip(got["metadatas"], got["documents"])
+        ]
+        return sorted(chunks, key=lambda c: c.index)
+
+    def load_vectors(self, episode_id: str, gen: str) -> np.ndarray:
+        """The chunk vectors of one episode in chunk order (topic segmentation reuses them)."""
+        with self.guard("loading vectors"):
+            got = self.chunks.get(where={"ep_gen": f"{episode_id}@{gen}"}, include=["metadatas", "embeddings"])
+        order = np.argsort([m["idx"] for m in got["metadatas"]])
+        return np.asarray(got["embeddings"], dtype=np.float32)[order]
+
+    def dense_search(self, vector: np.ndarray, k: int, active: dict[str, str],
+                     episode_ids: list[str] | None = None) -> list[DenseHit]:
+        """Nearest chunks of committed generations; `active` maps episode id -> committed gen."""
+        if episode_ids is not None:
+            keys = [f"{e}@{active[e]}" for e in episode_ids if e in active]
+            if not keys:
+                return []
+            where: dict[str, Any] | None = {"ep_gen": keys[0]} if len(keys) == 1 else {"ep_gen": {"$in": keys}}
+            n = k
+        else:
+            where, n = None, k + 16          # room for staged/orphaned chunks, filtered out below
+        with self.guard("searching"):
+            total = self.chunks.count()
+            if total == 0:
+                return []
+            got = self.chunks.query(query_embeddings=[vector], n_results=min(n, total), where=where,
+                                    include=["metadatas", "distances"])
+        hits = []
+        for cid, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0]):
+            if active.get(meta["episode_id"]) != meta["gen"]:
+                continue
+            hits.append(DenseHit(cid, meta["episode_id"], meta["idx"], 1.0 - float(dist)))
+        return hits[:k]
