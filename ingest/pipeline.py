@@ -92,7 +92,7 @@ class Ingestor:
                 old_meta, record = existing
                 if old_meta.model_dump(exclude={"description"}) != meta.model_dump(exclude={"description"}) \
                         or (old_meta.description or None) != (meta.description or None):
-                    self.store.update_episode_meta(meta, record)
+                    self.store.update_episode_meta(meta, record, self._title_vector(meta))
                 if progress:
                     progress(len(chunks), len(chunks))
                 return IngestResult(meta.episode_id, meta.title, "unchanged", len(chunks), len(sentences),
@@ -101,11 +101,13 @@ class Ingestor:
             self.store.drop_stale(meta.episode_id, keep=keep)          # leftovers of a killed ingest
             vectors = self._embed([c.text for c in chunks], progress)
             self.store.write_chunks(gen, chunks, vectors)
-            title_vector = self.embedder.embed_query(f"{meta.title}. {meta.guest or ''}")
-            self.store.commit_episode(meta, gen, len(chunks), len(sentences), title_vector)
+            self.store.commit_episode(meta, gen, len(chunks), len(sentences), self._title_vector(meta))
         status = "replaced" if existing else "added"
         return IngestResult(meta.episode_id, meta.title, status, len(chunks), len(sentences),
                             time.perf_counter() - began)
+
+    def _title_vector(self, meta) -> np.ndarray:
+        return self.embedder.embed_query(f"{meta.title}. {meta.guest or ''}")
 
     def _embed(self, texts: list[str], progress: Progress | None) -> np.ndarray:
         parts = []

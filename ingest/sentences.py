@@ -105,7 +105,8 @@ def _split_long(tl: _Timeline, a: int, b: int) -> list[tuple[int, int]]:
             start, words = nxt + 1, 0
         pos = nxt + 1
     if start < b:
-        if pieces and text.count(" ", start, b) < 6:      # fold a tiny tail into the previous piece
+        # fold a tiny tail into the previous piece, unless that would pass MAX_WORDS
+        if pieces and text.count(" ", start, b) < 6 and text.count(" ", pieces[-1][0], b) < MAX_WORDS:
             pieces[-1] = (pieces[-1][0], b)
         else:
             pieces.append((start, b))

@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     # --- watch ---------------------------------------------------------------------------------------
     podbot_watch_interval: float = 900.0
     podbot_watch_jitter: float = 60.0
+    podbot_youtube_base: str = "https://www.youtube.com"
 
     @property
     def languages(self) -> list[str]:

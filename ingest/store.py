@@ -191,12 +191,24 @@ class Store:
                                  metadatas=[self._episode_record(meta, gen, n_chunks, n_sentences)])
         self.drop_stale(meta.episode_id, keep={gen})
 
-    def update_episode_meta(self, meta: EpisodeMeta, record: dict[str, Any]) -> None:
-        """Metadata-only change (title, url…): no re-embedding."""
-        new = self._episode_record(meta, record["gen"], record["chunks"], record.get("sentences", 0))
+    def update_episode_meta(self, meta: EpisodeMeta, record: dict[str, Any],
+                            vector: np.ndarray | None = None) -> None:
+        """Metadata-only change (title, url…): no re-embedding of chunks.
+
+        `vector` is the new title vector; without it the stored one is re-sent. Chroma must always get one:
+        given a document without a vector it embeds it with its default model, which downloads (offline: fails).
+        """
+        new: dict[str, Any] = self._episode_record(meta, record["gen"], record["chunks"],
+                                                   record.get("sentences", 0))
         new["ingested_at"] = record.get("ingested_at", new["ingested_at"])
+        for key in record:                      # Chroma merges metadata: a key set to None is removed
+            new.setdefault(key, None)
         with self.guard("updating episode metadata"):
-            self.episodes.update(ids=[meta.episode_id], metadatas=[new], documents=[meta.description or ""])
+            if vector is None:
+                got = self.episodes.get(ids=[meta.episode_id], include=["embeddings"])
+                vector = np.asarray(got["embeddings"][0], dtype=np.float32)
+            self.episodes.update(ids=[meta.episode_id], embeddings=vector[None, :], metadatas=[new],
+                                 documents=[meta.description or ""])
 
     def drop_stale(self, episode_id: str, keep: set[str]) -> None:
         with self.guard("removing stale chunks"):
@@ -249,11 +261,15 @@ class Store:
             total = self.chunks.count()
             if total == 0:
                 return []
-            got = self.chunks.query(query_embeddings=[vector], n_results=min(n, total), where=where,
-                                    include=["metadatas", "distances"])
-        hits = []
-        for cid, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0]):
-            if active.get(meta["episode_id"]) != meta["gen"]:
-                continue
-            hits.append(DenseHit(cid, meta["episode_id"], meta["idx"], 1.0 - float(dist)))
-        return hits[:k]
+            while True:
+                got = self.chunks.query(query_embeddings=[vector], n_results=min(n, total), where=where,
+                                        include=["metadatas", "distances"])
+                hits = []
+                for cid, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0]):
+                    if active.get(meta["episode_id"]) != meta["gen"]:
+                        continue
+                    hits.append(DenseHit(cid, meta["episode_id"], meta["idx"], 1.0 - float(dist)))
+                # Uncommitted chunks (a killed ingest's leftovers) can crowd the nearest n: widen and retry.
+                if len(hits) >= k or where is not None or n >= total:
+                    return hits[:k]
+                n *= 4

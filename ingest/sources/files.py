@@ -6,6 +6,7 @@ libraries silently skip a malformed cue, and a user deserves to hear *where* a f
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -16,12 +17,16 @@ from ingest.errors import CorruptTranscript, EmptyTranscript, SourceError, Unkno
 from ingest.models import Cue, EpisodeMeta, Transcript
 from ingest.sources.metadata import apply_sidecar, detect_guest, find_sidecar, slugify
 
+log = logging.getLogger(__name__)
+
 TRANSCRIPT_SUFFIXES = {".vtt", ".srt", ".json", ".txt"}
 SIDECAR_SUFFIXES = (".meta.json", ".info.json")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 _TS = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
 _TIMING = re.compile(rf"^\s*({_TS})\s*-->\s*({_TS})(?:\s.*)?$")
+_TIMING_LIKE = re.compile(rf"^\s*{_TS}\s*\S{{0,4}}\s*{_TS}")     # two timestamps: meant as a timing line
+_INLINE_TS = re.compile(r"<\d{1,2}:\d{2}:\d{2}\.\d{3}>")          # YouTube auto-caption word timings
 _SPEAKER_PREFIX = re.compile(r"^\s*(?:>>\s*)?([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|SPEAKER[ _]?\d+)\s*:\s+(.+)$")
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -52,11 +57,16 @@ def _seconds(ts: str) -> float:
 
 
 def _read_text(path: Path) -> str:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise CorruptTranscript(f"{path}: file is {size / 1e6:.0f} MB; transcripts over "
-                                f"{MAX_FILE_BYTES // 2**20} MB are refused")
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CorruptTranscript(f"{path}: file is {size / 1e6:.0f} MB; transcripts over "
+                                    f"{MAX_FILE_BYTES // 2**20} MB are refused")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file or folder") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read the file ({exc.strerror or type(exc).__name__})") from None
     if b"\x00" in raw[:65536]:
         raise CorruptTranscript(f"{path}: binary data, not a text transcript")
     try:
@@ -67,15 +77,30 @@ def _read_text(path: Path) -> str:
 
 
 def _prescan_timings(path: Path, text: str) -> None:
-    """Fail on the first timing line that does not parse, or whose end precedes its start."""
+    """Fail on the first timing line that does not parse (naming the line)."""
     for lineno, line in enumerate(text.splitlines(), start=1):
-        if "-->" not in line:
+        if "-->" not in line and not _TIMING_LIKE.match(line):
             continue
         match = _TIMING.match(line)
         if not match:
             raise CorruptTranscript(f"{path}: line {lineno}: malformed cue timing {line.strip()[:60]!r}")
         if _seconds(match.group(2)) < _seconds(match.group(1)):
-            raise CorruptTranscript(f"{path}: line {lineno}: cue ends before it starts {line.strip()[:60]!r}")
+            # Whisper output does this now and then (Lexicap 153, 276): the words are fine, the clock
+            # jumped back. Refusing a two-hour episode for it helps nobody; `_monotonic` repairs the times.
+            log.warning("%s: line %d: cue ends before it starts %r; times repaired", path, lineno,
+                        line.strip()[:60])
+
+
+def _monotonic(cues: list[Cue]) -> list[Cue]:
+    """Cues in source order with start times that never go back and ends never before starts."""
+    out: list[Cue] = []
+    floor = 0.0
+    for cue in cues:
+        start = max(cue.start, floor)
+        end = max(cue.end, start)
+        out.append(cue if (start, end) == (cue.start, cue.end) else Cue(start, end, cue.text, cue.speaker))
+        floor = start
+    return out
 
 
 def _clean(text: str) -> str:
@@ -90,9 +115,16 @@ def parse_vtt(path: Path, text: str) -> list[Cue]:
         captions = webvtt.from_string(text)
     except (webvtt.errors.MalformedFileError, webvtt.errors.MalformedCaptionError) as exc:
         raise CorruptTranscript(f"{path}: malformed WebVTT ({exc})") from None
-    cues = []
+    rolling = bool(_INLINE_TS.search(text))
+    cues: list[Cue] = []
+    shown_before: set[str] = set()
     for caption in captions:
-        body = _clean(caption.text)
+        lines = [line for line in (_clean(raw) for raw in caption.text.splitlines()) if line]
+        if rolling:
+            # YouTube auto-captions roll: each cue repeats the line the previous cue showed (and 10 ms
+            # "flash" cues repeat it alone). Keep only the lines the previous cue did not already show.
+            lines, shown_before = [line for line in lines if line not in shown_before], set(lines)
+        body = " ".join(lines)
         if body:
             cues.append(Cue(_seconds(caption.start), _seconds(caption.end), body,
                             getattr(caption, "voice", None) or None))
@@ -104,7 +136,15 @@ def parse_srt(path: Path, text: str) -> list[Cue]:
     try:
         items = pysrt.from_string(text, error_handling=pysrt.ERROR_RAISE)
     except pysrt.Error as exc:
-        raise CorruptTranscript(f"{path}: malformed SRT ({str(exc).splitlines()[0][:80]})") from None
+        # pysrt's args are (index of the block's last line, block text): name the block's first line
+        where, block = [*exc.args, None, ""][:2]
+        lines = str(block).rstrip("\n").splitlines()
+        if isinstance(where, int) and lines:
+            at = max(0, min(1, len(lines) - 1)) if lines[0].strip().isdigit() else 0   # skip the cue number
+            line = max(1, where - len(lines) + 1 + at)
+            raise CorruptTranscript(f"{path}: line {line}: malformed SRT cue, expected a timing line "
+                                    f"'HH:MM:SS,mmm --> HH:MM:SS,mmm', got {lines[at].strip()[:60]!r}") from None
+        raise CorruptTranscript(f"{path}: malformed SRT ({type(exc).__name__})") from None
     cues = []
     for item in items:
         body = _clean(item.text)
@@ -183,7 +223,7 @@ def load_file(path: Path, *, title: str | None = None, url: str | None = None) -
     """Parse one transcript file (plus its sidecar metadata) into a Transcript."""
     text = _read_text(path)
     kind = sniff_kind(path, text)
-    cues = _PARSERS[kind](path, text)
+    cues = _monotonic(_PARSERS[kind](path, text))
     if not cues:
         raise EmptyTranscript(f"{path}: transcript has no text")
     stem = path.name[: -len(path.suffix)] if path.suffix else path.name

@@ -1,0 +1,197 @@
+"""Ingest benchmark (not a test): N Lexicap episodes into a fresh store, against pure embedding time.
+
+    .venv/bin/python bench/ingest.py [--episodes 20] [--dtype auto|bf16|fp32] [--precision-check 1000]
+
+Per episode, the full ingest (parse, sentences, chunks, embed, Chroma write, commit) is timed, and the
+same chunk texts are embedded on their own through the same code path (`Ingestor._embed`) right before or
+after it (the order alternates), so both figures see the same machine load. Reports wall and CPU time (CPU time is steadier when other jobs share
+the cores), episodes/min, chunks/s, peak RSS, store size on disk, the ingest/embedding ratio (goal <= 1.15)
+and a projection for the whole 319-episode corpus (goal <= 15 min). `--precision-check K` also compares
+bf16 vs fp32 vectors on K real chunks (cosine, and top-10 agreement for the ask dev-set questions).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from common import OUT, ROOT, lexicap_files, peak_rss_mb
+
+CORPUS = 319
+
+
+def dir_size_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+def pick(n: int) -> list[Path]:
+    files = lexicap_files()
+    step = max(1, len(files) // n)
+    return files[::step][:n]
+
+
+def fmt(x: float, digits: int = 1) -> str:
+    return f"{x:,.{digits}f}"
+
+
+def run_ingest(args) -> dict:
+    from bot.app import App
+    from ingest.embeddings import LocalEmbedder
+    from ingest.pipeline import ingest_sources
+    from ingest.settings import Settings
+
+    files = pick(args.episodes)
+    out = OUT / f"ingest-{args.episodes}"
+    shutil.rmtree(out, ignore_errors=True)
+    settings = Settings(_env_file=None, podbot_data_dir=out)
+
+    began = time.perf_counter()
+    embedder = LocalEmbedder(settings.podbot_embed_batch, dtype=None if args.dtype == "auto" else args.dtype,
+                             workers=args.workers)
+    if args.torch_threads:
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
+    load_s = time.perf_counter() - began
+    embedder.embed_documents(["warm up the kernels"] * 8)
+    app = App(settings, embedder=embedder, use_llm=False)
+    ingestor = app.ingestor
+
+    from ingest.chunking import chunk_sentences
+    from ingest.sentences import build_sentences
+    from ingest.sources.files import load_file
+
+    def timed(fn, *a):
+        w, c = time.perf_counter(), time.process_time()
+        out = fn(*a)
+        return out, time.perf_counter() - w, time.process_time() - c
+
+    rows = []
+    for i, path in enumerate(files):
+        t = load_file(path)                                   # the same chunk texts the ingest will embed
+        texts = [c.text for c in chunk_sentences(t.meta.episode_id, build_sentences(t.cues))]
+        ingest = lambda: ingest_sources([str(path)], ingestor, settings)      # noqa: E731
+        embed = lambda: ingestor._embed(texts, None)                          # noqa: E731
+        if i % 2:          # alternate the order, so neither side always runs on a warmer (or busier) machine
+            [res], iw, ic = timed(ingest)
+            _, ew, ec = timed(embed)
+        else:
+            _, ew, ec = timed(embed)
+            [res], iw, ic = timed(ingest)
+        if res.status == "failed":
+            print(f"FAILED {path.name}: {res.message}", file=sys.stderr)
+            continue
+        assert res.chunks == len(texts)
+        rows.append({"episode": res.episode_id, "chunks": res.chunks, "ingest_wall": iw,
+                     "ingest_cpu": ic, "embed_wall": ew, "embed_cpu": ec})
+        print(f"{res.episode_id}: {res.chunks} chunks, ingest {iw:.2f}s, embed alone {ew:.2f}s "
+              f"(load {os.getloadavg()[0]:.1f})", file=sys.stderr, flush=True)
+
+    n = len(rows)
+    chunks = sum(r["chunks"] for r in rows)
+    tot = {k: sum(r[k] for r in rows) for k in ("ingest_wall", "ingest_cpu", "embed_wall", "embed_cpu")}
+    per_ep = tot["ingest_wall"] / n
+    return {
+        "episodes": n, "chunks": chunks, "dtype": embedder.dtype, "model_load_s": load_s,
+        "threads": __import__("torch").get_num_threads(), "batch": embedder.batch_size,
+        "workers": embedder.workers,
+        "ingest_wall": tot["ingest_wall"], "embed_wall": tot["embed_wall"],
+        "ingest_cpu": tot["ingest_cpu"], "embed_cpu": tot["embed_cpu"],
+        "episodes_per_min": 60 * n / tot["ingest_wall"], "chunks_per_s": chunks / tot["ingest_wall"],
+        "chunks_per_cpu_s": chunks / tot["ingest_cpu"],
+        "ratio_wall": tot["ingest_wall"] / tot["embed_wall"], "ratio_cpu": tot["ingest_cpu"] / tot["embed_cpu"],
+        "ratio_median_episode": statistics.median(r["ingest_wall"] / r["embed_wall"] for r in rows),
+        "corpus_min_wall": CORPUS * per_ep / 60,
+        # CPU-time projection: what the 2 cores would take with nobody else on them
+        "corpus_min_cpu": CORPUS * tot["ingest_cpu"] / n / 60 / os.cpu_count(),
+        "peak_rss_mb": peak_rss_mb(), "store_mb": dir_size_mb(out), "loadavg": os.getloadavg()[0],
+    }
+
+
+def precision_check(k: int) -> dict:
+    """bf16 vs fp32 MiniLM on k real chunks: cosine of the vectors, top-10 agreement for real questions."""
+    import numpy as np
+
+    from ingest.chunking import chunk_sentences
+    from ingest.embeddings import LocalEmbedder
+    from ingest.sentences import build_sentences
+    from ingest.sources.files import load_file
+
+    texts: list[str] = []
+    for path in lexicap_files()[::7]:
+        t = load_file(path)
+        texts += [c.text for c in chunk_sentences(t.meta.episode_id, build_sentences(t.cues))]
+        if len(texts) >= k:
+            break
+    rng = np.random.default_rng(0)
+    texts = [texts[i] for i in sorted(rng.choice(len(texts), min(k, len(texts)), replace=False))]
+    questions = [json.loads(line)["question"] for line in
+                 (ROOT / "bench" / "data" / "ask_dev.jsonl").read_text().splitlines() if line.strip()]
+    out = {}
+    for dtype in ("fp32", "bf16"):
+        emb = LocalEmbedder(dtype=dtype, workers=1)
+        t0 = time.process_time()
+        docs = emb.embed_documents(texts)
+        out[dtype + "_cpu_s"] = time.process_time() - t0
+        out[dtype] = (docs, emb.embed_documents(questions))
+    (d32, q32), (d16, q16) = out["fp32"], out["bf16"]
+    cos = (d32 * d16).sum(1)
+    top32 = np.argsort(-(q32 @ d32.T), axis=1)[:, :10]
+    top16 = np.argsort(-(q16 @ d16.T), axis=1)[:, :10]
+    agree = [len(set(a) & set(b)) / 10 for a, b in zip(top32, top16)]
+    top1 = float(np.mean(top32[:, 0] == top16[:, 0]))
+    return {"chunks": len(texts), "cos_mean": float(cos.mean()), "cos_min": float(cos.min()),
+            "top10_overlap": float(np.mean(agree)), "top1_same": top1, "questions": len(questions),
+            "speedup_cpu": out["fp32_cpu_s"] / out["bf16_cpu_s"]}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--episodes", type=int, default=20)
+    ap.add_argument("--dtype", choices=["auto", "bf16", "fp32"], default="auto")
+    ap.add_argument("--workers", type=int, default=None, help="parallel forward passes (default: CPUs)")
+    ap.add_argument("--torch-threads", type=int, default=0,
+                    help="torch intra-op threads (default 1, set by the embedder); "
+                         "`--dtype fp32 --workers 1 --torch-threads 2` is the pre-optimisation embedder")
+    ap.add_argument("--precision-check", type=int, default=0, metavar="K")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    args = ap.parse_args()
+
+    r = run_ingest(args)
+    print(f"\n### Ingest benchmark: {r['episodes']} Lexicap episodes, {r['chunks']} chunks "
+          f"(MiniLM {r['dtype']}, {r['workers']} workers × {r['threads']} torch threads, batch {r['batch']}, "
+          f"load avg at end {r['loadavg']:.1f})\n")
+    print("| figure | value |\n| --- | --- |")
+    print(f"| episodes/min | {fmt(r['episodes_per_min'])} |")
+    print(f"| chunks/s (wall) | {fmt(r['chunks_per_s'])} |")
+    print(f"| chunks per CPU-second | {fmt(r['chunks_per_cpu_s'])} |")
+    print(f"| ingest time (wall / CPU) | {fmt(r['ingest_wall'])} s / {fmt(r['ingest_cpu'])} s |")
+    print(f"| pure embedding time, same chunks (wall / CPU) | {fmt(r['embed_wall'])} s / {fmt(r['embed_cpu'])} s |")
+    print(f"| ingest ÷ embedding (wall / CPU; goal ≤ 1.15) | {r['ratio_wall']:.3f} / {r['ratio_cpu']:.3f} |")
+    print(f"| median per-episode ratio (wall) | {r['ratio_median_episode']:.3f} |")
+    print(f"| projected {CORPUS}-episode corpus (wall, this load) | {fmt(r['corpus_min_wall'])} min |")
+    print(f"| projected corpus on 2 idle cores (CPU time ÷ 2) | {fmt(r['corpus_min_cpu'])} min |")
+    print(f"| model load (not in the above) | {fmt(r['model_load_s'])} s |")
+    print(f"| peak RSS | {fmt(r['peak_rss_mb'], 0)} MB |")
+    print(f"| store size on disk | {fmt(r['store_mb'])} MB |")
+    if args.precision_check:
+        p = precision_check(args.precision_check)
+        r["precision"] = p
+        print(f"\n### bf16 vs fp32 MiniLM on {p['chunks']} real chunks\n")
+        print("| figure | value |\n| --- | --- |")
+        print(f"| cosine(bf16, fp32) mean / min | {p['cos_mean']:.5f} / {p['cos_min']:.5f} |")
+        print(f"| top-10 overlap, {p['questions']} dev questions | {p['top10_overlap']:.3f} |")
+        print(f"| same top-1 | {p['top1_same']:.3f} |")
+        print(f"| bf16 speed-up (CPU time) | {p['speedup_cpu']:.2f}× |")
+    if args.json:
+        args.json.write_text(json.dumps(r, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Retrieval benchmark for /ask: podbot's hybrid retriever vs the tutorial recipe, same corpus, same run.
+
+Tutorial recipe = RecursiveCharacterTextSplitter(1000, 200) + top-k dense search in Chroma with the same
+MiniLM. Corpus = the dev-set episodes plus distractors (default 40 episodes in all). A hit is a citation of
+the right episode overlapping a gold span. Usage: python bench/retrieval.py [--episodes 40] [--features]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+
+from common import OUT, ROOT, build_app, episode_id, percentile, pick_episodes
+
+DEV = ROOT / "bench" / "data" / "ask_dev.jsonl"
+
+
+def load_dev() -> list[dict]:
+    return [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
+
+
+def overlaps(a: float, b: float, spans: list[list[float]]) -> bool:
+    return any(a <= hi and b >= lo for lo, hi in spans)
+
+
+class Baseline:
+    """The tutorial recipe, built over the same episodes' text with times mapped from sentences."""
+
+    def __init__(self, app):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        self.app = app
+        client = chromadb.PersistentClient(path=str(OUT / "baseline_chroma"),
+                                           settings=ChromaSettings(anonymized_telemetry=False))
+        self.col = client.get_or_create_collection("tutorial", metadata={"hnsw:space": "cosine"},
+                                                   embedding_function=None)
+        have = {m["episode_id"] for m in self.col.get(include=["metadatas"])["metadatas"]}
+        splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200, add_start_index=True)
+        for text in app.library.texts():
+            if text.episode_id in have:
+                continue
+            full = " ".join(s.text for s in text.sentences)
+            offsets, pos = [], 0
+            for s in text.sentences:
+                offsets.append(pos)
+                pos += len(s.text) + 1
+            docs = splitter.create_documents([full])
+            import bisect
+            ids, metas, bodies = [], [], []
+            for i, d in enumerate(docs):
+                a = d.metadata["start_index"]
+                b = a + len(d.page_content)
+                sa = text.sentences[max(0, bisect.bisect_right(offsets, a) - 1)]
+                sb = text.sentences[max(0, bisect.bisect_right(offsets, b - 1) - 1)]
+                ids.append(f"{text.episode_id}:{i}")
+                metas.append({"episode_id": text.episode_id, "start": sa.start, "end": sb.end})
+                bodies.append(d.page_content)
+            vectors = app.embedder.embed_documents(bodies)
+            for lo in range(0, len(ids), 2000):
+                self.col.add(ids=ids[lo:lo + 2000], embeddings=vectors[lo:lo + 2000],
+                             metadatas=metas[lo:lo + 2000], documents=bodies[lo:lo + 2000])
+
+    def retrieve(self, question: str, scope: str | None, k: int = 5) -> list[tuple[str, float, float]]:
+        vector = self.app.embedder.embed_query(question)
+        got = self.col.query(query_embeddings=[vector], n_results=k,
+                             where={"episode_id": scope} if scope else None, include=["metadatas"])
+        return [(m["episode_id"], m["start"], m["end"]) for m in got["metadatas"][0]]
+
+
+def evaluate(name, retrieve, answerable, unanswerable, abstains, scope_mode):
+    ranks, lengths, lat = [], [], []
+    wrong_abstain = 0
+    for q in answerable:
+        eid = episode_id(q["episode"])
+        scope = eid if scope_mode == "episode" else None
+        began = time.perf_counter()
+        cites, abstained = retrieve(q["question"], scope)
+        lat.append((time.perf_counter() - began) * 1000)
+        wrong_abstain += abstained
+        rank = next((i for i, (e, a, b) in enumerate(cites) if e == eid and overlaps(a, b, q["gold"])), None)
+        ranks.append(rank)
+        lengths.extend(b - a for _, a, b in cites[:1])
+    abst = 0
+    for q in unanswerable:
+        scope = episode_id(q["episode"]) if q["episode"] and scope_mode == "episode" else None
+        if q["episode"] and scope_mode == "corpus":
+            continue          # an episode-specific unanswerable may be answered by another episode
+        _, abstained = retrieve(q["question"], scope)
+        abst += abstained
+    n_unans = sum(1 for q in unanswerable if scope_mode == "episode" or not q["episode"])
+    n = len(answerable)
+    return {
+        "system": name, "scope": scope_mode, "n": n,
+        "recall@1": sum(r == 0 for r in ranks) / n, "recall@5": sum(r is not None and r < 5 for r in ranks) / n,
+        "mrr": sum(1 / (r + 1) for r in ranks if r is not None) / n,
+        "median_cite_s": statistics.median(lengths) if lengths else float("nan"),
+        "abstain_unans": (abst / n_unans) if (abstains and n_unans) else None, "n_unans": n_unans,
+        "wrong_abstain": wrong_abstain / n if abstains else None,
+        "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--episodes", type=int, default=40)
+    ap.add_argument("--features", action="store_true", help="dump per-question abstention features")
+    args = ap.parse_args()
+    dev = load_dev()
+    answerable = [q for q in dev if q["gold"]]
+    unanswerable = [q for q in dev if not q["gold"]]
+    required = sorted({q["episode"] for q in dev if q["episode"]})
+    app = build_app(f"retrieval_{args.episodes}", pick_episodes(required, args.episodes))
+    from bot.ask.engine import AskEngine
+
+    engine = AskEngine(app.library)
+    engine.retriever.ensure_index()
+    engine.retrieve("warm up", None)
+    baseline = Baseline(app)
+
+    def podbot(question, scope):
+        r = engine.retriever.retrieve(question, [scope] if scope else None, k=5)
+        return [(e.episode_id, e.start, e.end) for e in r.evidence], engine.should_abstain(r)
+
+    def tutorial(question, scope):
+        return baseline.retrieve(question, scope), False
+
+    rows = []
+    for scope_mode in ("episode", "corpus"):
+        rows.append(evaluate("podbot", podbot, answerable, unanswerable, True, scope_mode))
+        rows.append(evaluate("tutorial", tutorial, answerable, unanswerable, False, scope_mode))
+    if args.features:
+        with open(OUT / "ask_features.jsonl", "w") as fh:
+            for q in dev:
+                for scope_mode in ("episode", "corpus"):
+                    if scope_mode == "corpus" and q["episode"] and not q["gold"]:
+                        continue
+                    scope = [episode_id(q["episode"])] if (q["episode"] and scope_mode == "episode") else None
+                    r = engine.retriever.retrieve(q["question"], scope, k=5)
+                    fh.write(json.dumps({"id": q["id"], "scope": scope_mode, "answerable": bool(q["gold"]),
+                                         "dense": r.best_dense, "coverage": r.coverage}) + "\n")
+    print(f"\n{args.episodes} episodes, {len(answerable)} answerable + {len(unanswerable)} unanswerable questions\n")
+    print("| system | scope | recall@1 | recall@5 | MRR | median citation s | abstain (unanswerable) | "
+          "wrong abstain | p50 ms | p95 ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        ab = "n/a" if r["abstain_unans"] is None else f"{r['abstain_unans']:.2f} (n={r['n_unans']})"
+        wa = "n/a" if r["wrong_abstain"] is None else f"{r['wrong_abstain']:.2f}"
+        print(f"| {r['system']} | {r['scope']} | {r['recall@1']:.2f} | {r['recall@5']:.2f} | {r['mrr']:.2f} | "
+              f"{r['median_cite_s']:.0f} | {ab} | {wa} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} |")
+
+
+if __name__ == "__main__":
+    main()

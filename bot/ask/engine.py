@@ -1,0 +1,134 @@
+"""AskEngine: a question in, a grounded Answer out — extractive by default, LLM-written when configured."""
+from __future__ import annotations
+
+import logging
+import re
+import time
+
+from bot.ask import extractive
+from bot.ask.llm_answer import ask_llm, finalize
+from bot.ask.retrieval import Evidence, Retrieval, Retriever
+from bot.library import Library
+from bot.llm import ChatLLM, LLMUnavailable
+from bot.models import Answer, Citation
+from bot.timefmt import clock
+
+log = logging.getLogger(__name__)
+
+# Abstention, calibrated on bench/data/ask_dev.jsonl (see bench/retrieval.py): a question is answered
+# when the best passage is semantically close OR shares most of the question's distinctive words.
+MIN_DENSE = 0.42
+MIN_COVERAGE = 0.72
+MAX_QUESTION_CHARS = 2000
+_FOLLOW_ON = re.compile(r"\b(after that|afterwards|what came next|next|then what|before that|go on|continue)\b",
+                        re.I)
+
+
+class AskEngine:
+    def __init__(self, library: Library, llm: ChatLLM | None = None):
+        self.library = library
+        self.llm = llm
+        self.retriever = Retriever(library)
+
+    # --- retrieval --------------------------------------------------------------------------------
+    def scope(self, episode: str | None) -> list[str] | None:
+        return None if not episode else [self.library.resolve_episode(episode).episode_id]
+
+    def retrieve(self, question: str, episode: str | None = None, k: int = 5) -> Retrieval:
+        return self.retriever.retrieve(question[:MAX_QUESTION_CHARS], self.scope(episode), k=k)
+
+    @staticmethod
+    def should_abstain(r: Retrieval) -> bool:
+        if not r.evidence:
+            return True
+        return r.best_dense < MIN_DENSE and r.coverage < MIN_COVERAGE
+
+    def citation(self, e: Evidence) -> Citation:
+        meta = self.library.meta(e.episode_id)
+        return Citation(episode_id=e.episode_id, title=meta.title, start=e.start, end=e.end, text=e.text,
+                        url=meta.link(e.start), score=round(e.score, 5), speaker=e.sentences[0].speaker)
+
+    # --- answering --------------------------------------------------------------------------------
+    def answer(self, question: str, episode: str | None = None, history: list | None = None) -> Answer:
+        question = " ".join(question.split())
+        if not question:
+            return Answer(question="", answer="Ask a question about the episodes.", abstained=True,
+                          mode="extractive")
+        note = None
+        if len(question) > MAX_QUESTION_CHARS:
+            note = f"Your question was long; only its first {MAX_QUESTION_CHARS} characters were used."
+        pairs = [(h.question, h.answer) if isinstance(h, Answer) else tuple(h) for h in (history or [])]
+        follow = self._follow_on(question, history or [])
+        if follow is not None:
+            return follow
+        query = question
+        if pairs and len(question.split()) < 12:
+            query = f"{pairs[-1][0]} {question}"          # short follow-ups lean on the previous question
+        began = time.perf_counter()
+        r = self.retrieve(query, episode)
+        log.info("retrieved %d passages in %.0f ms", len(r.evidence), (time.perf_counter() - began) * 1000)
+        scope = r.scope[0] if r.scope else None
+        if self.should_abstain(r):
+            return self._not_found(question, r, scope, note)
+        citations = [self.citation(e) for e in r.evidence]
+        if self.llm is not None:
+            try:
+                return self._llm_answer(question, r, pairs, scope, note)
+            except LLMUnavailable as exc:
+                note = f"The language model was unavailable ({exc.reason}); showing transcript passages instead."
+        return Answer(question=question, answer=extractive.compose(citations, [e.score for e in r.evidence]),
+                      abstained=False, mode="extractive", citations=citations, note=note, scope=scope)
+
+    def _not_found(self, question: str, r: Retrieval, scope: str | None, note: str | None) -> Answer:
+        where = f"in {self.library.meta(scope).title}" if scope else "in the episodes I know"
+        nearest = None
+        if r.evidence:
+            e = r.evidence[0]
+            nearest = f"{self.library.meta(e.episode_id).title} at {clock(e.start)}: “{e.sentences[0].text}”"
+        text = f"I couldn't find that {where}."
+        if nearest:
+            text += f" The closest thing discussed was in {nearest}"
+        return Answer(question=question, answer=text, abstained=True, mode="extractive", citations=[],
+                      nearest_topic=nearest, note=note, scope=scope)
+
+    def _llm_answer(self, question: str, r: Retrieval, history: list[tuple[str, str]], scope: str | None,
+                    note: str | None) -> Answer:
+        raw = ask_llm(self.llm, self.library, question, r.evidence, history)
+        text, order, removed = finalize(raw, self.library, r.evidence)
+        if not raw.found:
+            answer = self._not_found(question, r, scope, note)
+            answer.mode = "llm"
+            return answer
+        cited = [r.evidence[i] for i in order] or r.evidence[:1]
+        if removed:
+            extra = f"{removed} quotation(s) not found in the transcript were removed."
+            note = f"{note} {extra}" if note else extra
+        return Answer(question=question, answer=text, abstained=False, mode="llm",
+                      citations=[self.citation(e) for e in cited], note=note, scope=scope)
+
+    def _follow_on(self, question: str, history: list) -> Answer | None:
+        """'What did he say after that?' continues from the previous answer's first citation."""
+        if not history or not isinstance(history[-1], Answer) or not history[-1].citations:
+            return None
+        if not _FOLLOW_ON.search(question) or len(question.split()) > 14:
+            return None
+        prev = history[-1].citations[0]
+        text = self.library.text(prev.episode_id)
+        backwards = bool(re.search(r"\bbefore\b", question, re.I))
+        if backwards:
+            pool = [s for s in text.sentences if s.end <= prev.start][-8:]
+        else:
+            pool = [s for s in text.sentences if s.start >= prev.end][:8]
+        window = []
+        for s in (reversed(pool) if backwards else pool):
+            window.append(s)
+            if abs(window[-1].end - window[0].start) >= 40:
+                break
+        if not window:
+            return None
+        window.sort(key=lambda s: s.start)
+        e = Evidence(prev.episode_id, -1, window, window, 1.0, 1.0, 1.0)
+        c = self.citation(e)
+        lead = "Just before that" if backwards else "Right after that"
+        return Answer(question=question, answer=f"{lead}, in {c.title} ({clock(c.start)}–{clock(c.end)}): “{c.text}”",
+                      abstained=False, mode="extractive", citations=[c], scope=prev.episode_id)

@@ -1,0 +1,82 @@
+"""BM25 over transcript chunks, with stemming and fuzzy expansion of words the transcriber misspelled.
+
+A listener types "Sutskever"; Whisper wrote "Sotskever". Query words absent from the vocabulary are
+expanded to close spellings that are present, so rare names still hit.
+"""
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+import bm25s
+import numpy as np
+import Stemmer
+from rapidfuzz import fuzz, process
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+_STEMMER = Stemmer.Stemmer("english")
+STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | {
+    "yeah", "like", "know", "think", "just", "really", "thing", "things", "kind", "sort", "actually", "mean",
+    "lot", "say", "said", "says", "talk", "talked", "talks", "talking", "discuss", "discussed", "mention",
+    "mentioned", "episode", "podcast", "guest", "did", "does", "doe", "what", "why", "how", "who", "whom",
+    "tell", "anything", "something", "he", "she", "his", "her", "they", "lex", "fridman", "host"}
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+
+
+def stems(text: str) -> list[str]:
+    return [_stem(w) for w in words(text)]
+
+
+class LexicalIndex:
+    """BM25 (bm25s) over a fixed list of documents plus document frequencies for term weighting."""
+
+    def __init__(self, docs: list[str]):
+        self.n_docs = len(docs)
+        tokenized = [stems(d) for d in docs]
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(tokenized, show_progress=False)
+        self.df: dict[str, int] = {}
+        surface: set[str] = set()
+        for d, toks in zip(docs, tokenized):
+            for t in set(toks):
+                self.df[t] = self.df.get(t, 0) + 1
+        for d in docs:
+            surface.update(words(d))
+        self.surface = sorted(surface)
+        self.surface_set = frozenset(surface)
+
+    def idf(self, stem: str) -> float:
+        df = self.df.get(stem, 0)
+        return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+
+    def expand(self, query: str) -> list[str]:
+        """Query stems plus in-vocabulary spellings of out-of-vocabulary words (names, misspellings)."""
+        out: list[str] = []
+        for w in words(query):
+            out.append(_stem(w))
+            if len(w) >= 5 and w not in self.surface_set and not w.isdigit():
+                for cand, score, _ in process.extract(w, self.surface, scorer=fuzz.ratio, limit=3,
+                                                      score_cutoff=80):
+                    if cand[0] == w[0] or score >= 88:
+                        out.append(_stem(cand))
+        return list(dict.fromkeys(out))
+
+    def scores(self, query_stems: list[str], mask: np.ndarray | None = None) -> np.ndarray:
+        if self.n_docs == 0:
+            return np.zeros(0, dtype=np.float32)
+        known = [t for t in query_stems if t in self.df]
+        if not known:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        scores = np.asarray(self.bm25.get_scores(known), dtype=np.float32)
+        if mask is not None:
+            scores = scores * mask
+        return scores

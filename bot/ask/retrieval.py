@@ -1,0 +1,199 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 fused by reciprocal rank, diversified, cut to cited sentences.
+
+The unit retrieved is a chunk (~90 words); the unit cited is the run of sentences inside it (plus the
+edges of its neighbours) that best matches the question, kept between ~10 and 60 seconds.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.ask.lexical import LexicalIndex, stems
+from bot.library import Library
+from ingest.models import Chunk, Sentence
+
+RRF_K = 60
+DENSE_K = 40
+LEX_K = 40
+MAX_CITATION_SECONDS = 60.0
+MIN_CITATION_SECONDS = 10.0
+
+
+@dataclass
+class Evidence:
+    """One cited passage: verbatim sentences, where they are, and why they were chosen."""
+
+    episode_id: str
+    chunk_index: int
+    sentences: list[Sentence]
+    context: list[Sentence]
+    score: float
+    dense: float
+    lexical: float
+
+    @property
+    def start(self) -> float:
+        return self.sentences[0].start
+
+    @property
+    def end(self) -> float:
+        return self.sentences[-1].end
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    @property
+    def context_text(self) -> str:
+        return " ".join(s.text for s in self.context)
+
+
+@dataclass
+class Retrieval:
+    question: str
+    evidence: list[Evidence]
+    best_dense: float = 0.0
+    coverage: float = 0.0            # share of the question's term weight found in the best passage
+    scope: list[str] | None = None
+    candidates: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+class Retriever:
+    """Owns the lexical index over every committed chunk; rebuilt when the library changes."""
+
+    def __init__(self, library: Library):
+        self.library = library
+        self._lock = threading.Lock()
+        self._version = -1
+        self.chunks: list[tuple[str, Chunk]] = []
+        self.position: dict[tuple[str, int], int] = {}
+        self.episode_rows: dict[str, np.ndarray] = {}
+        self.lex: LexicalIndex | None = None
+
+    def ensure_index(self) -> None:
+        self.library.refresh()
+        with self._lock:
+            if self._version == self.library.version and self.lex is not None:
+                return
+            version = self.library.version
+            chunks = [(t.episode_id, c) for t in self.library.texts() for c in t.chunks]
+            position = {(eid, c.index): i for i, (eid, c) in enumerate(chunks)}
+            rows: dict[str, list[int]] = {}
+            for i, (eid, _) in enumerate(chunks):
+                rows.setdefault(eid, []).append(i)
+            self.lex = LexicalIndex([c.text for _, c in chunks])
+            self.chunks, self.position = chunks, position
+            self.episode_rows = {e: np.asarray(r) for e, r in rows.items()}
+            self._version = version
+
+    # --- scoring ----------------------------------------------------------------------------------
+    def _mask(self, episode_ids: list[str] | None) -> np.ndarray | None:
+        if episode_ids is None:
+            return None
+        mask = np.zeros(len(self.chunks), dtype=np.float32)
+        for e in episode_ids:
+            if e in self.episode_rows:
+                mask[self.episode_rows[e]] = 1.0
+        return mask
+
+    def _sentence_weights(self, sentences: list[Sentence], query_terms: dict[str, float]) -> np.ndarray:
+        out = np.zeros(len(sentences), dtype=np.float32)
+        for i, s in enumerate(sentences):
+            present = set(stems(s.text))
+            out[i] = sum(w for t, w in query_terms.items() if t in present)
+        return out
+
+    def _window(self, eid: str, chunk: Chunk, query_terms: dict[str, float]) -> tuple[list[Sentence], list[Sentence]]:
+        """Best run of sentences around `chunk` for the question, and the wider context read with it."""
+        text = self.library.text(eid)
+        first = chunk.first_sentence
+        last = first + len(chunk.offsets) - 1
+        lo, hi = max(0, first - 2), min(len(text.sentences) - 1, last + 2)
+        pool = text.sentences[lo:hi + 1]
+        weights = self._sentence_weights(pool, query_terms)
+        core = list(range(first - lo, last - lo + 1))
+        if weights.max(initial=0.0) <= 0.0:
+            i, j = core[0], core[-1]
+        else:
+            best, i, j = -1e9, core[0], core[-1]
+            penalty = 0.12 * float(weights.max())
+            for a in range(len(pool)):
+                total = 0.0
+                for b in range(a, len(pool)):
+                    if pool[b].end - pool[a].start > MAX_CITATION_SECONDS and b > a:
+                        break
+                    total += float(weights[b])
+                    value = total - penalty * (b - a)
+                    # the window must touch the retrieved chunk itself
+                    if b >= core[0] and a <= core[-1] and value > best:
+                        best, i, j = value, a, b
+        # widen short windows to ~10 s with the neighbours that carry the most weight
+        while pool[j].end - pool[i].start < MIN_CITATION_SECONDS and (i > 0 or j < len(pool) - 1):
+            left = weights[i - 1] if i > 0 else -1.0
+            right = weights[j + 1] if j < len(pool) - 1 else -1.0
+            if right >= left:
+                j += 1
+            else:
+                i -= 1
+        # and trim long ones (a whole chunk can run past a minute when speech is slow)
+        while pool[j].end - pool[i].start > MAX_CITATION_SECONDS and j > i:
+            if weights[j] <= weights[i]:
+                j -= 1
+            else:
+                i += 1
+        return pool[i:j + 1], pool
+
+    # --- the query --------------------------------------------------------------------------------
+    def retrieve(self, question: str, episode_ids: list[str] | None = None, k: int = 5) -> Retrieval:
+        self.ensure_index()
+        assert self.lex is not None
+        if not self.chunks or (episode_ids is not None and not any(e in self.episode_rows for e in episode_ids)):
+            return Retrieval(question, [], scope=episode_ids)
+        vector = self.library.embedder.embed_query(question)
+        dense_hits = self.library.store.dense_search(vector, DENSE_K, self.library.active, episode_ids)
+        dense_rank = {}
+        dense_sim = {}
+        for rank, hit in enumerate(dense_hits):
+            pos = self.position.get((hit.episode_id, hit.index))
+            if pos is not None:
+                dense_rank[pos] = rank
+                dense_sim[pos] = hit.similarity
+
+        query_stems = self.lex.expand(question)
+        lex_scores = self.lex.scores(query_stems, self._mask(episode_ids))
+        n_lex = min(LEX_K, int((lex_scores > 0).sum()))
+        lex_top = np.argsort(-lex_scores)[:n_lex] if n_lex else np.zeros(0, dtype=int)
+        lex_rank = {int(p): r for r, p in enumerate(lex_top)}
+        max_lex = float(lex_scores.max(initial=0.0)) or 1.0
+
+        fused: dict[int, float] = {}
+        for pos, r in dense_rank.items():
+            fused[pos] = fused.get(pos, 0.0) + 1.0 / (RRF_K + r)
+        for pos, r in lex_rank.items():
+            fused[pos] = fused.get(pos, 0.0) + 1.0 / (RRF_K + r)
+        ranked = sorted(fused, key=lambda p: -fused[p])
+
+        query_terms = {t: self.lex.idf(t) for t in query_stems if t in self.lex.df}
+        total_weight = sum(query_terms.values()) or 1.0
+        evidence: list[Evidence] = []
+        taken: list[tuple[str, int]] = []
+        for pos in ranked:
+            eid, chunk = self.chunks[pos]
+            if any(e == eid and abs(i - chunk.index) <= 1 for e, i in taken):
+                continue                       # one citation per spot: diversity over near-duplicates
+            window, context = self._window(eid, chunk, query_terms)
+            evidence.append(Evidence(eid, chunk.index, window, context, fused[pos], dense_sim.get(pos, 0.0),
+                                     float(lex_scores[pos]) / max_lex))
+            taken.append((eid, chunk.index))
+            if len(evidence) >= k:
+                break
+        best_dense = max(dense_sim.values(), default=0.0)
+        coverage = 0.0
+        if evidence:
+            present = set(stems(evidence[0].context_text))
+            coverage = sum(w for t, w in query_terms.items() if t in present) / total_weight
+        return Retrieval(question, evidence, best_dense=best_dense, coverage=coverage, scope=episode_ids,
+                         candidates=len(fused))

@@ -1,0 +1,104 @@
+"""`podbot quote "TEXT" [--episode EP] [--json]` and `podbot quote --jsonl` (batch, models loaded once)."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import textwrap
+from typing import IO
+
+from bot.app import App
+from bot.models import QuoteMatch, QuoteResult
+from bot.timefmt import clock
+from ingest.errors import PodbotError
+
+log = logging.getLogger(__name__)
+NOT_FOUND = "No line close to that was found."
+
+
+def register(sub) -> None:
+    p = sub.add_parser("quote", help="the exact words and the moment of a half-remembered line")
+    p.add_argument("text", nargs="?", metavar="TEXT", help="the line as you remember it")
+    p.add_argument("--episode", "-e", metavar="EP", help="only this episode (id, number, title or guest)")
+    p.add_argument("--limit", type=int, default=4, help="best match plus alternatives (default 4)")
+    p.add_argument("--json", action="store_true", help="print the matches as JSON")
+    p.add_argument("--jsonl", action="store_true",
+                   help='read {"query": ..., "episode": EP-or-null} lines on stdin, write {"matches": [...]} lines')
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    app = App(use_llm=False)
+    if args.jsonl:
+        return run_jsonl(app, sys.stdin, sys.stdout, limit=args.limit)
+    if not args.text or not args.text.strip():
+        print("podbot: quote needs the TEXT you remember (or --jsonl)", file=sys.stderr)
+        return 2
+    result = app.quotes.find(args.text, episode=args.episode, limit=args.limit)
+    if args.json:
+        print(json.dumps(result.public(), indent=2, ensure_ascii=False))
+    else:
+        print(render(result))
+    return 0
+
+
+def run_jsonl(app: App, source: IO[str], sink: IO[str], limit: int = 4) -> int:
+    """One output line per input line; a bad line gets {"matches": [], "error": ...} and the rest go on."""
+    for line in source:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            if not isinstance(request, dict) or not isinstance(request.get("query"), str):
+                raise ValueError('each line must be a JSON object with a string "query"')
+            episode = request.get("episode")
+            out = app.quotes.find(request["query"], episode=str(episode) if episode not in (None, "") else None,
+                                  limit=limit).public()
+        except json.JSONDecodeError as exc:
+            out = {"matches": [], "error": f"invalid JSON: {exc.msg}"}
+        except PodbotError as exc:
+            out = {"matches": [], "error": exc.message}
+        except ValueError as exc:
+            out = {"matches": [], "error": str(exc)}
+        except Exception as exc:  # one bad request must not end a batch
+            log.exception("quote request failed")
+            out = {"matches": [], "error": f"{type(exc).__name__}: {exc}"}
+        sink.write(json.dumps(out, ensure_ascii=False) + "\n")
+        sink.flush()
+    return 0
+
+
+def render(result: QuoteResult) -> str:
+    """The quote as a block with its moment, title, link and context; then the alternatives.
+
+    Transcript text is printed whole (only re-wrapped), never shortened: what is shown stays verbatim.
+    """
+    if not result.matches:
+        return NOT_FOUND
+    best, *others = result.matches
+    lines = [_block(best)]
+    if others:
+        lines.append("\nAlso close:")
+        for i, m in enumerate(others, 2):
+            lines.append(_wrap(f"{i}. [{clock(m.start)}] {m.title} — “{m.text}”", "  ", "     "))
+            if m.url:
+                lines.append(f"     {m.url}")
+    return "\n".join(lines)
+
+
+def _block(m: QuoteMatch) -> str:
+    who = f" — {m.speaker}" if m.speaker else ""
+    out = [_wrap(f"“{m.text}”", "  ", "   "),
+           f"  [{clock(m.start)}]{who} · {m.title} ({m.episode_id}) · match {m.score:.2f}"]
+    if m.url:
+        out.append(f"  {m.url}")
+    if m.context_before:
+        out.append(_wrap(f"before: {m.context_before}", "  ", "          "))
+    if m.context_after:
+        out.append(_wrap(f"after: {m.context_after}", "  ", "         "))
+    return "\n".join(out)
+
+
+def _wrap(text: str, first: str, rest: str) -> str:
+    return textwrap.fill(text, width=100, initial_indent=first, subsequent_indent=rest,
+                         break_long_words=False, break_on_hyphens=False)

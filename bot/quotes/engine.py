@@ -1,0 +1,244 @@
+"""/quote: the exact words, and the moment, from a half-remembered line.
+
+A cascade, cheapest first, that stops as soon as one line clearly is the one:
+1. words: a term vote over the sentence index picks candidate sentences and sentence pairs, and the
+   best covered are aligned with the query (scoring.py). Near-verbatim lines end here, model-free.
+2. meaning of the finalists: one embedding batch holds the query and the few best windows, so a
+   paraphrase is judged sentence by sentence, not by the chunk around it.
+3. nearest chunks: the query vector finds chunks close in meaning (`Store.dense_search`); their
+   sentences join the candidates, confirmed by the chunk's similarity.
+Every match is whole transcript sentences and passes `bot.verbatim.verify_quote` before it is returned.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from bot.models import QuoteMatch, QuoteResult
+from bot.quotes import scoring
+from bot.quotes.index import PreparedEpisode, SentenceIndex, prepare_episode
+from bot.quotes.scoring import Window
+from bot.quotes.text import parse_query, words
+from bot.verbatim import episode_index, verify_quote
+from ingest.errors import EpisodeNotFound
+
+log = logging.getLogger(__name__)
+
+SINGLE_CANDIDATES = 200       # sentences kept by the term vote
+PAIR_CANDIDATES = 100         # adjacent sentence pairs kept by the term vote
+ALIGNED = 60                  # best-covered windows that also get the (costlier) alignment score
+DENSE_K = 8                   # nearest chunks read when the lexical side is not decisive
+RERANKED = 5                  # lexical finalists embedded with the query (one batch)
+ATTRIBUTION_BONUS = 0.03      # "Ilya: ..." nudges that guest's episode up; never rescues a poor match
+
+
+class QuoteEngine:
+    """Finds verbatim lines in every committed episode; the index follows `library.version`."""
+
+    def __init__(self, library):
+        self.library = library
+        self._lock = threading.Lock()
+        self._index: SentenceIndex | None = None
+        self._prepared: dict[tuple[str, str], PreparedEpisode] = {}
+
+    # --- index ------------------------------------------------------------------------------------
+    def index(self) -> SentenceIndex:
+        """The sentence index for the library as it is now (rebuilt when an episode came or went).
+
+        While one caller rebuilds, the others keep answering from the previous index rather than wait.
+        """
+        current = self._index
+        if current is not None and current.version == self.library.version:
+            return current
+        if not self._lock.acquire(blocking=current is None):
+            return current
+        try:
+            if self._index is None or self._index.version != self.library.version:
+                self._index = self._build()
+            return self._index
+        finally:
+            self._lock.release()
+
+    def _build(self) -> SentenceIndex:
+        version = self.library.version
+        texts = []
+        for meta in self.library.episodes:
+            try:
+                texts.append(self.library.text(meta.episode_id))
+            except EpisodeNotFound:               # forgotten while we were reading
+                continue
+        prepared = {}
+        for text in texts:
+            key = (text.episode_id, text.gen)
+            prepared[key] = self._prepared.get(key) or prepare_episode(text)
+        self._prepared = prepared
+        index = SentenceIndex(texts, [prepared[(t.episode_id, t.gen)] for t in texts], version)
+        log.info("quote index: %d episodes, %d sentences", len(texts), index.n)
+        threading.Thread(target=_warm_verbatim, args=(texts,), name="quote-verbatim-warm", daemon=True).start()
+        return index
+
+    def warm(self) -> None:
+        """Build the index and every episode's verbatim index now (start-up, benches), not on first use."""
+        _warm_verbatim(self.index().texts)
+
+    # --- search -----------------------------------------------------------------------------------
+    def find(self, query: str, episode: str | None = None, limit: int = 4) -> QuoteResult:
+        """The best matching line plus up to limit-1 alternatives; no matches when nothing is close enough."""
+        self.library.refresh()
+        scope = self.library.resolve_episode(episode) if episode else None
+        result = QuoteResult(query=query, scope=scope.episode_id if scope else None)
+        index = self.index()
+        parts = parse_query(query)
+        query_words = words(parts.text)
+        if not query_words or index.n == 0 or limit <= 0:
+            return result
+        lo, hi = 0, index.n
+        if scope is not None:
+            e = index.by_id.get(scope.episode_id)
+            if e is None:
+                return result
+            lo, hi = int(index.offsets[e]), int(index.offsets[e + 1])
+
+        scorer = scoring.QueryScorer(index, index.query_terms(query_words), query_words)
+        windows = self._lexical(scorer, lo, hi)
+        if max((w.lexical for w in windows.values()), default=0.0) < scoring.DECISIVE:
+            try:
+                self._semantic(scorer, parts.text, windows, scope.episode_id if scope else None)
+            except Exception:  # an embedding API or store hiccup costs the paraphrases, not the answer
+                log.warning("quote: semantic search failed; answering from the words alone", exc_info=True)
+        if parts.attribution:
+            self._attribute(index, parts.attribution, windows)
+
+        # equal scores (a common phrase said many times): the window closest to the query's length first
+        ranked = sorted((w for w in windows.values() if w.score >= scoring.THRESHOLD),
+                        key=lambda w: (-round(w.rank, 3), abs(scorer.length(w) - len(query_words)), w.first))
+        taken: list[Window] = []
+        for w in ranked:
+            if len(taken) >= limit:
+                break
+            if any(w.first <= t.last + 1 and w.last >= t.first - 1 for t in taken):
+                continue                                   # same spot, or inside a shown context
+            match = self._match(index, w)
+            if match is not None:
+                taken.append(w)
+                result.matches.append(match)
+        return result
+
+    def _lexical(self, scorer: scoring.QueryScorer, lo: int, hi: int) -> dict[tuple[int, int], Window]:
+        """Candidates from the term vote; the best covered of them are aligned with the query."""
+        index = scorer.index
+        votes = index.vote(scorer.terms, lo, hi)
+        pair_votes = votes[:-1] + votes[1:]
+        if len(pair_votes):
+            pair_votes[~index.pair_ok[lo:hi - 1]] = 0.0
+        windows: dict[tuple[int, int], Window] = {}
+        fresh = _windows(scorer, lo + _top(votes, SINGLE_CANDIDATES), lo + _top(pair_votes, PAIR_CANDIDATES),
+                         windows)
+        for w in sorted(fresh, key=lambda w: -w.coverage)[:ALIGNED]:
+            _align(scorer, w)
+        return windows
+
+    def _semantic(self, scorer: scoring.QueryScorer, text: str, windows: dict, scope: str | None) -> None:
+        """Meaning, for when the words alone are not decisive (paraphrases share few of them).
+
+        One embedding batch holds the query and the best lexical finalists, so those are judged sentence
+        by sentence; the query vector then finds the nearest chunks, whose sentences join the candidates
+        with the chunk's (coarser) similarity.
+        """
+        lib, index = self.library, scorer.index
+        finalists = sorted((w for w in windows.values() if w.aligned), key=lambda w: -w.score)[:RERANKED]
+        vectors = lib.embedder.embed_documents([text] + [scorer.run_text(w) for w in finalists])
+        query = vectors[0]
+        for w, v in zip(finalists, vectors[1:]):
+            w.sense = scoring.sense_from_similarity(float(np.dot(query, v)))
+        if max((w.score for w in finalists), default=0.0) >= scoring.CONFIDENT:
+            return                                        # a finalist already reads as the line
+        hits = lib.store.dense_search(query, DENSE_K, lib.active, [scope] if scope else None)
+        near: dict[int, float] = {}
+        for hit in hits:
+            meaning = scoring.meaning_from_similarity(hit.similarity)
+            for sid in index.chunk_span(hit.episode_id, hit.index):
+                near[sid] = max(near.get(sid, 0.0), meaning)
+        if not near:
+            return
+        ids = np.asarray(sorted(near), dtype=np.int64)
+        _windows(scorer, ids, ids[index.pair_ok[ids]], windows)
+        for (first, last), w in windows.items():
+            if first in near or last in near:
+                _align(scorer, w)
+                w.meaning = max(w.meaning, near.get(first, 0.0), near.get(last, 0.0))
+
+    @staticmethod
+    def _attribute(index: SentenceIndex, attribution: str, windows: dict) -> None:
+        """Favour windows in episodes whose guest/title (or sentences whose speaker) match the named person."""
+        def named(label: str | None) -> bool:
+            return bool(label) and fuzz.WRatio(attribution, label) >= 80
+
+        episodes = {e for e, t in enumerate(index.texts) if named(t.meta.guest) or named(t.meta.title)}
+        for w in windows.values():
+            e, pos = index.locate(w.first)
+            if e in episodes or named(index.texts[e].sentences[pos].speaker):
+                w.bonus = ATTRIBUTION_BONUS
+
+    # --- output -----------------------------------------------------------------------------------
+    @staticmethod
+    def _match(index: SentenceIndex, w: Window) -> QuoteMatch | None:
+        e, pos = index.locate(w.first)
+        text = index.texts[e]
+        sentences = text.sentences[pos:pos + (w.last - w.first) + 1]
+        quote = " ".join(s.text for s in sentences)
+        if verify_quote(text, quote) is None:             # cannot happen for whole sentences; never print it
+            log.error("quote index out of step with %s: %r", text.episode_id, quote[:80])
+            return None
+        before = text.sentences[pos - 1].text if pos > 0 else ""
+        end_pos = pos + len(sentences)
+        after = text.sentences[end_pos].text if end_pos < len(text.sentences) else ""
+        meta = text.meta
+        return QuoteMatch(episode_id=meta.episode_id, title=meta.title, start=sentences[0].start,
+                          end=sentences[-1].end, text=quote, context_before=before, context_after=after,
+                          score=round(w.score, 3), url=meta.link(sentences[0].start),
+                          speaker=sentences[0].speaker or None)
+
+
+def _windows(scorer: scoring.QueryScorer, singles: np.ndarray, pair_firsts: np.ndarray,
+             windows: dict[tuple[int, int], Window]) -> list[Window]:
+    """Add the sentences and the pairs that earn their place to `windows`; return the new ones."""
+    single_cov, pair_cov, pair_ok = scorer.coverages(singles, pair_firsts)
+    fresh = []
+    for sid, cov in zip(singles.tolist(), single_cov.tolist()):
+        if (sid, sid) not in windows and cov > 0:
+            fresh.append(windows.setdefault((sid, sid), Window(sid, sid, coverage=cov)))
+    for sid, cov, ok in zip(pair_firsts.tolist(), pair_cov.tolist(), pair_ok.tolist()):
+        if ok and (sid, sid + 1) not in windows:
+            fresh.append(windows.setdefault((sid, sid + 1), Window(sid, sid + 1, coverage=cov)))
+    return fresh
+
+
+def _align(scorer: scoring.QueryScorer, w: Window) -> None:
+    if not w.aligned:
+        w.focus, *run = scorer.focus(w.first, w.last, w.coverage)
+        w.run = tuple(run)
+        w.sequence = scorer.sequence(w.first, w.last)
+        w.aligned = True
+
+
+_warming = threading.Lock()
+
+
+def _warm_verbatim(texts: list) -> None:
+    """The verbatim check's per-episode index costs ~0.4 s to build; pay it off the query path, once."""
+    with _warming:
+        for text in texts:
+            episode_index(text)
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k highest positive scores (unordered)."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) <= k:
+        return positive
+    part = np.argpartition(scores[positive], -k)[-k:]
+    return positive[part]

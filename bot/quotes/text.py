@@ -1,0 +1,80 @@
+"""Words as the quote index sees them, and what a listener's request really asks for.
+
+Index words are lowercased, apostrophe-free and accent-folded like `bot.verbatim.normalize`, but cut
+with one regex (the character loop there is too slow for a whole back catalogue); then Snowball-stemmed,
+so "matters"/"matter" and "insulting"/"insult" meet. Misspellings are handled later, by fuzzy matching
+against the vocabulary. Printed text never comes from here: it is always the transcript's own sentence.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+import Stemmer
+
+_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHES = str.maketrans("", "", "'’‘`´")
+_local = threading.local()
+
+
+def words(text: str) -> list[str]:
+    """Lowercase alphanumeric words, apostrophes dropped ("don't" -> "dont"), accents folded."""
+    text = text.lower().translate(_APOSTROPHES)
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _WORD.findall(text)
+
+
+def stems(tokens: list[str]) -> list[str]:
+    """Snowball English stems (one stemmer per thread: PyStemmer instances are not thread-safe)."""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer("english", 50000)
+    return stemmer.stemWords(tokens)
+
+
+# Ways listeners wrap the line they remember; the wrapper is not part of the quote.
+_LEAD_IN = re.compile(
+    r"^\s*(?:(?:what|where|when|which)(?:'s|’s|\s+is|\s+was)?\s+(?:that|the)\s+(?:line|quote|bit|part|thing|moment)"
+    r"(?:\s+(?:about|where|when|with|that\s+goes|saying|that))?"
+    r"|(?:find|show\s+me|give\s+me)\s+(?:the\s+)?(?:line|quote|part|bit|moment)"
+    r"(?:\s+(?:about|where|when|that\s+goes|saying))?"
+    r"|(?:the\s+)?(?:line|quote)\s+(?:about|where|that\s+goes|saying)"
+    r"|something\s+(?:like|about)"
+    r"|(?:who|when|where)\s+(?:said|says))\b[\s:,\-–—]*",
+    re.IGNORECASE)
+# "... where he says X", "when did Ilya say X": the speaker (if named) is a hint, X is the line.
+_SAYS = re.compile(
+    r"^(?:(?:when|where|how)\s+did\s+(?P<named>[\w'’.-]+(?:\s+[\w'’.-]+){0,2}?)\s+say"
+    r"|(?:he|she|they|someone|somebody)\s+(?:says|said))(?:\s+something\s+like)?(?:\s+that)?\b[\s:,]*",
+    re.IGNORECASE)
+_QUOTES = "\"'“”‘’«»`"
+_ATTRIBUTION = re.compile(r"^\s*([^:\n]{2,40}?)\s*:\s+(\S.{6,})$", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryParts:
+    """The remembered words, and who (or which episode) the listener attributed them to, if anyone."""
+
+    text: str
+    attribution: str | None = None
+
+
+def parse_query(query: str) -> QueryParts:
+    """Strip lead-ins ("what was that line about"), quote marks and an attribution prefix ("Ilya: ...")."""
+    text = " ".join(query.split())
+    lead = _LEAD_IN.match(text)
+    if lead and lead.end() < len(text):
+        text = text[lead.end():]
+    attribution = None
+    says = _SAYS.match(text)
+    # "he said ..." opens many a real sentence: only a wrapper after a lead-in or before "something like"
+    if says and says.end() < len(text) and (lead or says.group("named") or "like" in says.group(0).lower()):
+        attribution, text = says.group("named"), text[says.end():]
+    match = _ATTRIBUTION.match(text)
+    if match and attribution is None and len(match.group(1).split()) <= 4 and len(words(match.group(2))) >= 3:
+        attribution, text = match.group(1).strip(_QUOTES + " "), match.group(2)
+    text = text.strip().strip(_QUOTES + " ").rstrip("?").strip(_QUOTES + " ")
+    return QueryParts(text or query.strip(), attribution or None)

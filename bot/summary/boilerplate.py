@@ -1,0 +1,96 @@
+"""Sponsor reads, housekeeping and the show's framing: parts of an episode a digest should not quote.
+
+Podcasts open with an introduction and sponsor reads ("Quick mention of our sponsors…", "use code…") and
+close with thanks and calls to subscribe. These sentences are found by their wording (generic phrases, no
+brand list), then runs of them are closed over short gaps: an ad read is several sentences, only some of
+which name the sponsor or the code.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.models import Sentence
+
+_AD = re.compile(r"""(
+    sponsor(?:s|ed|ing)?\b | brought\ to\ you\ by | presented\ by | advertis |
+    (?:minutes?\ of|any|no|the|these|our)\ ads\b | promo\ code | (?:use|enter)\ (?:the\ )?code\b |
+    \bcode\ [A-Z0-9]{3,}\b | percent\ off | \d+\s?%\ off | free\ trial | sign\ up\ (?:at|for) |
+    dot\ com\ slash | \.com/ | \bslash\ [a-z]+\b | app\ store | google\ play | download\ (?:it|the\ app) |
+    in\ the\ description | support\ (?:this|the|our)\ (?:podcast|show|channel) | patreon |
+    subscribe\ (?:on|to)\ | five\ stars | rate\ (?:it|us)\ on | review\ (?:it|us)\ on |
+    follow\ (?:me|us|the\ show)\ on | connect\ with\ me\ on | apple\ podcasts | spotify |
+    listener\ support | our\ (?:first|second|third)\ sponsor | ad\ read | commercial\ break
+)""", re.IGNORECASE | re.VERBOSE)
+
+_INTRO = re.compile(r"""(
+    the\ following\ is\ a\ conversation | welcome\ (?:back\ )?to\ (?:the\ )?[\w\s']{0,40}(?:podcast|show) |
+    this\ is\ (?:the\ )?[\w\s']{0,40}podcast | (?:and\ )?(?:now,?\ )?here(?:'s|\ is)\ my\ conversation |
+    (?:and\ )?now,?\ here(?:'s|\ is)\ | my\ guest\ (?:today\ )?is | today\ (?:i'm|we're)\ (?:talking|joined) |
+    on\ this\ episode
+)""", re.IGNORECASE | re.VERBOSE)
+
+_OUTRO = re.compile(r"""(
+    thanks?\ (?:you\ )?for\ listening | leave\ you\ with | see\ you\ next\ time | until\ next\ time |
+    that's\ (?:all|it)\ for\ (?:this|today) | catch\ you\ next
+)""", re.IGNORECASE | re.VERBOSE)
+
+GAP = 5                     # unmarked sentences between two marked ones that belong to the same read
+INTRO_GAP = 8               # … within the introduction
+INTRO_WINDOW = 8 * 60.0     # an introduction ends within this many seconds
+OUTRO_WINDOW = 0.08         # the last share of the episode where a sign-off may start
+
+
+@dataclass(slots=True)
+class Framing:
+    """Which sentences are sponsor reads/housekeeping, and where the introduction and sign-off are."""
+
+    ad: list[bool]
+    intro_end: int          # sentences [0, intro_end) are the show's introduction (0: none found)
+    outro_start: int        # sentences [outro_start, n) are the sign-off (n: none found)
+
+    def excluded(self, i: int) -> bool:
+        """Not material for ideas, quotes or bullets."""
+        return self.ad[i] or i < self.intro_end or i >= self.outro_start
+
+
+def _close_gaps(marks: list[bool], gap: int) -> list[bool]:
+    out = list(marks)
+    last = None
+    for i, m in enumerate(marks):
+        if m:
+            if last is not None and 0 < i - last - 1 <= gap:
+                for j in range(last + 1, i):
+                    out[j] = True
+            last = i
+    return out
+
+
+def find_framing(sentences: list[Sentence], duration: float) -> Framing:
+    n = len(sentences)
+    ad = _close_gaps([bool(_AD.search(s.text)) for s in sentences], GAP)
+
+    intro_end = 0
+    head = [i for i, s in enumerate(sentences) if s.start <= INTRO_WINDOW]
+    intro_marks = [i for i in head if _INTRO.search(sentences[i].text)]
+    if intro_marks and intro_marks[0] <= 3:
+        # the introduction runs to its last framing line or sponsor read near the start
+        last = max(intro_marks + [i for i in head if ad[i] and i <= max(intro_marks) + 2 * GAP])
+        intro_end = last + 1
+        # ad reads in an introduction run longer between mentions of the sponsor (a story, an offer)
+        closed = _close_gaps(ad[:intro_end], INTRO_GAP)
+        ad[:intro_end] = [c and not _INTRO.search(sentences[i].text) or ad[i] for i, c in enumerate(closed)]
+
+    outro_start = n
+    tail_from = duration * (1 - OUTRO_WINDOW)
+    for i in range(n - 1, -1, -1):
+        s = sentences[i]
+        if s.start < tail_from:
+            break
+        if _OUTRO.search(s.text) or (ad[i] and i > n - 12):
+            outro_start = i
+    if outro_start < n:
+        # the sign-off swallows the host's closing thanks right before it
+        while outro_start > 0 and ad[outro_start - 1]:
+            outro_start -= 1
+    return Framing(ad, intro_end, outro_start)

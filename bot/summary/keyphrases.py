@@ -1,0 +1,216 @@
+"""Keyphrases: what an episode (or one stretch of it) is about, in the transcript's own words.
+
+Candidates are runs of content words inside a clause (1–3 words, plus "X of Y"), counted per sentence
+with their most common spelling. They are scored TF-IDF style: frequency in the scope, times how rare
+each word is across the library's other episodes (BM25 idf over episode vocabularies), so a podcast's
+recurring small talk sinks and what is particular to this episode rises. For a chapter, a phrase also
+has to be concentrated there rather than spread over the whole episode.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from bot.summary.text import CLAUSE_BREAK, _WORD, is_content, stem
+
+MAX_WORDS = 3
+# A phrase does not end on a past participle ("impressed", "supervised"): those are verbs and adjectives.
+_ENDS_BADLY = re.compile(r"[a-z]{3}ed$", re.IGNORECASE)
+# Words that come before nouns: a single word seen after them often enough is a thing, not a verb.
+_DETERMINERS = frozenset("the a an this that these those my your our their his her its of about any some no "
+                         "every each such what which".split())
+NOUN_SHARE = 0.2
+OTHER_EPISODES = 40          # library episodes sampled for document frequencies (bounded first-run cost)
+
+
+@dataclass(slots=True)
+class Phrase:
+    key: tuple[str, ...]                     # stemmed words
+    count: int = 0
+    determined: int = 0                      # occurrences right after a determiner
+    spellings: Counter = field(default_factory=Counter)
+    sentences: list[int] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The most common spelling; a lowercase one wins ties (sentence-initial capitals are noise)."""
+        best = max(self.spellings.items(), key=lambda kv: (kv[1], kv[0].islower()))[0]
+        return best
+
+    @property
+    def proper(self) -> bool:
+        return any(ch.isupper() for ch in self.text)
+
+    @property
+    def nominal(self) -> bool:
+        """Multi-word, a name, or a single word used as a noun often enough ("the protocol", not "prefer")."""
+        return len(self.key) > 1 or self.proper or self.determined >= NOUN_SHARE * self.count
+
+
+def sentence_phrases(text: str) -> list[tuple[tuple[str, ...], str, bool]]:
+    """(stemmed key, spelling, after a determiner) of every candidate phrase in a sentence, repeats kept."""
+    out: list[tuple[tuple[str, ...], str, bool]] = []
+    for clause in CLAUSE_BREAK.split(text):
+        words = _WORD.findall(clause)
+        content = [is_content(w) for w in words]
+        run: list[str] = []
+        run_start = 0
+        for i, w in enumerate(words + [""]):
+            if i < len(words) and content[i]:
+                if not run:
+                    run_start = i
+                run.append(w)
+                continue
+            for n in range(1, MAX_WORDS + 1):
+                for j in range(len(run) - n + 1):
+                    gram = run[j:j + n]
+                    if _ENDS_BADLY.search(gram[-1]):
+                        continue
+                    before = words[run_start + j - 1].lower() if run_start + j > 0 else ""
+                    # a single word counts as a noun only when it is the whole noun group ("the protocol",
+                    # not "a deep neural network" for "deep")
+                    determined = before in _DETERMINERS and (n > 1 or len(run) == 1)
+                    out.append((tuple(stem(g) for g in gram), " ".join(gram), determined))
+            run = []
+            # "theory of mind", "speed of light"
+            if i < len(words) and words[i].lower() == "of" and 0 < i < len(words) - 1 \
+                    and content[i - 1] and content[i + 1]:
+                out.append(((stem(words[i - 1]), "of", stem(words[i + 1])),
+                            f"{words[i - 1]} of {words[i + 1]}", True))
+    return out
+
+
+def phrase_table(sentences: list[str]) -> dict[tuple[str, ...], Phrase]:
+    table: dict[tuple[str, ...], Phrase] = {}
+    for si, text in enumerate(sentences):
+        for key, spelling, determined in sentence_phrases(text):
+            p = table.get(key)
+            if p is None:
+                p = table[key] = Phrase(key)
+            p.count += 1
+            p.determined += determined
+            p.spellings[spelling] += 1
+            if not p.sentences or p.sentences[-1] != si:
+                p.sentences.append(si)
+    return table
+
+
+def word_counts(texts: Iterable[str]) -> Counter:
+    """Stemmed content-word counts of an episode (its 'document' for the background model)."""
+    counts: Counter = Counter()
+    for text in texts:
+        counts.update(stem(w) for w in _WORD.findall(text.lower()) if is_content(w))
+    return counts
+
+
+class CorpusStats:
+    """How particular a word is to this episode: its rate here against its mean rate in other episodes.
+
+    A log rate ratio with additive smoothing (`SMOOTH` per word) rather than a document frequency: long
+    episodes mention almost everything once, so presence/absence over a few dozen episodes says little,
+    while "neural" at 1 % of this episode's words against 0.05 % elsewhere says a lot. With no other
+    episodes the background is empty and frequency alone (after stop words) decides.
+    """
+
+    SMOOTH = 2e-5
+
+    def __init__(self, own: Counter, background: dict[str, float], n_others: int):
+        self.own_total = max(1, sum(own.values()))
+        self.own = own
+        self.background = background
+        self.n_others = n_others
+        self._cache: dict[str, float] = {}
+
+    @classmethod
+    def build(cls, own: Counter, others: Iterable[Counter]) -> CorpusStats:
+        background: Counter = Counter()
+        n = 0
+        for counts in others:
+            total = sum(counts.values())
+            if not total:
+                continue
+            n += 1
+            for w, c in counts.items():
+                background[w] += c / total
+        mean = {w: v / n for w, v in background.items()} if n else {}
+        return cls(own, mean, n)
+
+    def idf(self, word: str) -> float:
+        """Specificity of a word to this episode (≥ 0; 0 for "of" and words rarer here than elsewhere)."""
+        if word == "of":
+            return 0.0
+        cached = self._cache.get(word)
+        if cached is None:
+            rate = self.own.get(word, 0) / self.own_total
+            cached = max(0.0, math.log((rate + self.SMOOTH) / (self.background.get(word, 0.0) + self.SMOOTH)))
+            self._cache[word] = cached
+        return cached
+
+    def phrase_idf(self, key: tuple[str, ...]) -> float:
+        return sum(self.idf(w) for w in key)
+
+
+def sample_others(episode_ids: Iterable[str], exclude: str, limit: int = OTHER_EPISODES) -> list[str]:
+    """A stable, spread-out sample of other episodes (the same ids on every run)."""
+    others = [e for e in episode_ids if e != exclude]
+    others.sort(key=lambda e: hashlib.sha1(e.encode()).hexdigest())
+    return others[:limit]
+
+
+def _overlaps(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    wa, wb = set(a) - {"of"}, set(b) - {"of"}
+    return bool(wa & wb)
+
+
+def top_phrases(table: dict[tuple[str, ...], Phrase], score: Callable[[Phrase], float], k: int, *,
+                min_count: int = 2, exclude: Iterable[tuple[str, ...]] = ()) -> list[Phrase]:
+    """The k best phrases by `score`, no two sharing a word (no "network" beside "neural networks")."""
+    ranked = sorted((p for p in table.values() if p.count >= min_count and p.nominal), key=score, reverse=True)
+    chosen: list[Phrase] = []
+    blocked = list(exclude)
+    for p in ranked:
+        if score(p) <= 0:
+            break
+        if any(_overlaps(p.key, q) for q in blocked):
+            continue
+        chosen.append(p)
+        blocked.append(p.key)
+        if len(chosen) >= k:
+            break
+    return chosen
+
+
+def episode_scorer(stats: CorpusStats) -> Callable[[Phrase], float]:
+    """Frequent in the episode and rare elsewhere; longer phrases add their words' idf."""
+    def score(p: Phrase) -> float:
+        return (p.count ** 0.75) * stats.phrase_idf(p.key)
+    return score
+
+
+def scope_table(table: dict[tuple[str, ...], Phrase], lo: int, hi: int) -> dict[tuple[str, ...], Phrase]:
+    """Counts of every phrase within sentences [lo, hi) (spellings shared with the episode table)."""
+    out: dict[tuple[str, ...], Phrase] = {}
+    for key, p in table.items():
+        inside = [s for s in p.sentences if lo <= s < hi]
+        if inside:
+            out[key] = Phrase(key, len(inside), p.determined * len(inside) // max(1, p.count), p.spellings,
+                              inside)
+    return out
+
+
+def chapter_scorer(stats: CorpusStats, episode_table: dict[tuple[str, ...], Phrase],
+                   span_share: float) -> Callable[[Phrase], float]:
+    """c-TF-IDF for one chapter: frequent here, concentrated here (vs. its share of the episode), rare elsewhere.
+
+    `span_share` is the chapter's share of the episode's sentences: a phrase spread evenly over the
+    episode has concentration ~1 and gains nothing from being in this chapter.
+    """
+    def score(p: Phrase) -> float:
+        total = episode_table[p.key].count
+        concentration = (p.count / total) / max(span_share, 1e-6)
+        return (p.count ** 0.75) * stats.phrase_idf(p.key) * min(3.0, concentration) ** 0.7
+    return score

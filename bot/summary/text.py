@@ -1,0 +1,168 @@
+"""Words of spoken English: tokens, stop words, fillers, and the surface features of a sentence.
+
+Transcripts of conversation are full of words that carry no topic ("thing", "really", "kind of") and of
+sentences that make no sense alone ("And that's it."). Everything here is cheap string work so that a
+five-hour episode can be read in well under a second.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*[A-Za-z0-9]|[A-Za-z0-9]")
+# Phrases never run across these: clause punctuation breaks a keyphrase candidate.
+CLAUSE_BREAK = re.compile(r"[,.;:!?()\[\]\"“”…—–]|\s-\s|\s--\s")
+
+# Function words plus the vocabulary of talk itself (verbs of saying/thinking, vague nouns, hedges).
+STOPWORDS = frozenset("""
+a about above absolutely according across actually after afterwards again against ago ah ahead all almost
+alone along already also although always am among amongst an and another any anybody anyhow anymore anyone
+anything anyway anyways anywhere are aren't around as aside ask asked asking asks at away awesome bad
+basically be became because become becomes becoming been before beforehand behind being believe believed
+below beside besides best better between beyond big bit both brief bring brings but by call called calling
+came can can't cannot cant case cases certain certainly chance clearly come comes coming completely
+considering could couldn't course crazy curious cool day days deal definitely did didn't different do does
+doesn't doing don't done down during each easy eh either else elsewhere end enough entire entirely
+especially etc even ever every everybody everyone everything everywhere exactly example examples except
+extent extremely fact fairly far feel feeling feels felt few find fine first five following for form
+forth four from front full fun funny further furthermore gave generally get gets getting give given gives
+giving go goes going gone gonna good got gotten great guess guy guys had hadn't half happen happened
+happening happens hard has hasn't have haven't having he he'd he'll he's hear heard hello help hence her
+here here's hers herself hey hi him himself his hmm honestly hope hopefully how however huge hundred i i'd
+i'll i'm i've idea ideas if important in indeed inside instance interesting into is isn't it it'd it'll
+it's its itself just keep keeps kept kind kinda knew know knowing known knows large last lastly later
+least less let let's lets like liked likely likes literally little long look looked looking looks lot
+lots loved made mainly make makes making man many matter may maybe me mean means meant
+might mind mine minute minutes more moreover most mostly move moving mr much must my myself name namely
+near nearly necessarily need needed needs neither never nevertheless new next nice nine no nobody non
+none nor normally not nothing now nowhere obviously of off oh ok okay old on once one ones only onto or
+other others otherwise ought our ours ourselves out outside over overall own part particular particularly
+people perhaps person place play point points possible possibly pretty probably problem put quite rather
+re really reason reasons regard regarding regardless right said same saw say saying says second see seeing
+seem seemed seeming seems seen self sense serious seriously set seven several shall she she'd she'll she's
+should shouldn't show showed shows side similar simply since six small so some somebody somehow someone
+something sometime sometimes somewhat somewhere soon sort sorts speak speaking start started starting
+starts stuff such suppose supposed sure take taken takes taking talk talked talking talks tell telling
+ten tend tends than thank thanks that that'd that'll that's thats the their theirs them themselves then
+there there'd there'll there's thereby therefore these they they'd they'll they're they've thing things
+think thinking thinks third this those though thought thoughts thousand three through throughout thus
+time times to today together told too took top totally toward towards tried tries true truly try trying
+turn turns twice two type types uh uhm um under understand understanding unfortunately unless unlike
+until up upon us use used useful uses using usually various very via view want wanted wanting wants was
+wasn't way ways we we'd we'll we're we've week weeks well went were weren't what what's whatever when
+whenever where where's whereas wherever whether which while who who's whoever whole whom whose why will
+willing wish with within without won't wonder wonderful work worked works worth would wouldn't wow yeah
+year years yes yet you you'd you'll you're you've your yours yourself yourselves zero
+ah aw eh ha hm ho mm oh ok uh um ya ye yo
+""".split())
+
+# Spoken fillers: they make a sentence a poor bullet or quote.
+_FILLERS = re.compile(r"\b(?:um+|uh+|uhm|hmm+|you know|i mean|kind of|sort of|like,|i guess|or whatever|"
+                      r"or something|and stuff|yeah|okay|right\?|you see)\b", re.IGNORECASE)
+# Openers that lean on what came before (anaphora, discourse markers, answers to a question).
+_DANGLING_OPENERS = frozenset("""and but so because or which that this these those it it's its they
+they're them he he's she she's his her then also yeah yes no well right okay oh um uh like exactly sure
+absolutely totally true anyway plus hence thus therefore although though whereas even except not
+cause 'cause of to from by into
+""".split())
+_SOFT_OPENERS = frozenset("i i'm i've i think there there's we we're you you're".split())
+# Subordinate or hypothetical openers: fine inside a bullet, not as a standalone quote.
+_CLAUSE_OPENERS = frozenset("""whether while since just like as for with without when if unless let's let
+suppose imagine say for instance maybe perhaps""".split())
+_HEDGES = re.compile(r"\b(?:i don't know|i'm not sure|not sure|i don't think i|who knows|i have no idea|"
+                     r"i can't remember|i forget|hard to say|maybe|perhaps|i guess)\b", re.IGNORECASE)
+_RESTART = re.compile(r"\b(\w+)(?:,)? \1\b|\b(\w+)\b[^,.?!]{0,14}, \2\b|\b\w+, (?:i mean|like|uh|um),",
+                      re.IGNORECASE)
+_CLAIM = re.compile(r"\b(?:is|are|was|were|will|can|can't|cannot|must|should|means|requires|makes|"
+                    r"matters|works|becomes|need|needs|because)\b", re.IGNORECASE)
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercased words (keeping inner apostrophes and hyphens)."""
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A light, predictable S-stemmer: possessives and plurals fold onto one key."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    elif w.endswith("s'"):
+        w = w[:-1]
+    if len(w) > 4 and w.endswith("ies") and not w.endswith(("eies", "aies")):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "ous", "'s")):
+        return w[:-1]
+    return w
+
+
+def is_content(word: str) -> bool:
+    """A word that can carry a topic: not a stop word, not a number, not an adverb in -ly, ≥ 2 letters ("AI")."""
+    w = word.lower()
+    if w in STOPWORDS or stem(w) in STOPWORDS or len(w) < 2 or not w[0].isalpha():
+        return False
+    if w.endswith("ly") and len(w) > 5:
+        return False
+    if "'" in w:
+        return w.split("'")[0] not in STOPWORDS and not w.endswith(("n't", "'re", "'ve", "'ll", "'d", "'m"))
+    return True
+
+
+def content_keys(text: str) -> list[str]:
+    """Stemmed content words of a text, in order (repeats kept)."""
+    return [stem(w) for w in tokens(text) if is_content(w)]
+
+
+@dataclass(slots=True)
+class SentenceFeatures:
+    """Surface facts about one sentence, computed once per episode."""
+
+    words: int
+    keys: list[str]              # stemmed content words
+    fillers: int
+    question: bool
+    complete: bool               # starts with a capital and ends with terminal punctuation
+    dangling: bool               # opens with a word that leans on the previous sentence
+    soft_open: bool              # opens with "I think", "There's"… (fine for a quote, weaker for a bullet)
+    content_ratio: float
+    clause_open: bool            # opens with "Whether", "Just", "Let's"… (not a standalone quote)
+    hedges: int                  # "I don't know", "maybe"…
+    restarts: int                # spoken self-corrections: "you've got, you have", "the the"
+    claim: bool                  # states something: a copula, a modal, "because"…
+    listy: bool                  # mostly a comma-separated list ("Wisdom, truth, Allah, nation, God.")
+
+
+def sentence_features(text: str) -> SentenceFeatures:
+    words = tokens(text)
+    keys = [stem(w) for w in words if is_content(w)]
+    stripped = text.strip()
+    first = words[0] if words else ""
+    opener2 = " ".join(words[:2])
+    return SentenceFeatures(
+        words=len(words),
+        keys=keys,
+        fillers=len(_FILLERS.findall(text)),
+        question=stripped.endswith("?"),
+        complete=bool(stripped) and stripped[0].isupper() and stripped[-1] in ".!?\"”'",
+        dangling=first in _DANGLING_OPENERS,
+        soft_open=first in _SOFT_OPENERS or opener2 in _SOFT_OPENERS,
+        content_ratio=len(keys) / max(1, len(words)),
+        clause_open=first in _CLAUSE_OPENERS,
+        hedges=len(_HEDGES.findall(text)),
+        restarts=len(_RESTART.findall(text)),
+        claim=bool(_CLAIM.search(text)),
+        listy=text.count(",") >= 3 and text.count(",") * 3 >= len(words),
+    )
+
+
+def sentence_case(text: str) -> str:
+    """First letter upper-cased, the rest untouched (keeps "GPT", "OpenAI")."""
+    return text[:1].upper() + text[1:] if text else text
+
+
+def join_phrases(phrases: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    phrases = [p for p in phrases if p]
+    if len(phrases) <= 1:
+        return "".join(phrases)
+    return ", ".join(phrases[:-1]) + " and " + phrases[-1]

@@ -1,0 +1,289 @@
+"""/quote on real Lexicap transcripts: half-remembered lines in, verbatim sentences and their moment out.
+
+The real-store tests use the session `real_app` (episodes 094, 001, 018 with the real MiniLM); the index
+rebuild test uses its own small hashing-embedder store. Expected times are the podbot sentence starts
+of those transcripts; a match is right when its text holds the expected words and it starts within 2 s.
+"""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from bot.quotes.text import parse_query, words
+from bot.verbatim import verify_quote
+from ingest.errors import EpisodeNotFound
+from conftest import lexicap
+
+pytestmark = pytest.mark.slow
+
+E001, E018, E094 = "episode_001_large", "episode_018_large", "episode_094_large"
+
+# (kind, query, episode, words that must be in the matched text, sentence start in seconds)
+HALF_REMEMBERED = [
+    ("paraphrase", "deep learning is still being massively underrated", E094,
+     "massively underestimating deep learning", 1971.36),
+    ("paraphrase", "if you buy a Tesla now you are buying an asset that gains value", E018,
+     "appreciating asset", 916.42),
+    ("fragment", "unwise to bet against deep learning", E094, "unwise to bet against deep learning", 3004.18),
+    ("fragment", "everything we love about civilization is a product of intelligence", E001,
+     "product of intelligence", 4328.44),
+    ("wrong_word", "the magic of deep learning is that it improves with data", E018,
+     "magic of deep learning is that it gets better with data", 618.22),
+    ("wrong_word", "most of the information processing going on in your brain right now is unconscious", E001,
+     "information processing happening in your brain right now is not conscious", 688.44),
+    ("swapped_order", "memorizing large databases, multiplying large numbers fast and playing chess", E001,
+     "multiplying large numbers fast, memorizing large databases", 1662.36),
+    ("swapped_order", "that people were driving cars is going to seem like a mad thing in the future", E018,
+     "mad thing in the future that people were driving cars", 1584.14),
+    ("misspelling", "a conversation with Ilya Sutskever, cofounder and chief scientist of OpenAI", E094,
+     "conversation with Ilya Sotskever, cofounder and chief scientist of OpenAI", 0.0),
+    ("misspelling", "neural netwrok systems are very sensitve to adversarial exmaples", E018,
+     "very sensitive to minor disturbances to these adversarial examples", 1623.02),
+]
+
+NEVER_SAID = [
+    "I learned to bake sourdough bread during the lockdown",
+    "my grandmother taught me how to knit sweaters",
+    "the best pizza in the world is in Naples",
+    "my cat knocked over the Christmas tree again",
+    "the recipe calls for two cups of flour and a pinch of salt",
+    "she moved to Paris to become a painter",
+]
+
+
+def assert_verbatim(app, result) -> None:
+    """Every printed text (quote and context) is cut from its episode's transcript."""
+    for m in result.matches:
+        text = app.library.text(m.episode_id)
+        assert verify_quote(text, m.text) is not None, m.text
+        for ctx in (m.context_before, m.context_after):
+            assert not ctx or verify_quote(text, ctx) is not None, ctx
+        assert 0.0 <= m.score <= 1.0
+        assert m.start <= m.end
+
+
+def is_right(match, episode: str, expected: str, start: float) -> bool:
+    from bot.verbatim import normalize
+
+    return (match.episode_id == episode and normalize(expected) in normalize(match.text)
+            and abs(match.start - start) <= 2.0)
+
+
+# --- the engine on real transcripts -----------------------------------------------------------------
+@pytest.mark.parametrize("kind,query,episode,expected,start", HALF_REMEMBERED,
+                         ids=[f"{k}:{q[:30]}" for k, q, *_ in HALF_REMEMBERED])
+def test_half_remembered_line_finds_the_true_sentence(real_app, kind, query, episode, expected, start):
+    result = real_app.quotes.find(query)
+    assert result.matches, f"{kind}: nothing found for {query!r}"
+    assert_verbatim(real_app, result)
+    top = result.matches[0]
+    assert is_right(top, episode, expected, start), (kind, top.episode_id, top.start, top.text)
+    assert top.title and top.url is None          # local VTT files carry no video link
+    assert top.speaker is None                    # Lexicap has no speaker labels: never a guess
+    assert top.context_before or top.context_after
+    assert len(result.matches) <= 4
+
+
+def test_a_line_remembered_across_two_sentences_gives_both(real_app):
+    result = real_app.quotes.find("you get the other one for free, it's pretty likely that if we get one our "
+                                  "machine learning is good enough to get the other")
+    top = result.matches[0]
+    assert top.text == ("So you're going to get the other for free. I think it's pretty likely that yes, if we "
+                        "can get one, our machine learning is probably that good that we can get the other.")
+    assert top.start == pytest.approx(1638.4, abs=0.5) and top.end == pytest.approx(1647.32, abs=0.5)
+    assert_verbatim(real_app, result)
+
+
+def test_one_sentence_is_not_padded_into_two(real_app):
+    top = real_app.quotes.find("So you're going to get the other for free.").matches[0]
+    assert top.text == "So you're going to get the other for free."
+
+
+def test_misspelled_names_map_to_the_transcript_spelling(real_app):
+    index = real_app.quotes.index()
+    inverse = {tid: stem for stem, tid in index.vocab.items()}
+    (term,) = index.query_terms(["sutskiver"])
+    assert "sotskev" in {inverse[t][:7] for t in term.alts}
+    assert all(inverse[t][0] == "s" for t in term.alts)          # no "corrections" to other initials
+
+
+def test_context_is_the_neighbouring_sentences(real_app):
+    top = real_app.quotes.find("the magic of deep learning is that it gets better with data").matches[0]
+    text = real_app.library.text(top.episode_id)
+    pos = next(i for i, s in enumerate(text.sentences) if s.start == top.start)
+    assert top.context_before == text.sentences[pos - 1].text
+    assert top.context_after == text.sentences[pos + 1].text
+
+
+@pytest.mark.parametrize("query", NEVER_SAID)
+def test_a_line_never_said_is_not_found(real_app, query):
+    result = real_app.quotes.find(query)
+    assert result.matches == [], [(m.score, m.text) for m in result.matches]
+    assert not result.found
+
+
+def test_scoped_to_an_episode(real_app):
+    query = "the magic of deep learning is that it gets better with data"
+    result = real_app.quotes.find(query, episode="018")
+    assert result.scope == E018 and result.matches
+    assert all(m.episode_id == E018 for m in result.matches)
+    assert_verbatim(real_app, result)
+    # the same line scoped to an episode where it was not said: nothing from elsewhere leaks in
+    elsewhere = real_app.quotes.find(query, episode=E094)
+    assert all(m.episode_id == E094 for m in elsewhere.matches)
+    assert not any("gets better with data" in m.text for m in elsewhere.matches)
+
+
+def test_scope_by_guest_name(real_app):
+    result = real_app.quotes.find("unwise to bet against deep learning", episode="Ilya Sotskever")
+    assert result.scope == E094 and result.matches[0].start == pytest.approx(3004.18, abs=2)
+
+
+def test_unknown_episode_is_an_error(real_app):
+    with pytest.raises(EpisodeNotFound):
+        real_app.quotes.find("anything at all", episode="qwxyzzy")
+
+
+def test_alternatives_are_distinct_places_best_first(real_app):
+    result = real_app.quotes.find("deep learning")
+    assert result.matches and len(result.matches) <= 4
+    scores = [m.score for m in result.matches]
+    spans = [(m.episode_id, m.start) for m in result.matches]
+    assert len(set(spans)) == len(spans)
+    assert scores[0] == max(scores)
+    assert_verbatim(real_app, result)
+
+
+def test_limit_and_empty_query(real_app):
+    assert len(real_app.quotes.find("deep learning", limit=1).matches) <= 1
+    assert real_app.quotes.find("   ").matches == []
+    assert real_app.quotes.find("?!").matches == []
+
+
+def test_attribution_prefix_is_not_searched_as_words(real_app):
+    result = real_app.quotes.find("Ilya Sutskever: it's unwise to bet against deep learning")
+    assert is_right(result.matches[0], E094, "unwise to bet against deep learning", 3004.18)
+
+
+# --- query parsing ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("raw,text,who", [
+    ("what was that line about betting against deep learning?", "betting against deep learning", None),
+    ('"time is the currency of life"', "time is the currency of life", None),
+    ("Kasparow: it was the first match I ever lost, period", "it was the first match I ever lost, period",
+     "Kasparow"),
+    ("who said the why is hopeless", "the why is hopeless", None),
+    ("what’s that quote where he says the why is hopeless", "the why is hopeless", None),
+    ("when did Ilya say that it is unwise to bet against deep learning",
+     "it is unwise to bet against deep learning", "Ilya"),
+    ("they said it best", "they said it best", None),          # a real line may open with "they said"
+    ("deep learning", "deep learning", None),
+])
+def test_parse_query(raw, text, who):
+    parts = parse_query(raw)
+    assert parts.text == text and parts.attribution == who
+
+
+def test_words_match_the_verbatim_normalisation():
+    from bot.verbatim import normalize
+
+    line = "Don't say “Café-au-lait” — it's 100% Sotskever's!"
+    assert " ".join(words(line)) == normalize(line)
+
+
+# --- the index follows the library -----------------------------------------------------------------
+def test_index_rebuilds_when_an_episode_is_added_or_forgotten(hash_app, monkeypatch):
+    import bot.library
+    from ingest.pipeline import ingest_sources
+
+    monkeypatch.setattr(bot.library, "REFRESH_SECONDS", 0.0)
+    assert ingest_sources([str(lexicap(316))], hash_app.ingestor, hash_app.settings)[0].status == "added"
+    engine = hash_app.quotes
+    chomsky = engine.find("anyone who doesn't worry about nuclear war doesn't have a gray cell functioning")
+    assert chomsky.matches and chomsky.matches[0].episode_id == "episode_316_large"
+    assert chomsky.matches[0].start == pytest.approx(1115.0, abs=2)
+    assert_verbatim(hash_app, chomsky)
+
+    line = "we need to be good at material science so we can have tiny electrodes that last a long time"
+    assert engine.find(line).matches == []
+    before = engine.index().version
+
+    assert ingest_sources([str(lexicap(49))], hash_app.ingestor, hash_app.settings)[0].status == "added"
+    found = engine.find(line)
+    assert engine.index().version != before
+    assert found.matches and found.matches[0].episode_id == "episode_049_large"
+    assert found.matches[0].start == pytest.approx(1407.52, abs=2)
+    assert_verbatim(hash_app, found)
+
+    hash_app.store.forget("episode_049_large")
+    assert engine.find(line).matches == []
+    assert "episode_049_large" not in engine.index().by_id
+    assert engine.find("gray cell functioning").matches          # the other episode is still there
+
+
+def test_empty_library_finds_nothing(hash_app):
+    assert hash_app.quotes.find("anything at all").matches == []
+
+
+# --- CLI ----------------------------------------------------------------------------------------------
+@pytest.fixture
+def real_env(real_app, monkeypatch):
+    from ingest.settings import get_settings
+
+    monkeypatch.setenv("PODBOT_DATA_DIR", str(real_app.settings.podbot_data_dir))
+    get_settings.cache_clear()
+    yield real_app
+    get_settings.cache_clear()
+
+
+def test_cli_quote_json(real_env, capsys):
+    from bot.cli import main
+
+    assert main(["quote", "the magic of deep learning is that it improves with data", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["matches"]
+    top = out["matches"][0]
+    assert {"episode_id", "title", "start", "end", "text", "context", "score", "url"} <= set(top)
+    assert top["episode_id"] == E018 and abs(top["start"] - 618.22) <= 2
+    assert "gets better with data" in top["text"] and top["text"] in top["context"]
+    text = real_env.library.text(E018)
+    assert all(verify_quote(text, m["text"]) for m in out["matches"] if m["episode_id"] == E018)
+
+
+def test_cli_quote_human(real_env, capsys):
+    from bot.cli import main
+
+    assert main(["quote", "unwise to bet against deep learning", "--episode", "094"]) == 0
+    out = capsys.readouterr().out
+    assert "unwise to bet against deep learning" in out and "[50:04]" in out and E094 in out
+    assert main(["quote", "my grandmother taught me how to knit sweaters"]) == 0
+    assert "No line close to that was found." in capsys.readouterr().out
+
+
+def test_cli_quote_jsonl(real_env, capsys, monkeypatch):
+    from bot.cli import main
+
+    lines = [
+        {"query": "the magic of deep learning is that it improves with data", "episode": None},
+        {"query": "unwise to bet against deep learning", "episode": "094"},
+        {"query": "my grandmother taught me how to knit sweaters", "episode": None},
+        {"query": "anything", "episode": "qwxyzzy"},
+    ]
+    stdin = "\n".join(json.dumps(x) for x in lines) + "\nnot json\n\n" + json.dumps({"episode": "094"}) + "\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    assert main(["quote", "--jsonl"]) == 0
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(out) == 6
+    assert out[0]["matches"][0]["episode_id"] == E018
+    assert abs(out[1]["matches"][0]["start"] - 3004.18) <= 2
+    assert out[2] == {"matches": []}
+    for bad in out[3:]:
+        assert bad["matches"] == [] and bad["error"]
+
+
+def test_cli_quote_needs_text(real_env, capsys):
+    from bot.cli import main
+
+    assert main(["quote"]) == 2
+    assert "TEXT" in capsys.readouterr().err

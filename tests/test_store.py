@@ -1,0 +1,350 @@
+"""The Chroma store through the real pipeline: idempotence, replacement, forget, model mismatch,
+atomic commits (staged chunks stay invisible), concurrent ingests, and a kill -9 mid-ingest.
+
+The hashing embedder keeps these fast; the store, Chroma and the pipeline are the real ones.
+`store_behaviours` is shared with tests/test_chroma_server.py, which runs it against `chroma run`.
+"""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import HashEmbedder, lexicap
+from ingest.chunking import chunk_sentences
+from ingest.errors import StoreError, StoreModelMismatch
+from ingest.pipeline import Ingestor, content_generation, ingest_sources
+from ingest.sentences import build_sentences
+from ingest.settings import Settings
+from ingest.sources.files import load_file
+from ingest.store import Store
+
+HERE = Path(__file__).resolve().parent
+SMALL = (316, 49, 18)           # the three shortest Lexicap episodes (~50 chunks each)
+
+
+# --- helpers (also used by test_chroma_server.py) ----------------------------------------------------
+def make_store(settings: Settings, embedder=None) -> tuple[Store, Ingestor]:
+    embedder = embedder or HashEmbedder()
+    store = Store(settings, embed_model=embedder.name, embed_dim=embedder.dim)
+    return store, Ingestor(settings, embedder, store)
+
+
+def raw_chunk_ids(store: Store, episode_id: str | None = None) -> list[str]:
+    """Every chunk id in the collection, committed or not (what readers must never see raw)."""
+    got = store.chunks.get(where={"episode_id": episode_id} if episode_id else None, include=[])
+    return got["ids"]
+
+
+def committed(store: Store) -> dict[str, dict]:
+    return {meta.episode_id: record for meta, record in store.list_episodes()}
+
+
+def assert_consistent(store: Store) -> None:
+    """Every visible episode complete; no chunk in the collection beyond the committed ones."""
+    records = committed(store)
+    for eid, record in records.items():
+        chunks = store.load_chunks(eid, record["gen"])
+        assert len(chunks) == record["chunks"], eid
+        assert [c.index for c in chunks] == list(range(record["chunks"]))
+    ids = raw_chunk_ids(store)
+    assert len(ids) == len(set(ids)) == sum(r["chunks"] for r in records.values())
+
+
+def ingest_paths(ingestor: Ingestor, settings: Settings, paths) -> list:
+    return ingest_sources([str(p) for p in paths], ingestor, settings)
+
+
+def changed_copy(src: Path, dst: Path, drop_last_cues: int = 200) -> Path:
+    """The same episode (same file name -> same id) with its last cues cut off: a changed transcript."""
+    blocks = src.read_text(encoding="utf-8").rstrip("\n").split("\n\n")
+    dst.write_text("\n\n".join(blocks[:-drop_last_cues]) + "\n", encoding="utf-8")
+    return dst
+
+
+def store_behaviours(settings: Settings, tmp_path: Path) -> None:
+    """Idempotence, replacement, forget and hidden staging — the same checks for embedded and server."""
+    store, ingestor = make_store(settings)
+    paths = [lexicap(n) for n in SMALL]
+    first = ingest_paths(ingestor, settings, paths)
+    assert [r.status for r in first] == ["added"] * 3
+    counts = {r.episode_id: r.chunks for r in first}
+    assert_consistent(store)
+
+    again = ingest_paths(ingestor, settings, paths)
+    assert [r.status for r in again] == ["unchanged"] * 3
+    assert {r.episode_id: r.chunks for r in again} == counts
+    assert len(raw_chunk_ids(store)) == sum(counts.values())
+
+    # a changed transcript replaces the old one; nothing of the old generation survives
+    eid = first[0].episode_id
+    old_gen = committed(store)[eid]["gen"]
+    changed = changed_copy(paths[0], tmp_path / paths[0].name, drop_last_cues=150)
+    [res] = ingest_paths(ingestor, settings, [changed])
+    assert res.status == "replaced" and res.episode_id == eid and 0 < res.chunks < counts[eid]
+    record = committed(store)[eid]
+    assert record["gen"] != old_gen and record["chunks"] == res.chunks
+    assert all(f":{old_gen}:" not in cid for cid in raw_chunk_ids(store, eid))
+    assert len(raw_chunk_ids(store, eid)) == res.chunks
+    assert_consistent(store)
+    # and back to the original: replaced again, counts as at first
+    [back] = ingest_paths(ingestor, settings, [paths[0]])
+    assert back.status == "replaced" and back.chunks == counts[eid]
+
+    # staged but uncommitted chunks are invisible, and a re-run completes them without duplicates
+    other = paths[1]
+    oid = first[1].episode_id
+    assert store.forget(oid) is True
+    assert oid not in committed(store) and raw_chunk_ids(store, oid) == []
+    t = load_file(other)
+    chunks = chunk_sentences(t.meta.episode_id, build_sentences(t.cues))
+    gen = content_generation(ingestor.embedder.name, chunks)
+    vectors = ingestor.embedder.embed_documents([c.text for c in chunks])
+    store.write_chunks(gen, chunks[: len(chunks) // 2], vectors[: len(chunks) // 2])   # killed half-way
+    assert oid not in committed(store)
+    active = {e: r["gen"] for e, r in committed(store).items()}
+    hits = store.dense_search(vectors[0], 10, active)
+    assert len(hits) == 10 and all(h.episode_id != oid for h in hits)
+    [redo] = ingest_paths(ingestor, settings, [other])
+    assert redo.status == "added" and redo.chunks == counts[oid]
+    assert_consistent(store)
+
+
+# --- embedded store ---------------------------------------------------------------------------------
+def test_store_behaviours_embedded(settings, tmp_path):
+    store_behaviours(settings, tmp_path)
+
+
+def test_reingest_unchanged_updates_metadata_only(hash_app):
+    path = lexicap(SMALL[0])
+    [a] = ingest_sources([str(path)], hash_app.ingestor, hash_app.settings)
+    before = committed(hash_app.store)[a.episode_id]
+    [b] = ingest_sources([str(path)], hash_app.ingestor, hash_app.settings, title="A Better Title")
+    assert b.status == "unchanged" and b.chunks == a.chunks
+    meta, record = hash_app.store.get_episode(a.episode_id)
+    assert meta.title == "A Better Title"
+    assert record["gen"] == before["gen"] and record["ingested_at"] == before["ingested_at"]
+    assert len(raw_chunk_ids(hash_app.store)) == a.chunks
+    # a URL given once, then not: the stored record follows (Chroma merges metadata; keys must be removed)
+    ingest_sources([str(path)], hash_app.ingestor, hash_app.settings, url="https://example.org/ep")
+    assert hash_app.store.get_episode(a.episode_id)[0].url == "https://example.org/ep"
+    [c] = ingest_sources([str(path)], hash_app.ingestor, hash_app.settings)
+    meta, record = hash_app.store.get_episode(a.episode_id)
+    assert c.status == "unchanged" and meta.url is None and "url" not in record
+    assert meta.title == a.title
+
+
+def test_forget(hash_app):
+    [a, b] = ingest_sources([str(lexicap(n)) for n in SMALL[:2]], hash_app.ingestor, hash_app.settings)
+    store = hash_app.store
+    assert store.forget(a.episode_id) is True
+    assert set(committed(store)) == {b.episode_id}
+    assert raw_chunk_ids(store, a.episode_id) == []
+    assert store.forget(a.episode_id) is False                  # already gone: no error
+    assert_consistent(store)
+    active = {e: r["gen"] for e, r in committed(store).items()}
+    vec = hash_app.embedder.embed_query("artificial intelligence")
+    assert {h.episode_id for h in store.dense_search(vec, 20, active)} == {b.episode_id}
+
+
+def test_partial_stage_is_never_committed(hash_app):
+    t = load_file(lexicap(SMALL[0]))
+    chunks = chunk_sentences(t.meta.episode_id, build_sentences(t.cues))
+    gen = content_generation("test-hash", chunks)
+    vectors = hash_app.embedder.embed_documents([c.text for c in chunks])
+    store = hash_app.store
+    store.write_chunks(gen, chunks[:10], vectors[:10])
+    with pytest.raises(StoreError) as info:
+        store.commit_episode(t.meta, gen, len(chunks), 0, vectors[0])
+    assert "10 of" in info.value.message and "\n" not in info.value.message
+    assert store.list_episodes() == []
+
+
+def test_staged_new_version_does_not_hide_the_committed_one(hash_app, tmp_path):
+    """While a replacement is half-written, readers keep seeing the whole old version."""
+    path = lexicap(SMALL[0])
+    [a] = ingest_sources([str(path)], hash_app.ingestor, hash_app.settings)
+    store = hash_app.store
+    old_gen = committed(store)[a.episode_id]["gen"]
+    old_text = " ".join(c.text for c in store.load_chunks(a.episode_id, old_gen))
+    t = load_file(changed_copy(path, tmp_path / path.name))
+    chunks = chunk_sentences(t.meta.episode_id, build_sentences(t.cues))
+    gen = content_generation("test-hash", chunks)
+    vectors = hash_app.embedder.embed_documents([c.text for c in chunks])
+    store.write_chunks(gen, chunks[:-3], vectors[:-3])
+    assert committed(store)[a.episode_id]["gen"] == old_gen
+    assert " ".join(c.text for c in store.load_chunks(a.episode_id, old_gen)) == old_text
+    active = {e: r["gen"] for e, r in committed(store).items()}
+    hits = store.dense_search(vectors[0], 5, active, episode_ids=[a.episode_id])
+    assert hits and all(h.chunk_id.split(":")[1] == old_gen for h in hits)
+    # the completed re-run replaces it cleanly
+    [b] = ingest_sources([str(tmp_path / path.name)], hash_app.ingestor, hash_app.settings)
+    assert b.status == "replaced"
+    assert_consistent(store)
+
+
+def test_model_mismatch_is_refused_and_nothing_is_lost(settings):
+    store, ingestor = make_store(settings)
+    [a] = ingest_paths(ingestor, settings, [lexicap(SMALL[0])])
+    for name, dim in (("all-MiniLM-L6-v2", 384), ("test-hash", 384), ("other-model", 64)):
+        with pytest.raises(StoreModelMismatch) as info:
+            Store(settings, embed_model=name, embed_dim=dim)
+        msg = info.value.message
+        assert "\n" not in msg and "'test-hash'" in msg and repr(name) in msg and "PODBOT_EMBED_MODEL" in msg
+    reopened, _ = make_store(settings)
+    assert committed(reopened)[a.episode_id]["chunks"] == a.chunks
+    # the App route: a store built by the hash embedder, podbot configured for MiniLM
+    from bot.app import App
+
+    with pytest.raises(StoreModelMismatch):
+        App(settings, use_llm=False).store    # noqa: B018  (opening is the point)
+
+
+def test_vectors_roundtrip_in_chunk_order(hash_app):
+    [a] = ingest_sources([str(lexicap(SMALL[0]))], hash_app.ingestor, hash_app.settings)
+    gen = committed(hash_app.store)[a.episode_id]["gen"]
+    chunks = hash_app.store.load_chunks(a.episode_id, gen)
+    vectors = hash_app.store.load_vectors(a.episode_id, gen)
+    expected = hash_app.embedder.embed_documents([c.text for c in chunks])
+    assert vectors.shape == (a.chunks, 64)
+    assert np.allclose(vectors, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("same_store", [True, False])
+def test_two_ingests_of_one_episode_at_once(settings, same_store):
+    """Two threads (one Store, or two Store objects on the same path) ingest the same episode together."""
+    store1, ing1 = make_store(settings)
+    ing2 = ing1 if same_store else make_store(settings)[1]
+    path = str(lexicap(SMALL[1]))
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run(ingestor):
+        try:
+            barrier.wait()
+            results.extend(ingest_sources([path], ingestor, settings))
+        except Exception as exc:         # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in (ing1, ing2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert not errors
+    assert sorted(r.status for r in results) == ["added", "unchanged"]
+    assert results[0].chunks == results[1].chunks
+    assert len(committed(store1)) == 1
+    assert_consistent(store1)
+
+
+# --- kill -9 in the middle of an ingest ---------------------------------------------------------------
+KILL_EPISODES = (94, 1, 18, 49, 316, 3)
+
+
+def child_cmd(data_dir: Path, episodes) -> list[str]:
+    return [sys.executable, str(HERE / "_ingest_child.py"), str(data_dir), "--small-batches",
+            *[str(lexicap(n)) for n in episodes]]
+
+
+def clean_reference(tmp_path_factory, episodes) -> dict[str, tuple[int, list[str]]]:
+    """episode id -> (chunks, chunk ids) from an uninterrupted ingest in another data dir."""
+    settings = Settings(_env_file=None, podbot_data_dir=tmp_path_factory.mktemp("clean"))
+    store, ingestor = make_store(settings)
+    ingest_paths(ingestor, settings, [lexicap(n) for n in episodes])
+    return {eid: (rec["chunks"], sorted(raw_chunk_ids(store, eid))) for eid, rec in committed(store).items()}
+
+
+def kill_midway(data_dir: Path, episodes, rng: random.Random) -> int:
+    """Start the child, let it commit at least one episode, SIGKILL it at a random moment after.
+    Returns how many episodes it had reported committed."""
+    proc = subprocess.Popen(child_cmd(data_dir, episodes), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    done = 0
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            if line.startswith("committed"):
+                done += 1
+                break
+        time.sleep(rng.uniform(0.0, 0.6))
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait(10)
+    return done
+
+
+def test_kill_9_mid_ingest_then_clean_rerun(tmp_path_factory):
+    episodes = KILL_EPISODES
+    reference = clean_reference(tmp_path_factory, episodes)
+    rng = random.Random(int(os.environ.get("PODBOT_KILL_SEED", "2")))
+    for trial in range(3):
+        data = tmp_path_factory.mktemp(f"kill{trial}")
+        assert kill_midway(data, episodes, rng) >= 1
+        settings = Settings(_env_file=None, podbot_data_dir=data)
+        store, ingestor = make_store(settings)
+        # nothing half-written is visible: every listed episode is complete and identical to the clean run
+        visible = committed(store)
+        assert visible, "the child was killed before committing anything"
+        for eid, record in visible.items():
+            chunks = store.load_chunks(eid, record["gen"])
+            assert len(chunks) == record["chunks"] == reference[eid][0]
+        active = {e: r["gen"] for e, r in visible.items()}
+        hits = store.dense_search(HashEmbedder().embed_query("deep learning neural networks"), 30, active)
+        assert {h.episode_id for h in hits} <= set(visible)
+        # a clean re-run completes the rest; no duplicates, totals equal the uninterrupted ingest
+        results = ingest_paths(ingestor, settings, [lexicap(n) for n in episodes])
+        assert all(r.status in ("added", "unchanged") for r in results)
+        assert {r.episode_id for r in results if r.status == "unchanged"} == set(visible)
+        after = committed(store)
+        assert {e: r["chunks"] for e, r in after.items()} == {e: v[0] for e, v in reference.items()}
+        for eid in after:
+            assert sorted(raw_chunk_ids(store, eid)) == reference[eid][1]
+        assert_consistent(store)
+
+
+# --- the local embedder behind the store's recorded model name ------------------------------------------
+@pytest.mark.slow
+def test_local_embedder_fast_path_keeps_the_models_vectors(monkeypatch):
+    """bf16 + parallel single-thread passes must give the same model's vectors as plain fp32, in input
+    order, unit norm — that is what lets the store keep recording plain "all-MiniLM-L6-v2"."""
+    from ingest.embeddings import LocalEmbedder, get_embedder, local_dtype, local_workers
+
+    fast = get_embedder(Settings(_env_file=None))            # the configured default (shared, cached)
+    assert fast.name == "all-MiniLM-L6-v2" and fast.dim == 384
+    reference = LocalEmbedder(dtype="fp32", workers=1)
+    t = load_file(lexicap(94))
+    texts = [c.text for c in chunk_sentences("e", build_sentences(t.cues))][:40]
+    texts += ["hi", "What does Ilya Sutskever think about deep learning?", "x " * 300]   # tiny and truncated
+    a, b = fast.embed_documents(texts), reference.embed_documents(texts)
+    assert a.shape == b.shape == (len(texts), 384) and a.dtype == np.float32
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    cos = (a * b).sum(1)
+    assert cos.min() > 0.999, cos.min()
+    # rows come back in input order whatever the length sorting and worker split did
+    perm = np.random.default_rng(0).permutation(len(texts))
+    shuffled = fast.embed_documents([texts[i] for i in perm])
+    assert ((shuffled * a[perm]).sum(1)).min() > 0.9995
+    assert float(fast.embed_query(texts[1]) @ a[1]) > 0.9995
+    # configuration is validated, not silently ignored
+    monkeypatch.setenv("PODBOT_EMBED_DTYPE", "int4")
+    with pytest.raises(ValueError):
+        local_dtype()
+    monkeypatch.setenv("PODBOT_EMBED_WORKERS", "0")
+    with pytest.raises(ValueError):
+        local_workers()
+    monkeypatch.setenv("PODBOT_EMBED_DTYPE", "fp32")
+    assert local_dtype() == "fp32"
