@@ -15,10 +15,13 @@ from bot.timefmt import clock
 
 log = logging.getLogger(__name__)
 
-# Abstention, calibrated on bench/data/ask_dev.jsonl (see bench/retrieval.py): a question is answered
-# when the best passage is semantically close OR shares most of the question's distinctive words.
-MIN_DENSE = 0.42
-MIN_COVERAGE = 0.72
+# Abstention, calibrated on bench/data/ask_dev.jsonl (bench/retrieval.py --features): not found when the
+# question names something said nowhere in the library and nothing is close, or its two most distinctive
+# words are missing from the passages and the best passage is neither close nor clearly ahead of the rest.
+UNKNOWN_WORD_MIN_DENSE = 0.45
+NO_RARE_MIN_DENSE = 0.40
+NO_RARE_MIN_MARGIN = 0.13
+FLOOR_DENSE = 0.25
 MAX_QUESTION_CHARS = 2000
 _FOLLOW_ON = re.compile(r"\b(after that|afterwards|what came next|next|then what|before that|go on|continue)\b",
                         re.I)
@@ -41,7 +44,11 @@ class AskEngine:
     def should_abstain(r: Retrieval) -> bool:
         if not r.evidence:
             return True
-        return r.best_dense < MIN_DENSE and r.coverage < MIN_COVERAGE
+        if r.best_dense < FLOOR_DENSE:
+            return True
+        if r.unknown and r.best_dense < UNKNOWN_WORD_MIN_DENSE:
+            return True
+        return not r.rare_hit and r.best_dense < NO_RARE_MIN_DENSE and r.margin < NO_RARE_MIN_MARGIN
 
     def citation(self, e: Evidence) -> Citation:
         meta = self.library.meta(e.episode_id)

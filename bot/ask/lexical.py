@@ -70,6 +70,11 @@ class LexicalIndex:
                         out.append(_stem(cand))
         return list(dict.fromkeys(out))
 
+    def unknown_words(self, query: str) -> list[str]:
+        """Content words never said anywhere in the library, not even in a close spelling."""
+        return [w for w in words(query) if w not in self.surface_set and not w.isdigit()
+                and len(self.expand(w)) <= 1]
+
     def scores(self, query_stems: list[str], mask: np.ndarray | None = None) -> np.ndarray:
         if self.n_docs == 0:
             return np.zeros(0, dtype=np.float32)

@@ -15,10 +15,13 @@ from bot.library import Library
 from ingest.models import Chunk, Sentence
 
 RRF_K = 60
+W_DENSE = 1.0
+W_LEX = 1.0
+NEIGHBOUR = 0.0          # share of a neighbouring chunk's fused score added to a chunk (answers straddle chunks)
 DENSE_K = 40
 LEX_K = 40
 MAX_CITATION_SECONDS = 60.0
-MIN_CITATION_SECONDS = 10.0
+MIN_CITATION_SECONDS = 30.0     # short windows miss the answer's lead-in; 30 s keeps the median ≤ 45 s
 
 
 @dataclass
@@ -56,6 +59,9 @@ class Retrieval:
     evidence: list[Evidence]
     best_dense: float = 0.0
     coverage: float = 0.0            # share of the question's term weight found in the best passage
+    rare_hit: bool = False           # the question's two most distinctive words occur in the passages
+    unknown: int = 0                 # question words said nowhere in the library
+    margin: float = 0.0              # best dense similarity minus the typical top-20 similarity
     scope: list[str] | None = None
     candidates: int = 0
     extra: dict = field(default_factory=dict)
@@ -171,9 +177,15 @@ class Retriever:
 
         fused: dict[int, float] = {}
         for pos, r in dense_rank.items():
-            fused[pos] = fused.get(pos, 0.0) + 1.0 / (RRF_K + r)
+            fused[pos] = fused.get(pos, 0.0) + W_DENSE / (RRF_K + r)
         for pos, r in lex_rank.items():
-            fused[pos] = fused.get(pos, 0.0) + 1.0 / (RRF_K + r)
+            fused[pos] = fused.get(pos, 0.0) + W_LEX / (RRF_K + r)
+        if NEIGHBOUR:
+            base = dict(fused)
+            for pos, value in base.items():
+                for nb in (pos - 1, pos + 1):
+                    if 0 <= nb < len(self.chunks) and self.chunks[nb][0] == self.chunks[pos][0]:
+                        fused[nb] = fused.get(nb, 0.0) + NEIGHBOUR * value
         ranked = sorted(fused, key=lambda p: -fused[p])
 
         query_terms = {t: self.lex.idf(t) for t in query_stems if t in self.lex.df}
@@ -191,9 +203,16 @@ class Retriever:
             if len(evidence) >= k:
                 break
         best_dense = max(dense_sim.values(), default=0.0)
+        sims = sorted(dense_sim.values(), reverse=True)
+        margin = best_dense - float(np.mean(sims[5:20])) if len(sims) > 6 else 0.0
         coverage = 0.0
+        unknown = self.lex.unknown_words(question)
+        rare_hit = False
         if evidence:
             present = set(stems(evidence[0].context_text))
             coverage = sum(w for t, w in query_terms.items() if t in present) / total_weight
-        return Retrieval(question, evidence, best_dense=best_dense, coverage=coverage, scope=episode_ids,
-                         candidates=len(fused))
+            anywhere = set(stems(" ".join(e.context_text for e in evidence)))
+            rarest = sorted(query_terms, key=lambda t: -query_terms[t])[:2]
+            rare_hit = bool(rarest) and not unknown and all(t in anywhere for t in rarest)
+        return Retrieval(question, evidence, best_dense=best_dense, coverage=coverage, rare_hit=rare_hit,
+                         unknown=len(unknown), margin=margin, scope=episode_ids, candidates=len(fused))
