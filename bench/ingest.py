@@ -175,7 +175,7 @@ def main() -> int:
     print(f"| ingest ÷ embedding (wall / CPU; goal ≤ 1.15) | {r['ratio_wall']:.3f} / {r['ratio_cpu']:.3f} |")
     print(f"| median per-episode ratio (wall) | {r['ratio_median_episode']:.3f} |")
     print(f"| projected {CORPUS}-episode corpus (wall, this load) | {fmt(r['corpus_min_wall'])} min |")
-    print(f"| projected corpus on 2 idle cores (CPU time ÷ 2) | {fmt(r['corpus_min_cpu'])} min |")
+    print(f"| projected corpus if both cores were ours (CPU time ÷ 2, ideal scaling) | {fmt(r['corpus_min_cpu'])} min |")
     print(f"| model load (not in the above) | {fmt(r['model_load_s'])} s |")
     print(f"| peak RSS | {fmt(r['peak_rss_mb'], 0)} MB |")
     print(f"| store size on disk | {fmt(r['store_mb'])} MB |")
