@@ -118,3 +118,4 @@ class IngestResult:
     sentences: int = 0
     seconds: float = 0.0
     message: str = ""
+    timed: bool = True      # False for plain text: "times" are word positions

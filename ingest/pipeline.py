@@ -96,7 +96,7 @@ class Ingestor:
                 if progress:
                     progress(len(chunks), len(chunks))
                 return IngestResult(meta.episode_id, meta.title, "unchanged", len(chunks), len(sentences),
-                                    time.perf_counter() - began)
+                                    time.perf_counter() - began, timed=meta.timed)
             keep = {gen} | ({existing[1]["gen"]} if existing else set())
             self.store.drop_stale(meta.episode_id, keep=keep)          # leftovers of a killed ingest
             vectors = self._embed([c.text for c in chunks], progress)
@@ -104,7 +104,7 @@ class Ingestor:
             self.store.commit_episode(meta, gen, len(chunks), len(sentences), self._title_vector(meta))
         status = "replaced" if existing else "added"
         return IngestResult(meta.episode_id, meta.title, status, len(chunks), len(sentences),
-                            time.perf_counter() - began)
+                            time.perf_counter() - began, timed=meta.timed)
 
     def _title_vector(self, meta) -> np.ndarray:
         return self.embedder.embed_query(f"{meta.title}. {meta.guest or ''}")

@@ -50,7 +50,8 @@ def run_ingest(args) -> int:
             tqdm.write(f"FAILED   {ref}: {result.message}", file=sys.stderr)
         else:
             tqdm.write(f"{result.status:<8} {result.episode_id}: {result.title} — {result.chunks} chunks, "
-                       f"{result.sentences} sentences ({result.seconds:.1f}s)")
+                       f"{result.sentences} sentences ({result.seconds:.1f}s)"
+                       + ("" if result.timed else " — no timestamps in this file: positions only, no time links"))
 
     results = ingest_sources(args.sources, app.ingestor, app.settings, title=args.title, url=args.url,
                              on_result=on_result, progress_for=progress_for)

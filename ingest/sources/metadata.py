@@ -29,7 +29,11 @@ def detect_guest(cues: list[Cue], within_seconds: float = 120.0) -> str | None:
     match = _GUEST.search(head)
     if not match:
         return None
-    return match.group(1).rstrip(".,;'’")
+    name = match.group(1)
+    prefix = re.match(r"(?:Dr\.? |Professor )", name)
+    head, rest = (prefix.group(0), name[prefix.end():]) if prefix else ("", name)
+    rest = re.split(r"\.\s", rest)[0]            # "RZA. The …": a sentence ended inside the match
+    return (head + rest).rstrip(".,;'’") or None
 
 
 def find_sidecar(path: Path) -> dict[str, Any] | None:
