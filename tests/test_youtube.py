@@ -16,7 +16,6 @@ import requests
 import youtube_transcript_api as yta
 from youtube_transcript_api.proxies import GenericProxyConfig, WebshareProxyConfig
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # the repo root, for `import ingest`
 
 from ingest.errors import (  # noqa: E402
     BadSourceURL,
