@@ -68,7 +68,7 @@ def prepare(n: int, required: list[str]) -> App:
         for i, path in enumerate(todo, 1):
             result = ingest_sources([str(path)], app.ingestor, app.settings)[0]
             print(f"  [{i}/{len(todo)}] {result.status} {result.episode_id} "
-                  f"({time.perf_counter() - began:.0f}s)", file=sys.stderr)
+                  f"({time.perf_counter() - began:.0f}s) {result.message}", file=sys.stderr)
     app.library.refresh(force=True)
     return app
 
@@ -77,17 +77,19 @@ def load_dev() -> list[dict]:
     return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-# Lines never said in any of the 319 episodes (checked by reading the nearest hits), for the
-# "not close enough" side. Two first drafts were dropped because they turned out to be nearly said:
-# "every programmer should learn Haskell first" and "neural networks are just glorified lookup tables".
+# Lines never said in any of the 319 episodes, for the "not close enough" side. Drafts dropped after
+# reading the nearest hits because they turned out to be (nearly) said: "every programmer should learn
+# Haskell first" (132), "neural networks are just glorified lookup tables" (142), "my favorite football
+# team is the Green Bay Packers" (136: "...believe that the Green Bay Packers is the best football team")
+# and "the universe is a simulation run by teenagers" (321: "...it's the teenager that makes the video game").
 NEVER_SAID = [
-    "I learned to bake sourdough bread during the lockdown", "my favorite football team is the Green Bay Packers",
+    "I learned to bake sourdough bread during the lockdown",
     "the recipe calls for two cups of flour and a pinch of salt", "she moved to Paris to become a painter",
     "I never trust a man who doesn't like dogs", "Python will be replaced by Rust within five years",
     "quantum computers will break all encryption by next year", "my grandmother taught me how to knit sweaters",
     "we should colonize Venus before Mars", "hip hop died when streaming services took over",
     "I drink five cups of green tea every morning", "the Roman empire fell because of lead pipes",
-    "the best pizza in the world is in Naples", "the universe is a simulation run by teenagers",
+    "the best pizza in the world is in Naples",
     "exoplanets are boring compared to black holes", "Kasparov should have retired after losing to the computer",
     "my cat knocked over the Christmas tree again", "the secret to happiness is low expectations",
     "Wu-Tang would never have happened without Brooklyn", "I've been running marathons since I was twelve",
@@ -189,8 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scoped", action="store_true", help="also run every query scoped to its episode")
     parser.add_argument("--misses", action="store_true", help="list the queries each system got wrong")
     parser.add_argument("--torch-threads", type=int, default=1,
-                        help="torch intra-op threads for the query embedding (0: torch default; 1: no spin-waiting on a busy "
-                             "2-core box; see the report)")
+                        help="torch intra-op threads for the query embedding (0: torch default; 1: no "
+                             "spin-waiting on a busy 2-core box, where 2 threads measured ~1 s per call)")
     args = parser.parse_args(argv)
 
     import torch

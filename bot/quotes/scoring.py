@@ -118,7 +118,10 @@ class QueryScorer:
         flat = self.index.terms[np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens - starts, lens)]
         pos = np.minimum(np.searchsorted(self.alt_ids, flat), len(self.alt_ids) - 1)
         hit = self.alt_ids[pos] == flat
-        np.maximum.at(out, owner[hit], self.alt_credit[pos[hit]])
+        rows, credit = owner[hit], self.alt_credit[pos[hit]]
+        if len(rows):                                     # rows is sorted: one max per run of a row
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            out[rows[starts]] = np.maximum.reduceat(credit, starts, axis=0)
         return out
 
     def focus(self, first: int, last: int, coverage: float) -> tuple[float, int, int]:
