@@ -148,9 +148,13 @@ class LLMSummarizer:
         jobs = list(enumerate(a.chapters, 1))
         if self.workers <= 1 or len(jobs) == 1:
             return [self._map_one(a, n, span, budget) for n, span in jobs]
-        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="summary-map") as pool:
+        pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="summary-map")
+        try:
             futures = [pool.submit(self._map_one, a, n, span, budget) for n, span in jobs]
             return [f.result() for f in futures]     # the first LLMUnavailable propagates
+        finally:
+            # a dead LLM must not be asked about every remaining chapter before the fallback
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def summarize(self, a: Analysis, base: Summary) -> Summary:
         """An LLM digest of `a`; `base` (the extractive digest) fills whatever the model leaves out."""

@@ -1,0 +1,310 @@
+"""Scale benchmark: ingest N Lexicap episodes into a fresh store, then time every query path at that size.
+
+    python bench/scale.py [--episodes 319] [--server]
+
+The store lives in bench/out/scale_{N}_{embedded|server} and is reused when a previous run completed its
+ingest (figures from that run are re-printed, marked "reused"). The ingest runs in a child process so its
+peak RSS (VmHWM) is its own; queries run in this process after it, with the real MiniLM and no LLM:
+
+* /ask retrieval p50/p95, episode-scoped and corpus-wide (bench/data/ask_dev.jsonl questions),
+* quote lookup p50/p95, corpus-wide (bench/data/quote_dev.jsonl queries),
+* cached /summary p95 (5 episodes summarised once, then cached calls timed),
+* RSS after start-up (engines warm) and after 1,000 mixed queries (ask / quote / cached summary).
+
+With --server a `chroma run` is started on a free 127.0.0.1 port over the store directory and stopped at
+the end; its RSS is reported as well. Prints a markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from common import OUT, ROOT, episode_id, percentile, pick_episodes
+
+ASK_DEV = ROOT / "bench" / "data" / "ask_dev.jsonl"
+QUOTE_DEV = ROOT / "bench" / "data" / "quote_dev.jsonl"
+SUMMARISED = 5
+CACHED_CALLS = 100
+MIXED = 1000
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def required_episodes() -> list[str]:
+    eps = {q["episode"] for q in load(ASK_DEV) if q.get("episode")}
+    eps |= {q["episode"] for q in load(QUOTE_DEV) if q.get("episode")}
+    return sorted(eps)
+
+
+def proc_status(pid: int | str = "self") -> dict[str, float]:
+    """VmRSS / VmHWM of a process in MB (from /proc/PID/status)."""
+    out = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = int(value.split()[0]) / 1024
+    except OSError:
+        pass
+    return out
+
+
+def tree_rss_mb(pid: int) -> float:
+    """RSS of a process and its children (chroma run forks workers)."""
+    total = proc_status(pid).get("VmRSS", 0.0)
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        kids = []
+    return total + sum(tree_rss_mb(int(k)) for k in kids)
+
+
+def dir_size_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ChromaServer:
+    """`chroma run --path DIR` on a free 127.0.0.1 port, as a child process."""
+
+    def __init__(self, path: Path, log: Path):
+        self.path, self.log_path, self.port = path, log, free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self):
+        import httpx
+
+        chroma = shutil.which("chroma", path=os.path.dirname(sys.executable)) or shutil.which("chroma")
+        if not chroma:
+            raise SystemExit("scale: --server needs the `chroma` CLI next to the Python interpreter")
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([chroma, "run", "--path", str(self.path), "--host", "127.0.0.1",
+                                      "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT,
+                                     env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"scale: chroma run exited with {self.proc.returncode}; see {self.log_path}")
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.__exit__()
+        raise SystemExit(f"scale: chroma run did not come up; see {self.log_path}")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.log.close()
+
+
+def make_settings(folder: Path, port: int | None):
+    from ingest.settings import Settings
+
+    extra = {"chroma_host": "127.0.0.1", "chroma_port": port} if port else {}
+    return Settings(_env_file=None, podbot_data_dir=folder, **extra)
+
+
+# --- phase 1: ingest (child process) -------------------------------------------------------------------
+def ingest_phase(folder: Path, n: int, port: int | None) -> None:
+    from bot.app import App
+    from ingest.pipeline import ingest_sources
+
+    files = pick_episodes(required_episodes(), n)
+    app = App(make_settings(folder, port), use_llm=False)
+    have = {m.episode_id for m, _ in app.store.list_episodes()}
+    todo = [str(f) for f in files if f.stem not in have]
+    began = time.perf_counter()
+    done = [0]
+
+    def on_result(ref, result):
+        done[0] += 1
+        print(f"  [{done[0]}/{len(todo)}] {result.status} {result.episode_id} {result.chunks} chunks "
+              f"({time.perf_counter() - began:.0f}s)", file=sys.stderr, flush=True)
+
+    results = ingest_sources(todo, app.ingestor, app.settings, on_result=on_result)
+    wall = time.perf_counter() - began
+    failed = [r for r in results if r.status == "failed"]
+    print(json.dumps({"episodes": len(results), "already": len(have), "failed": [r.message for r in failed],
+                      "chunks": sum(r.chunks for r in results), "wall_s": wall,
+                      "peak_rss_mb": proc_status().get("VmHWM", 0.0)}))
+
+
+def run_ingest(folder: Path, n: int, server: ChromaServer | None) -> dict:
+    marker = folder / "ingest.json"
+    if marker.exists():
+        figures = json.loads(marker.read_text())
+        if figures.get("complete"):
+            figures["reused"] = True
+            return figures
+    cmd = [sys.executable, __file__, "--episodes", str(n), "--phase", "ingest", "--folder", str(folder)]
+    if server:
+        cmd += ["--port", str(server.port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    server_peak = 0.0
+    while proc.poll() is None:
+        if server:
+            server_peak = max(server_peak, tree_rss_mb(server.proc.pid))
+        time.sleep(1.0)
+    out = proc.stdout.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"scale: ingest phase failed with exit code {proc.returncode}")
+    figures = json.loads(out.strip().splitlines()[-1])
+    figures["server_peak_rss_mb"] = server_peak or None
+    figures["store_mb"] = dir_size_mb(folder / ("server" if server else "chroma"))
+    figures["complete"] = not figures["failed"]
+    figures["date"] = date.today().isoformat()
+    marker.write_text(json.dumps(figures, indent=2))
+    return figures
+
+
+# --- phase 2: queries (this process) -------------------------------------------------------------------
+def timed(fn, *args, **kw) -> tuple[float, object]:
+    began = time.perf_counter()
+    out = fn(*args, **kw)
+    return (time.perf_counter() - began) * 1000, out
+
+
+def query_phase(folder: Path, port: int | None) -> dict:
+    from bot.app import App
+
+    began = time.perf_counter()
+    app = App(make_settings(folder, port), use_llm=False)
+    app.library.refresh(force=True)
+    ask, quotes, summaries = app.ask, app.quotes, app.summaries
+    ask.retriever.ensure_index()
+    ask.answer("warm up the retriever please")
+    quotes.warm()
+    quotes.find("warm up the quote index")
+    startup_s = time.perf_counter() - began
+    rss_start = proc_status()["VmRSS"]
+    have = set(app.library.active)
+
+    asks = [q for q in load(ASK_DEV) if q.get("episode") and episode_id(q["episode"]) in have]
+    scoped = [timed(ask.retrieve, q["question"], episode_id(q["episode"]))[0] for q in asks]
+    corpus = [timed(ask.retrieve, q["question"], None)[0] for q in asks]
+    qdev = [q for q in load(QUOTE_DEV)]
+    quote_ms = [timed(quotes.find, q["query"])[0] for q in qdev]
+
+    eps = sorted({episode_id(q["episode"]) for q in asks})[:SUMMARISED]
+    began = time.perf_counter()
+    for e in eps:
+        summaries.summarize(e)
+    first_summary_s = (time.perf_counter() - began) / max(1, len(eps))
+    cached = [timed(summaries.summarize, eps[i % len(eps)])[0] for i in range(CACHED_CALLS)]
+
+    rss_warm = proc_status()["VmRSS"]
+    mixed_ms = []
+    for i in range(MIXED):
+        kind = i % 3
+        if kind == 0:
+            q = asks[i % len(asks)]
+            ms, _ = timed(ask.answer, q["question"], episode_id(q["episode"]) if i % 2 else None)
+        elif kind == 1:
+            ms, _ = timed(quotes.find, qdev[i % len(qdev)]["query"])
+        else:
+            ms, _ = timed(summaries.summarize, eps[i % len(eps)])
+        mixed_ms.append(ms)
+    rss_after = proc_status()["VmRSS"]
+    return {"startup_s": startup_s, "rss_start_mb": rss_start, "rss_warm_mb": rss_warm, "rss_after_mb": rss_after,
+            "ask_scoped": scoped, "ask_corpus": corpus, "quote": quote_ms, "summary_cached": cached,
+            "summary_first_s": first_summary_s, "mixed": mixed_ms, "n_episodes": len(have),
+            "peak_rss_query_mb": proc_status()["VmHWM"]}
+
+
+def report(n: int, mode: str, ing: dict, q: dict, server_rss: float | None) -> str:
+    p = percentile
+    chunks_s = ing["chunks"] / ing["wall_s"] if ing["wall_s"] else float("nan")
+    lines = [
+        f"### podbot at scale: {q['n_episodes']} episodes, {mode} Chroma — {ing.get('date', date.today())}, "
+        f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
+        "",
+        "| measure | value | goal |",
+        "|---|---|---|",
+        f"| ingest wall time | {ing['wall_s']:.0f} s ({ing['episodes']} new episodes"
+        f"{', reused store' if ing.get('reused') else ''}) | ≤ 15 min (319 ep.) |",
+        f"| ingest throughput | {chunks_s:.1f} chunks/s ({ing['chunks']} chunks) | |",
+        f"| ingest peak RSS (VmHWM) | {ing['peak_rss_mb']:.0f} MB | ≤ 3 GB |",
+    ]
+    if ing.get("server_peak_rss_mb"):
+        lines.append(f"| chroma server peak RSS during ingest | {ing['server_peak_rss_mb']:.0f} MB | |")
+    lines += [
+        f"| store size on disk | {ing['store_mb']:.0f} MB | |",
+        f"| /ask retrieval, episode-scoped p50 / p95 | {p(q['ask_scoped'], 50):.0f} / {p(q['ask_scoped'], 95):.0f} ms "
+        f"(n={len(q['ask_scoped'])}) | p95 ≤ 100 ms |",
+        f"| /ask retrieval, corpus-wide p50 / p95 | {p(q['ask_corpus'], 50):.0f} / {p(q['ask_corpus'], 95):.0f} ms "
+        f"(n={len(q['ask_corpus'])}) | p95 ≤ 100 ms |",
+        f"| quote lookup, corpus-wide p50 / p95 | {p(q['quote'], 50):.0f} / {p(q['quote'], 95):.0f} ms "
+        f"(n={len(q['quote'])}) | ≤ 50 ms |",
+        f"| /summary first (uncached) mean | {q['summary_first_s']:.1f} s | |",
+        f"| /summary cached p50 / p95 | {p(q['summary_cached'], 50):.1f} / {p(q['summary_cached'], 95):.1f} ms "
+        f"(n={len(q['summary_cached'])}) | p95 ≤ 200 ms |",
+        f"| mixed queries p50 / p95 / max | {p(q['mixed'], 50):.0f} / {p(q['mixed'], 95):.0f} / "
+        f"{max(q['mixed']):.0f} ms (n={len(q['mixed'])}) | |",
+        f"| start-up to engines warm | {q['startup_s']:.1f} s | |",
+        f"| RSS after start-up (engines warm) | {q['rss_start_mb']:.0f} MB | |",
+        f"| RSS after timing runs + 5 summaries | {q['rss_warm_mb']:.0f} MB | |",
+        f"| RSS after 1,000 mixed queries | {q['rss_after_mb']:.0f} MB "
+        f"({q['rss_after_mb'] - q['rss_warm_mb']:+.0f} MB) | no unexplained growth |",
+    ]
+    if server_rss:
+        lines.append(f"| chroma server RSS after queries | {server_rss:.0f} MB | |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--episodes", type=int, default=319)
+    ap.add_argument("--server", action="store_true", help="run against a `chroma run` on 127.0.0.1")
+    ap.add_argument("--phase", choices=["all", "ingest"], default="all", help=argparse.SUPPRESS)
+    ap.add_argument("--folder", help=argparse.SUPPRESS)
+    ap.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.phase == "ingest":
+        ingest_phase(Path(args.folder), args.episodes, args.port)
+        return
+    mode = "server" if args.server else "embedded"
+    folder = OUT / f"scale_{args.episodes}_{mode}"
+    folder.mkdir(parents=True, exist_ok=True)
+    if args.server:
+        with ChromaServer(folder / "server", folder / "chroma-server.log") as server:
+            ing = run_ingest(folder, args.episodes, server)
+            q = query_phase(folder, server.port)
+            server_rss = tree_rss_mb(server.proc.pid)
+    else:
+        ing = run_ingest(folder, args.episodes, None)
+        q = query_phase(folder, None)
+        server_rss = None
+    table = report(args.episodes, mode, ing, q, server_rss)
+    (folder / "result.md").write_text(table + "\n")
+    raw = {k: v for k, v in q.items()}
+    (folder / "result.json").write_text(json.dumps({"ingest": ing, "query": raw}))
+    print("\n" + table)
+
+
+if __name__ == "__main__":
+    main()
