@@ -5,6 +5,7 @@ expanded to close spellings that are present, so rare names still hit.
 """
 from __future__ import annotations
 
+import logging
 import math
 import re
 from functools import lru_cache
@@ -13,6 +14,8 @@ import bm25s
 import numpy as np
 import Stemmer
 from rapidfuzz import fuzz, process
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)   # bm25s sets its own logger to DEBUG on import
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _STEMMER = Stemmer.Stemmer("english")
