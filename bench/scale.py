@@ -20,8 +20,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from common import OUT, ROOT, episode_id, percentile, pick_episodes
+from ingest.chroma_server import ChromaServer  # noqa: E402  (common puts the repo on sys.path)
 
 ASK_DEV = ROOT / "bench" / "data" / "ask_dev.jsonl"
 QUOTE_DEV = ROOT / "bench" / "data" / "quote_dev.jsonl"
@@ -72,54 +71,6 @@ def tree_rss_mb(pid: int) -> float:
 
 def dir_size_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class ChromaServer:
-    """`chroma run --path DIR` on a free 127.0.0.1 port, as a child process."""
-
-    def __init__(self, path: Path, log: Path):
-        self.path, self.log_path, self.port = path, log, free_port()
-        self.proc: subprocess.Popen | None = None
-
-    def __enter__(self):
-        import httpx
-
-        chroma = shutil.which("chroma", path=os.path.dirname(sys.executable)) or shutil.which("chroma")
-        if not chroma:
-            raise SystemExit("scale: --server needs the `chroma` CLI next to the Python interpreter")
-        self.path.mkdir(parents=True, exist_ok=True)
-        self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([chroma, "run", "--path", str(self.path), "--host", "127.0.0.1",
-                                      "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT,
-                                     env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"scale: chroma run exited with {self.proc.returncode}; see {self.log_path}")
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.__exit__()
-        raise SystemExit(f"scale: chroma run did not come up; see {self.log_path}")
-
-    def __exit__(self, *exc) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.log.close()
 
 
 def make_settings(folder: Path, port: int | None):
@@ -291,7 +242,12 @@ def main() -> None:
     folder = OUT / f"scale_{args.episodes}_{mode}"
     folder.mkdir(parents=True, exist_ok=True)
     if args.server:
-        with ChromaServer(folder / "server", folder / "chroma-server.log") as server:
+        server = ChromaServer(folder / "server", folder / "chroma-server.log")
+        try:
+            server.start(timeout=60)
+        except RuntimeError as exc:
+            raise SystemExit(f"scale: {exc}") from None
+        with server:
             ing = run_ingest(folder, args.episodes, server)
             q = query_phase(folder, server.port)
             server_rss = tree_rss_mb(server.proc.pid)

@@ -7,8 +7,6 @@ the middle of using it — and once the server is back, the very same Store obje
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import HashEmbedder, lexicap
+from ingest.chroma_server import ChromaServer, chroma_cli
 from ingest.errors import StoreUnavailable
 from ingest.pipeline import ingest_sources
 from ingest.settings import Settings
@@ -25,59 +24,7 @@ from test_store import SMALL, assert_consistent, committed, make_store, store_be
 
 pytestmark = pytest.mark.slow
 
-CHROMA = shutil.which("chroma", path=os.path.dirname(sys.executable))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class ChromaServer:
-    """`chroma run --path DIR --port PORT` as a child process; always stopped by its fixture."""
-
-    def __init__(self, path: Path, log: Path):
-        self.path, self.log_path = path, log
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 30.0) -> None:
-        import httpx
-
-        self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([CHROMA, "run", "--path", str(self.path), "--host", "127.0.0.1",
-                                      "--port", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT,
-                                     env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited with {self.proc.returncode}; see {self.log_path}")
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"chroma run did not answer its heartbeat within {timeout}s; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.proc = None
-        if getattr(self, "log", None):
-            self.log.close()
-            self.log = None
-
-    def settings(self, data_dir: Path, **kw) -> Settings:
-        return Settings(_env_file=None, podbot_data_dir=data_dir, chroma_host="127.0.0.1",
-                        chroma_port=self.port, **kw)
+CHROMA = chroma_cli()
 
 
 @pytest.fixture(scope="module")

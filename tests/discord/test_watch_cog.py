@@ -9,7 +9,8 @@ from __future__ import annotations
 import discord
 import pytest
 from botkit import ADMIN_ROLE, world  # noqa: F401  (pytest fixture)
-from test_watch import CHANNEL, YT_ROUTE, Clock, FakeCaptions, FeedServer, podcast_feed, vtt_for, youtube_feed
+from test_watch import CHANNEL, YT_ROUTE, Clock, podcast_feed, vtt_for, youtube_feed
+from test_watch import captions, server  # noqa: F401  (pytest fixtures shared with the watch tests)
 
 import bot.discord.client as client_module
 from bot.app import App
@@ -21,18 +22,6 @@ from ingest.watch import WatchConfig
 
 INTERVAL = 900.0
 WATCH_EXTENSION = "bot.discord.cogs.watch"
-
-
-@pytest.fixture
-def server():
-    srv = FeedServer()
-    yield srv
-    srv.close()
-
-
-@pytest.fixture
-def captions() -> FakeCaptions:
-    return FakeCaptions()
 
 
 @pytest.fixture
