@@ -10,7 +10,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
 
 from ingest.models import Sentence
 
@@ -95,17 +94,6 @@ class EpisodeIndex:
         s_first, s_last = self.sentences[first], self.sentences[last]
         return VerifiedQuote(self.episode_id, exact.strip(), s_first.start, s_last.end, s_first.index,
                              s_last.index, s_first.speaker)
-
-    def nearest_sentence(self, text: str, min_score: float = 0.0) -> tuple[Sentence, float] | None:
-        """The sentence (or sentence pair) closest to `text`, for replacing a paraphrased quote."""
-        target = normalize(text)
-        best, best_score = None, min_score
-        for i, s in enumerate(self.sentences):
-            score = fuzz.token_set_ratio(target, normalize(s.text)) * 0.5 + fuzz.ratio(target, normalize(s.text)) * 0.5
-            if score > best_score:
-                best, best_score = s, score
-        return (best, best_score) if best else None
-
 
 
 def episode_index(text) -> EpisodeIndex:
