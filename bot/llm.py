@@ -8,6 +8,7 @@ into the extractive answer with a short note.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any, TypeVar
 
@@ -80,12 +81,16 @@ class ChatLLM:
         return cls(model, retries=settings.podbot_llm_retries, method=settings.podbot_llm_structured,
                    name=settings.podbot_chat_model)
 
-    def structured(self, schema: type[T], messages: list) -> T:
+    def structured(self, schema: type[T], messages: list, *, cancel: threading.Event | None = None) -> T:
+        """`cancel`, once set (e.g. a sibling call found the model dead), stops further attempts."""
         runnable = self.model.with_structured_output(schema, method=self.method, include_raw=True)
+        cancel = cancel or threading.Event()
         last: BaseException | None = None
         for attempt in range(self.retries + 1):
             if attempt:
-                time.sleep(min(4.0, self.backoff * 2 ** (attempt - 1)))
+                cancel.wait(min(4.0, self.backoff * 2 ** (attempt - 1)))   # a sleep that a cancel cuts short
+            if cancel.is_set():
+                break
             try:
                 out = runnable.invoke(messages)
                 parsed = out.get("parsed") if isinstance(out, dict) else out
@@ -100,4 +105,6 @@ class ChatLLM:
                 log.warning("LLM call failed (attempt %d/%d): %s", attempt + 1, self.retries + 1, _describe(exc))
                 if not _retryable(exc):
                     break
-        raise LLMUnavailable(_describe(last) if last else "no answer")
+        if last is None:
+            raise LLMUnavailable("cancelled" if cancel.is_set() else "no answer")
+        raise LLMUnavailable(_describe(last))

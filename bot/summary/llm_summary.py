@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import logging
 import math
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 from pydantic import BaseModel, Field
 
+from bot.llm import LLMUnavailable
 from bot.models import Chapter, Idea, Summary, SummaryQuote
 from bot.summary.analysis import Analysis
 from bot.summary.chapters import ChapterSpan
@@ -137,20 +139,27 @@ class LLMSummarizer:
         self.llm = llm
         self.workers = workers
 
-    def _map_one(self, a: Analysis, number: int, span: ChapterSpan, budget: int) -> ChapterNotes:
+    def _map_one(self, a: Analysis, number: int, span: ChapterSpan, budget: int,
+                 dead: threading.Event) -> ChapterNotes:
         creator = f", titled by the creator: {span.title}" if span.title else ""
         messages = map_messages(title=a.meta.title, number=number, total=len(a.chapters), start=clock(span.start),
                                 end=clock(span.end), creator=creator, excerpt=excerpt(a, span, budget))
-        return self.llm.structured(ChapterNotes, messages)
+        try:
+            return self.llm.structured(ChapterNotes, messages, cancel=dead)
+        except LLMUnavailable:
+            dead.set()          # siblings stop retrying and queued chapters never reach the model
+            raise
 
     def map_chapters(self, a: Analysis) -> list[ChapterNotes]:
         budget = chapter_budget(len(a.chapters))
         jobs = list(enumerate(a.chapters, 1))
+        dead = threading.Event()
         if self.workers <= 1 or len(jobs) == 1:
-            return [self._map_one(a, n, span, budget) for n, span in jobs]
+            return [self._map_one(a, n, span, budget, dead) for n, span in jobs]
         pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="summary-map")
         try:
-            futures = [pool.submit(self._map_one, a, n, span, budget) for n, span in jobs]
+            futures = [pool.submit(self._map_one, a, n, span, budget, dead) for n, span in jobs]
+            wait(futures, return_when=FIRST_EXCEPTION)
             return [f.result() for f in futures]     # the first LLMUnavailable propagates
         finally:
             # a dead LLM must not be asked about every remaining chapter before the fallback
