@@ -8,18 +8,17 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
-
 
 from ingest.models import Sentence
 
 _DROP = {"'", "’", "‘", "`", "´"}
 
 
-def normalize_with_map(text: str) -> tuple[str, list[int]]:
-    """Lowercase alphanumerics with single spaces, plus each kept character's index in `text`."""
+def _normalize_into(text: str, where) -> str:
+    """The normalised text; appends each kept character's index in `text` to `where` (a list or array)."""
     out: list[str] = []
-    where: list[int] = []
     pending_space = False
     for i, ch in enumerate(text):
         if ch in _DROP:
@@ -36,7 +35,13 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
                     where.append(i)
         else:
             pending_space = True
-    return "".join(out), where
+    return "".join(out)
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """Lowercase alphanumerics with single spaces, plus each kept character's index in `text`."""
+    where: list[int] = []
+    return _normalize_into(text, where), where
 
 
 def normalize(text: str) -> str:
@@ -66,7 +71,10 @@ class EpisodeIndex:
         for s in sentences:
             self.sentence_offsets.append(pos)
             pos += len(s.text) + 1
-        self.norm, self.map = normalize_with_map(self.text)
+        # each character of `norm` -> its index in `text`, as 4-byte C ints: a list[int] costs ~36 bytes a
+        # character (pointer + int object), ~10 MB for a long episode and over a GB for a 319-episode library
+        self.map = array("i")
+        self.norm = _normalize_into(self.text, self.map)
 
     def sentence_at(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_offsets, offset) - 1)

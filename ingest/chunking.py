@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ingest.models import Chunk, Sentence
 
-CHUNKER_VERSION = "sent-v1"
+CHUNKER_VERSION = "sent-v2"     # v2: sentences end after "plan B." and "no." (ingest.sentences)
 TARGET_WORDS = 90
 MAX_WORDS = 140
 

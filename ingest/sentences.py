@@ -16,8 +16,29 @@ TARGET_WORDS = 28
 _REPEAT_LIMIT = 2       # Whisper sometimes loops on one line; keep at most this many identical cues in a row
 
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9¿¡])")
-_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "jr", "sr", "no", "vol", "fig", "e.g", "i.e",
-           "u.s", "u.k", "approx", "inc", "ltd", "co", "mt", "gen", "col", "lt", "sgt", "rev", "ph.d"}
+_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "jr", "sr", "vol", "fig", "e.g", "i.e",
+           "u.s", "u.k", "approx", "inc", "ltd", "co", "mt", "gen", "col", "lt", "sgt", "rev", "ph.d", "a.k.a"}
+# Initials ("J.", "O.J.", "a.m.") are told from a sentence that ends in a letter ("plan B.", "vitamin D.") by
+# the word after them: an initial is followed by another initial or a name, a sentence end by a new
+# sentence. Capitalised words that open sentences far more often than they are surnames or given names:
+_STARTERS = frozenset("""
+    i i'm i've i'd i'll a an the and but so or nor yet because cause if then than that that's this these
+    those there there's here here's it it's its we we're we've we'll you you're you've you'll he he's
+    she she's they they're they've they'll my our your his her their me us them him what what's why how
+    when where who whose which whether yes yeah yep no nope not okay ok oh ah uh um well now right sure
+    like just also actually basically honestly obviously unfortunately fortunately essentially clearly
+    certainly definitely probably maybe perhaps hopefully interestingly coincidentally literally really
+    exactly absolutely sometimes anyway however again all any every each some many most much more one two
+    three both either neither do does did don't doesn't didn't is isn't are aren't was wasn't were be
+    been being have has had can can't could couldn't would wouldn't should will won't might must let's
+    let in on at of for to from with without by as after before while since until although though even
+    especially otherwise instead thank thanks hey hi hello wow please look see say think go get imagine
+    other another first second next last today tomorrow yesterday everything everyone everybody nothing
+    something someone somebody anything anyone people whatever wherever whoever
+""".split())
+_NO_BEFORE_NUMBER = re.compile(r"\s+[\"'“‘(\[]?\d")          # "No. 5" abbreviates number; "No. I think" ends
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")              # "J", "O.J", "a.m" (before the final period)
+_NEXT_WORD = re.compile(r"[.!?…\"'”’)\]]*\s+[\"'“‘(\[]?([^\s\"'“”‘’()\[\]]+(?:['’][^\s\"'“”‘’()]+)?)")
 
 
 def _dedupe_loops(cues: list[Cue]) -> list[Cue]:
@@ -62,8 +83,28 @@ def _is_abbreviation(text: str, end: int) -> bool:
     if text[end - 1] != ".":
         return False
     start = text.rfind(" ", 0, end) + 1
-    token = text[start:end].rstrip(".").lower()
-    return token in _ABBREV or (len(token) == 1 and token.isalpha())
+    raw = text[start:end].rstrip(".")
+    token = raw.lower()
+    if token in _ABBREV:
+        return True
+    if token == "no":
+        return bool(_NO_BEFORE_NUMBER.match(text, end))
+    if _INITIALS.fullmatch(raw) and not (len(raw) == 1 and raw.islower()):
+        return _opens_a_name(text, end)
+    return False
+
+
+def _opens_a_name(text: str, end: int) -> bool:
+    """Whether the word after an initial's period continues a name ("R. R. Tolkien", "I. Jordan")
+    rather than starting a sentence ("plan B. I think", "vitamin D. But then")."""
+    match = _NEXT_WORD.match(text, end)
+    if not match:
+        return False
+    word = match.group(1)
+    if _INITIALS.fullmatch(word.rstrip(".")) and word.endswith(".") and word[0].isupper():
+        return True                                           # another initial: "J. R. R.", "U. S."
+    bare = word.rstrip(".,;:!?…").replace("’", "'")
+    return bare[:1].isupper() and bare.lower() not in _STARTERS and not bare.isdigit()
 
 
 def _sentence_spans(tl: _Timeline) -> list[tuple[int, int]]:

@@ -101,6 +101,37 @@ def test_vtt_voice_spans_become_speakers():
     assert t.cues[2].text == "Thanks, Lex. It is good to be here."
 
 
+def vtt_cues(tmp_path: Path, *bodies: str):
+    cues = "".join(f"00:00:{i:02d}.000 --> 00:00:{i + 1:02d}.000\n{body}\n\n" for i, body in enumerate(bodies))
+    return load_file(write(tmp_path, "cues.vtt", "WEBVTT\n\n" + cues)).cues
+
+
+@pytest.mark.parametrize("body,text", [
+    ("Thanks <@123> for the tip", "Thanks <@123> for the tip"),
+    ("if x < y and y > z then x < z", "if x < y and y > z then x < z"),
+    ("I <3 this <- and -> that <<really>>", "I <3 this <- and -> that <<really>>"),
+    ("<i>italic</i>, <b>bold</b>, <u>under</u> and <c.yellow.bg_blue>colour</c>",
+     "italic, bold, under and colour"),
+    ("<ruby>漢<rt>kan</rt></ruby> <lang en-US>hello</lang> <c>x</c>", "漢kan hello x"),
+    ("so<00:00:00.320><c> today</c><00:01.640><c> we go</c>", "so today we go"),
+    ("Q&amp;A at AT&T &lt;3 &gt; R&D &#8220;hi&#x201D; a&nbsp;b &lt;b&gt;", "Q&A at AT&T <3 > R&D “hi” a b <b>"),
+])
+def test_vtt_strips_only_real_cue_tags_and_decodes_entities(tmp_path, body, text):
+    assert [c.text for c in vtt_cues(tmp_path, body)] == [text]
+
+
+def test_vtt_voice_spans_keep_speakers_and_angle_bracket_text(tmp_path):
+    cues = vtt_cues(tmp_path, "<v Lex Fridman>ask <@42> if 2 < 3</v>", "<v.loud Jane Doe><i>I <3 it</i></v>")
+    assert [(c.speaker, c.text) for c in cues] == [("Lex Fridman", "ask <@42> if 2 < 3"),
+                                                   ("Jane Doe", "I <3 it")]
+
+
+def test_srt_keeps_angle_bracket_text_but_drops_font_tags(tmp_path):
+    path = write(tmp_path, "t.srt", "1\n00:00:00,000 --> 00:00:02,000\n"
+                                    "<font color=\"#ffff00\">HOST: x < y</font> and <i>I <3 it</i>\n")
+    assert [(c.speaker, c.text) for c in load_file(path).cues] == [("HOST", "x < y and I <3 it")]
+
+
 def test_youtube_auto_caption_vtt_rolling_lines_are_not_repeated():
     t = load_file(FIXTURES / "auto_captions.vtt")
     text = " ".join(c.text for c in t.cues)

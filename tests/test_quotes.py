@@ -192,6 +192,41 @@ def test_words_match_the_verbatim_normalisation():
     assert " ".join(words(line)) == normalize(line)
 
 
+def test_a_long_query_is_cut_to_its_opening_words():
+    from bot.quotes.text import QUERY_MAX_CHARS, QUERY_MAX_WORDS
+
+    remembered = " ".join(f"word{i}" for i in range(5000))
+    parts = parse_query("Ilya: " + remembered)
+    assert parts.attribution == "Ilya"
+    assert len(parts.text) <= QUERY_MAX_CHARS and len(parts.text.split()) <= QUERY_MAX_WORDS
+    assert remembered.startswith(parts.text + " ") and len(parts.text.split()) >= 20
+    long_word = "x" * 20_000
+    assert parse_query(long_word).text == long_word[:QUERY_MAX_CHARS]
+
+
+def test_a_pasted_passage_finds_its_opening_line_promptly(hash_app):
+    import time
+
+    from ingest.pipeline import ingest_sources
+
+    assert ingest_sources([str(lexicap(316))], hash_app.ingestor, hash_app.settings)[0].status == "added"
+    sentences = hash_app.library.text("episode_316_large").sentences
+    first = 100
+    passage = " ".join(s.text for s in sentences[first:])[:20_000]
+    assert len(passage) == 20_000
+    hash_app.quotes.find("warm up the index")
+    began = time.perf_counter()
+    result = hash_app.quotes.find(passage)
+    took = time.perf_counter() - began
+    assert result.query == passage                              # the reply still shows what was typed
+    assert result.matches, "a verbatim paste must find where it starts"
+    top = result.matches[0]
+    assert top.episode_id == "episode_316_large"
+    assert sentences[first].start <= top.start <= sentences[first + 3].start
+    assert_verbatim(hash_app, result)
+    assert took < 5.0, took
+
+
 # --- the index follows the library -----------------------------------------------------------------
 def test_index_rebuilds_when_an_episode_is_added_or_forgotten(hash_app, monkeypatch):
     import bot.library

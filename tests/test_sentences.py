@@ -121,6 +121,44 @@ def test_abbreviations_and_initials_do_not_end_sentences(line):
     assert [x.text for x in s] == [line, "Then another one."]
 
 
+@pytest.mark.parametrize("line", [
+    "Michael I. Jordan and George R. R. Martin met.",
+    "J. R. R. Tolkien served in the U. S. Army once.",
+    "O.J. Simpson met Hunter S. Thompson and H.G. Wells.",
+    "J. Edgar Hoover read L. Ron Hubbard and C. Wright Mills.",
+    "It was No. 5 on the list, a.k.a. Grimes said.",
+])
+def test_initials_before_a_name_do_not_end_sentences(line):
+    s = build_sentences([Cue(0.0, 5.0, line), Cue(5.0, 6.0, "Then another one.")])
+    assert [x.text for x in s] == [line, "Then another one."]
+
+
+@pytest.mark.parametrize("first,second", [
+    ("That's what I call plan B.", "I think it works."),
+    ("We need a vitamin D.", "But then we need sun too."),
+    ("It holds for A and so is X.", "I think so."),
+    ("We go from A to B.", "As long as you pay."),
+    ("It started in World War I.", "Then it spread."),
+    ("Is it true? The answer is no.", "It is not."),
+    ("It's a...", "This is hard to say."),
+])
+def test_sentence_ending_in_a_single_letter_or_no_ends(first, second):
+    s = build_sentences([Cue(0.0, 5.0, f"{first} {second}")])
+    assert [x.text for x in s][-2:] == [first.split("? ")[-1], second]
+    # the same across a cue edge, timed by the cue the new sentence starts in
+    s = build_sentences([Cue(0.0, 5.0, first), Cue(5.0, 6.0, second)])
+    assert s[-1].text == second and s[-1].start == 5.0
+
+
+def test_lexicap_sentences_end_after_a_letter_but_keep_initials():
+    s193 = [x.text for x in build_sentences(load_file(lexicap(193)).cues)]
+    at = s193.index("We have reliably engineered point B.")
+    assert s193[at - 1].endswith("to point B.") and s193[at + 1] == "That is the destination."
+    s1 = [x.text for x in build_sentences(load_file(lexicap(1)).cues)]
+    assert any("articulated by I.J. Good is obviously way back" in x for x in s1)
+    assert "No, no." in " ".join(s1) and any(x.endswith("No, no.") for x in s1)
+
+
 def test_question_and_exclamation_end_sentences():
     s = build_sentences([Cue(0, 3, "Is it true? Yes! It is."), Cue(3, 4, "\"Quoted.\" Then more.")])
     assert [x.text for x in s] == ["Is it true?", "Yes!", "It is.", "\"Quoted.\"", "Then more."]

@@ -51,6 +51,16 @@ _SAYS = re.compile(
     r"|(?:he|she|they|someone|somebody)\s+(?:says|said))(?:\s+something\s+like)?(?:\s+that)?\b[\s:,]*",
     re.IGNORECASE)
 _QUOTES = "\"'“”‘’«»`"
+QUERY_MAX_WORDS = 60
+QUERY_MAX_CHARS = 400
+"""Only the start of a long query is matched: its first QUERY_MAX_WORDS words, within QUERY_MAX_CHARS.
+
+Why: a remembered line is a sentence or two, and a match is at most two transcript sentences, so the
+rest of a long paste can only dilute a window's coverage (a 20,000-character paste of a real passage
+matched nothing at all), while every query word costs a term lookup and, when unknown, a fuzzy search of
+the library's whole vocabulary (seconds for a pasted page of gibberish). Discord's /quote option already
+stops at 500 characters; the CLI and --jsonl paths had no limit. The reply still shows the query as typed.
+"""
 _ATTRIBUTION = re.compile(r"^\s*([^:\n]{2,40}?)\s*:\s+(\S.{6,})$", re.DOTALL)
 
 
@@ -77,4 +87,16 @@ def parse_query(query: str) -> QueryParts:
     if match and attribution is None and len(match.group(1).split()) <= 4 and len(words(match.group(2))) >= 3:
         attribution, text = match.group(1).strip(_QUOTES + " "), match.group(2)
     text = text.strip().strip(_QUOTES + " ").rstrip("?").strip(_QUOTES + " ")
-    return QueryParts(text or query.strip(), attribution or None)
+    return QueryParts(_cap(text or query.strip()), attribution or None)
+
+
+def _cap(text: str) -> str:
+    """The first QUERY_MAX_WORDS words of `text`, cut back to a word edge within QUERY_MAX_CHARS."""
+    kept = text.split(maxsplit=QUERY_MAX_WORDS)
+    if len(kept) <= QUERY_MAX_WORDS and len(text) <= QUERY_MAX_CHARS:
+        return text
+    text = " ".join(kept[:QUERY_MAX_WORDS])
+    if len(text) > QUERY_MAX_CHARS:
+        cut = text.rfind(" ", 0, QUERY_MAX_CHARS + 1)
+        text = text[:cut] if cut > 0 else text[:QUERY_MAX_CHARS]
+    return text

@@ -5,6 +5,7 @@ libraries silently skip a malformed cue, and a user deserves to hear *where* a f
 """
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -28,7 +29,16 @@ _TIMING = re.compile(rf"^\s*({_TS})\s*-->\s*({_TS})(?:\s.*)?$")
 _TIMING_LIKE = re.compile(rf"^\s*{_TS}\s*\S{{0,4}}\s*{_TS}")     # two timestamps: meant as a timing line
 _INLINE_TS = re.compile(r"<\d{1,2}:\d{2}:\d{2}\.\d{3}>")          # YouTube auto-caption word timings
 _SPEAKER_PREFIX = re.compile(r"^\s*(?:>>\s*)?([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|SPEAKER[ _]?\d+)\s*:\s+(.+)$")
-_TAGS = re.compile(r"<[^>]+>")
+# Markup, not words. Only real WebVTT cue tags are removed — class spans <c.yellow>, <i>, <b>, <u>, <ruby>,
+# <rt>, voices <v.loud Jane>, <lang en-US> and timestamps <00:01.000>, plus their closing forms (and SRT's
+# <font color=...>) — so transcript text such as "<@123>", "x < y and y > z" or "I <3 this" stays verbatim.
+_TAGS = re.compile(
+    r"</?(?:c|i|b|u|ruby|rt|font)(?:\.[^\s.<>]+)*>"
+    r"|<(?:v|lang)(?:\.[^\s.<>]+)*(?:[ \t][^<>\n]*)?>|</(?:v|lang)>"
+    r"|<font\s[^<>\n]*>"
+    r"|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")   # "&amp;", not "AT&T"
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\ufeff"))       # zero-width space, &lrm;, &rlm;, BOM
 
 
 def is_sidecar(path: Path) -> bool:
@@ -104,7 +114,11 @@ def _monotonic(cues: list[Cue]) -> list[Cue]:
 
 
 def _clean(text: str) -> str:
-    return " ".join(_TAGS.sub("", text).split())
+    """Cue text without its markup, with character references decoded and whitespace collapsed."""
+    text = _TAGS.sub("", text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def parse_vtt(path: Path, text: str) -> list[Cue]:
@@ -119,7 +133,8 @@ def parse_vtt(path: Path, text: str) -> list[Cue]:
     cues: list[Cue] = []
     shown_before: set[str] = set()
     for caption in captions:
-        lines = [line for line in (_clean(raw) for raw in caption.text.splitlines()) if line]
+        # caption.text would have webvtt-py strip every "<...>" (words included); clean the raw lines here
+        lines = [line for line in (_clean(raw) for raw in caption.lines) if line]
         if rolling:
             # YouTube auto-captions roll: each cue repeats the line the previous cue showed (and 10 ms
             # "flash" cues repeat it alone). Keep only the lines the previous cue did not already show.
