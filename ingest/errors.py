@@ -58,6 +58,10 @@ class EmptyTranscript(SourceError):
     kind = "empty"
 
 
+class TranscriptTooLarge(SourceError):
+    kind = "too_large"
+
+
 class StoreError(PodbotError):
     kind = "store"
 

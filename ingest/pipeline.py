@@ -11,7 +11,7 @@ import numpy as np
 
 from ingest.chunking import CHUNKER_VERSION, chunk_sentences
 from ingest.embeddings import Embedder
-from ingest.errors import BadSourceURL, EmptyTranscript, PodbotError, SourceError
+from ingest.errors import BadSourceURL, EmptyTranscript, PodbotError, SourceError, TranscriptTooLarge
 from ingest.models import Chunk, IngestResult, Transcript
 from ingest.sentences import build_sentences
 from ingest.settings import Settings
@@ -20,6 +20,10 @@ from ingest.sources.youtube import fetch_youtube, looks_like_youtube
 
 Progress = Callable[[int, int], None]      # (done, total) chunks embedded
 EMBED_STEP = 128
+# Speech runs ~55k characters an hour; the longest Lexicap episode (5 h) has ~330k. A transcript past 4 M
+# characters (~70 hours) is not one episode but a mistake (a concatenated archive, a log file named .txt),
+# and embedding it would hold the ingest for an hour: refuse it before any work is done.
+MAX_TRANSCRIPT_CHARS = 4_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,11 @@ class Ingestor:
     def ingest(self, transcript: Transcript, progress: Progress | None = None) -> IngestResult:
         began = time.perf_counter()
         meta = transcript.meta
+        size = sum(len(c.text) + 1 for c in transcript.cues)
+        if size > MAX_TRANSCRIPT_CHARS:
+            raise TranscriptTooLarge(
+                f"{meta.source}: transcript has {size / 1e6:.1f} M characters of text (~{size / 55_000:.0f} hours "
+                f"of speech); one episode may have up to {MAX_TRANSCRIPT_CHARS // 1_000_000} M — split it")
         sentences = build_sentences(transcript.cues)
         if not sentences:
             raise EmptyTranscript(f"{meta.source}: transcript has no text")
