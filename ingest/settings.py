@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,10 @@ class Settings(BaseSettings):
                                     "embedding model name such as text-embedding-3-small.")
     podbot_embed_backend: str = Field("auto", description="auto | local | openai")
     podbot_embed_batch: int = 64
+    podbot_embed_dtype: Literal["auto", "bf16", "fp32"] = Field(
+        "auto", description="local model precision: bf16 where the CPU multiplies it natively (AMX/AVX512-BF16)")
+    podbot_embed_workers: int | None = Field(None, ge=1, description="parallel forward passes (default: the "
+                                             "CPUs this process may use)")
 
     # --- LLM -----------------------------------------------------------------------------------------
     openai_api_key: SecretStr | None = None

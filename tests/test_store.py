@@ -339,11 +339,18 @@ def test_local_embedder_fast_path_keeps_the_models_vectors(monkeypatch):
     assert ((shuffled * a[perm]).sum(1)).min() > 0.9995
     assert float(fast.embed_query(texts[1]) @ a[1]) > 0.9995
     # configuration is validated, not silently ignored
+    from pydantic import ValidationError
+
     monkeypatch.setenv("PODBOT_EMBED_DTYPE", "int4")
-    with pytest.raises(ValueError):
-        local_dtype()
-    monkeypatch.setenv("PODBOT_EMBED_WORKERS", "0")
-    with pytest.raises(ValueError):
-        local_workers()
+    with pytest.raises(ValidationError, match="podbot_embed_dtype"):
+        Settings(_env_file=None)
     monkeypatch.setenv("PODBOT_EMBED_DTYPE", "fp32")
-    assert local_dtype() == "fp32"
+    monkeypatch.setenv("PODBOT_EMBED_WORKERS", "0")
+    with pytest.raises(ValidationError, match="podbot_embed_workers"):
+        Settings(_env_file=None)
+    monkeypatch.setenv("PODBOT_EMBED_WORKERS", "1")
+    configured = Settings(_env_file=None)
+    assert (configured.podbot_embed_dtype, configured.podbot_embed_workers) == ("fp32", 1)
+    with pytest.raises(ValueError):
+        local_dtype("int4")
+    assert local_dtype("fp32") == "fp32" and local_workers() >= 1
