@@ -14,61 +14,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import ROOT, build_app, episode_id, lexicap_files, pick_episodes  # noqa: E402  (puts the repo on sys.path, sets HF offline)
 
 from bot.app import App  # noqa: E402
 from bot.verbatim import normalize, verify_quote  # noqa: E402
-from ingest.pipeline import ingest_sources  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
 
-LEXICAP = Path(os.environ.get("PODBOT_LEXICAP", ROOT.parent / "shared" / "lexicap"))
 DEV = ROOT / "bench" / "data" / "quote_dev.jsonl"
-OUT = ROOT / "bench" / "out"
 SLACK = 2.0
 
 
-def episode_id(number: str) -> str:
-    return f"episode_{int(number):03d}_large"
-
-
-def pick_episodes(n: int, required: list[str]) -> list[Path]:
-    """The dev set's episodes plus evenly spaced others (275 is the known-damaged one, left out)."""
-    files = sorted(LEXICAP.glob("episode_*_large.vtt"))
-    need = {episode_id(e) for e in required}
-    chosen = [f for f in files if f.stem in need]
-    rest = [f for f in files if f.stem not in need and f.stem != episode_id("275")]
-    if n >= len(files):
-        return files
-    k = max(0, n - len(chosen))
-    step = len(rest) / max(1, k)
-    chosen += [rest[int(i * step)] for i in range(k)]
-    return sorted(chosen)
-
-
 def prepare(n: int, required: list[str]) -> App:
-    """An App on bench/out/quotes-N, ingesting whatever of the N episodes is not there yet."""
-    data = OUT / f"quotes-{n}"
-    smaller = OUT / "quotes-40"
-    if not data.exists() and n > 40 and smaller.exists():
-        shutil.copytree(smaller, data)                     # reuse the 40 already embedded
-    app = App(Settings(_env_file=None, podbot_data_dir=data), use_llm=False)
-    have = {m.episode_id for m in app.library.episodes}
-    todo = [p for p in pick_episodes(n, required) if p.stem not in have]
-    if todo:
-        print(f"ingesting {len(todo)} episodes into {data} (~4 s each)…", file=sys.stderr)
-        began = time.perf_counter()
-        for i, path in enumerate(todo, 1):
-            result = ingest_sources([str(path)], app.ingestor, app.settings)[0]
-            print(f"  [{i}/{len(todo)}] {result.status} {result.episode_id} "
-                  f"({time.perf_counter() - began:.0f}s) {result.message}", file=sys.stderr)
+    """The shared dev library of N episodes (bench/out/dev_N, also used by bench/retrieval.py)."""
+    app = build_app(f"dev_{n}", pick_episodes(required, n) if n < 319 else lexicap_files())
     app.library.refresh(force=True)
     return app
 

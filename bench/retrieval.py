@@ -112,7 +112,7 @@ def main() -> None:
     answerable = [q for q in dev if q["gold"]]
     unanswerable = [q for q in dev if not q["gold"]]
     required = sorted({q["episode"] for q in dev if q["episode"]})
-    app = build_app(f"retrieval_{args.episodes}", pick_episodes(required, args.episodes))
+    app = build_app(f"dev_{args.episodes}", pick_episodes(required, args.episodes))   # shared with quotes.py
     from bot.ask.engine import AskEngine
 
     engine = AskEngine(app.library)
