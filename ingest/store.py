@@ -258,11 +258,9 @@ class Store:
         else:
             where, n = None, k + 16          # room for staged/orphaned chunks, filtered out below
         with self.guard("searching"):
-            total = self.chunks.count()
-            if total == 0:
-                return []
             while True:
-                got = self.chunks.query(query_embeddings=[vector], n_results=min(n, total), where=where,
+                # Chroma returns fewer than n_results when fewer match: no count() round trip per query
+                got = self.chunks.query(query_embeddings=[vector], n_results=n, where=where,
                                         include=["metadatas", "distances"])
                 hits = []
                 for cid, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0]):
@@ -270,6 +268,6 @@ class Store:
                         continue
                     hits.append(DenseHit(cid, meta["episode_id"], meta["idx"], 1.0 - float(dist)))
                 # Uncommitted chunks (a killed ingest's leftovers) can crowd the nearest n: widen and retry.
-                if len(hits) >= k or where is not None or n >= total:
+                if len(hits) >= k or where is not None or len(got["ids"][0]) < n:
                     return hits[:k]
                 n *= 4

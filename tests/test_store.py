@@ -191,6 +191,24 @@ def test_staged_new_version_does_not_hide_the_committed_one(hash_app, tmp_path):
     assert_consistent(store)
 
 
+def test_corpus_search_sees_past_a_crowd_of_uncommitted_chunks(hash_app):
+    """Leftovers of a killed ingest that sit nearest the query must not starve corpus-wide search."""
+    [a] = ingest_sources([str(lexicap(SMALL[1]))], hash_app.ingestor, hash_app.settings)
+    t = load_file(lexicap(SMALL[0]))
+    chunks = chunk_sentences(t.meta.episode_id, build_sentences(t.cues))
+    vectors = hash_app.embedder.embed_documents([c.text for c in chunks])
+    store = hash_app.store
+    query = vectors[0]
+    assert len(chunks) > 5 + 16
+    store.write_chunks("orphan", chunks, np.repeat(query[None, :], len(chunks), axis=0))   # staged, never
+    # committed, and every one of them exactly at the query: the nearest 21 are all orphans
+    active = {e: r["gen"] for e, r in committed(store).items()}
+    assert list(active) == [a.episode_id]
+    hits = store.dense_search(query, 5, active)               # must widen past them
+    assert len(hits) == 5 and all(h.episode_id == a.episode_id for h in hits)
+    assert store.dense_search(query, 500, active).__len__() == a.chunks    # asking for more than exist
+
+
 def test_model_mismatch_is_refused_and_nothing_is_lost(settings):
     store, ingestor = make_store(settings)
     [a] = ingest_paths(ingestor, settings, [lexicap(SMALL[0])])
