@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     podbot_embed_workers: int | None = Field(None, ge=1, description="parallel forward passes (default: the "
                                              "CPUs this process may use)")
 
+    # --- retrieval -----------------------------------------------------------------------------------
+    podbot_rerank_pool: int = Field(10, ge=0, le=50, description="corpus-wide /ask candidates re-ranked by "
+                                    "3-sentence windows embedded at query time (0 = off). Each costs ~4 short "
+                                    "embeddings: ~20 ms with AMX bf16, ~90 ms on an AVX2-only core.")
+
     # --- LLM -----------------------------------------------------------------------------------------
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None

@@ -229,3 +229,40 @@ def test_follow_up_after_that_continues_the_previous_answer(engine):
     follow = engine.answer("what did he say after that?", history=[first])
     assert follow.citations[0].start >= first.citations[0].end - 0.01
     assert follow.citations[0].episode_id == first.citations[0].episode_id
+
+
+def test_citation_runs_from_the_hosts_question_into_the_answer(engine):
+    """The passage most like a listener's question is often the host asking it; the answer follows."""
+    r = engine.retrieve("what are the axes of a double descent plot", "94")
+    top = r.evidence[0]
+    assert top.sentences[0].text.startswith("What's the X axis and the Y axis of a double descent plot?")
+    assert abs(top.start - 2211.56) < 0.01
+    assert top.end - top.start >= 30 and "increasing its size slowly" in top.text      # the answer is cited
+
+
+def test_rerank_pool_setting_bounds_query_time_embedding(real_app):
+    """PODBOT_RERANK_POOL=0 turns the corpus-wide fine-window re-rank off: only the question is embedded."""
+    from bot.ask.engine import AskEngine
+
+    calls: list[int] = []
+    embedder = real_app.library.embedder
+    original = embedder.embed_documents
+
+    def counting(texts):
+        calls.append(len(texts))
+        return original(texts)
+
+    question = "why did Ilya think big neural networks could be trained at all?"
+    before = real_app.library.settings
+    try:
+        embedder.embed_documents = counting
+        for pool, expect_more in ((0, False), (6, True)):
+            calls.clear()
+            settings = real_app.settings.model_copy(update={"podbot_rerank_pool": pool})
+            real_app.library.settings = settings
+            r = AskEngine(real_app.library).retrieve(question)
+            assert r.evidence
+            assert (sum(calls) > 1) is expect_more, (pool, calls)
+    finally:
+        embedder.embed_documents = original
+        real_app.library.settings = before

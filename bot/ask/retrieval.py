@@ -17,7 +17,6 @@ from ingest.models import Chunk, Sentence
 RRF_K = 60
 W_DENSE = 1.0
 W_LEX = 1.0
-RERANK_POOL = 10         # corpus-wide candidates re-ordered by fine (3-sentence) windows
 RERANK_WEIGHT = 0.5      # share of the fused rank vs the fine-window rank
 NEIGHBOUR = 0.0          # share of a neighbouring chunk's fused score added to a chunk (answers straddle chunks)
 DENSE_K = 40
@@ -226,6 +225,7 @@ class Retriever:
         query_terms = {t: self.lex.idf(t) for t in query_stems if t in self.lex.df}
         total_weight = sum(query_terms.values()) or 1.0
         evidence: list[Evidence] = []
+        pool = self.library.settings.podbot_rerank_pool     # corpus-wide: candidates re-ordered by fine windows
         taken: list[tuple[str, int]] = []
         for pos in ranked:
             eid, chunk = self.chunks[pos]
@@ -235,10 +235,10 @@ class Retriever:
             evidence.append(Evidence(eid, chunk.index, window, context, fused[pos], dense_sim.get(pos, 0.0),
                                      float(lex_scores[pos]) / max_lex))
             taken.append((eid, chunk.index))
-            if len(evidence) >= (max(k, RERANK_POOL) if episode_ids is None else k):
+            if len(evidence) >= (max(k, pool) if episode_ids is None else k):
                 break
-        if episode_ids is None and len(evidence) > 1:
-            evidence = self._rerank(vector, evidence)
+        if episode_ids is None and pool > 1:
+            evidence = self._rerank(vector, evidence[:pool]) + evidence[pool:]
         evidence = evidence[:k]
         best_dense = max(dense_sim.values(), default=0.0)
         sims = sorted(dense_sim.values(), reverse=True)
