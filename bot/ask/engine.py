@@ -22,6 +22,9 @@ UNKNOWN_WORD_MIN_DENSE = 0.45
 NO_RARE_MIN_DENSE = 0.40
 NO_RARE_MIN_MARGIN = 0.13
 FLOOR_DENSE = 0.25
+# ...or it names two things (people, works, products) the scoped episode never mentions, in any spelling
+ABSENT_NAMES = 2
+ABSENT_NAMES_MAX_DENSE = 0.60
 MAX_QUESTION_CHARS = 2000
 _FOLLOW_ON = re.compile(r"\b(after that|afterwards|what came next|next|then what|before that|go on|continue)\b",
                         re.I)
@@ -47,6 +50,8 @@ class AskEngine:
         if r.best_dense < FLOOR_DENSE:
             return True
         if r.unknown and r.best_dense < UNKNOWN_WORD_MIN_DENSE:
+            return True
+        if r.absent_names >= ABSENT_NAMES and r.best_dense < ABSENT_NAMES_MAX_DENSE:
             return True
         return not r.rare_hit and r.best_dense < NO_RARE_MIN_DENSE and r.margin < NO_RARE_MIN_MARGIN
 

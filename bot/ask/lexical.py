@@ -78,6 +78,26 @@ class LexicalIndex:
         return [w for w in words(query) if w not in self.surface_set and not w.isdigit()
                 and len(self.expand(w)) <= 1]
 
+    def absent_names(self, question: str, mask: np.ndarray, known: str = "") -> list[str]:
+        """Capitalised names in the question ("Webb", "Shkreli", "Netflix") said nowhere in the masked
+        documents, not even in a close spelling: a question about them cannot be answered from there.
+
+        Names close to a word of `known` (the episode's title and guest: "Sara" for "Sarah") and acronyms
+        (transcribers spell "WWI" as "World War I") are not counted.
+        """
+        tokens = re.findall(r"(?u)\b\w[\w-]*\b", re.sub(r"['’]s\b", "", question))
+        known_words = [w for w in _WORD.findall(known.lower())]
+        out = []
+        for i, name in enumerate(tokens):
+            if not i or not name[:1].isupper() or name.isupper() or len(name) < 3 or name.lower() in STOPWORDS:
+                continue
+            if name in out or process.extractOne(name.lower(), known_words, scorer=fuzz.ratio, score_cutoff=80):
+                continue
+            present = [t for t in self.expand(name) if t in self.df]
+            if not present or float(self.scores(present, mask).max(initial=0.0)) <= 0.0:
+                out.append(name)
+        return out
+
     def scores(self, query_stems: list[str], mask: np.ndarray | None = None) -> np.ndarray:
         if self.n_docs == 0:
             return np.zeros(0, dtype=np.float32)

@@ -64,6 +64,7 @@ class Retrieval:
     coverage: float = 0.0            # share of the question's term weight found in the best passage
     rare_hit: bool = False           # the question's two most distinctive words occur in the passages
     unknown: int = 0                 # question words said nowhere in the library
+    absent_names: int = 0            # names in the question never said in the scoped episode(s)
     margin: float = 0.0              # best dense similarity minus the typical top-20 similarity
     scope: list[str] | None = None
     candidates: int = 0
@@ -252,5 +253,10 @@ class Retriever:
             anywhere = set(stems(" ".join(e.context_text for e in evidence)))
             rarest = sorted(query_terms, key=lambda t: -query_terms[t])[:2]
             rare_hit = bool(rarest) and not unknown and all(t in anywhere for t in rarest)
+        absent = 0
+        if episode_ids is not None:
+            known = " ".join(f"{m.title} {m.guest or ''}" for m in map(self.library.meta, episode_ids))
+            absent = len(self.lex.absent_names(question, self._mask(episode_ids), known))
         return Retrieval(question, evidence, best_dense=best_dense, coverage=coverage, rare_hit=rare_hit,
-                         unknown=len(unknown), margin=margin, scope=episode_ids, candidates=len(fused))
+                         unknown=len(unknown), margin=margin, scope=episode_ids, candidates=len(fused),
+                         absent_names=absent)
