@@ -51,7 +51,11 @@ for o in quo:
 
 # corpus-wide unanswerables: the key term must not occur in any transcript
 CORPUS_TERMS = {"sourdough": r"sour ?dough", "pickleball": r"pickle ?ball", "Duolingo": r"duo ?lingo",
-                "kombucha": r"kombucha", "Stanley Cup": r"stanley cup"}
+                "kombucha": r"kombucha", "Stanley Cup": r"stanley cup",
+                "Eurovision": r"euro ?-?vision|song contest", "geocaching": r"geo ?-?cach",
+                "Enneagram": r"enn?e?a ?gram", "ASMR": r"\basmr\b|a\.s\.m\.r|sensory meridian",
+                "ukulele": r"ukulele|ukelele|ukalele", "Bollywood": r"bolly ?wood", "tarot": r"\btarot",
+                "birdwatching": r"bird ?-?watch|\bbirding\b"}
 alltext = {f: open(f, encoding="utf-8").read().lower() for f in glob.glob(f"{CORPUS}/episode_*_large.vtt")}
 for o in ask:
     if o["style"] == "unanswerable" and o["episode"] is None:
