@@ -372,3 +372,42 @@ def test_local_embedder_fast_path_keeps_the_models_vectors(monkeypatch):
     with pytest.raises(ValueError):
         local_dtype("int4")
     assert local_dtype("fp32") == "fp32" and local_workers() >= 1
+
+
+@pytest.mark.slow
+def test_onnx_runtime_gives_the_torch_models_vectors_and_falls_back_to_torch(tmp_path, monkeypatch):
+    """The ONNX Runtime path (the default where bf16 is not native) is exported once into the cache and
+    gives the same vectors as torch fp32; when it cannot run, torch does, rather than nothing."""
+    from ingest import onnx_minilm
+    from ingest.embeddings import LocalEmbedder
+
+    t = load_file(lexicap(94))
+    texts = [c.text for c in chunk_sentences("e", build_sentences(t.cues))][:24]
+    texts += ["hi", "x " * 300]                                   # tiny, and longer than the 256-token limit
+    reference = LocalEmbedder(dtype="fp32", workers=1, runtime="torch")
+    fast = LocalEmbedder(dtype="fp32", workers=2, runtime="onnx", cache_dir=tmp_path / "models")
+    assert fast.runtime == "onnx"
+    exported = list((tmp_path / "models").glob("*.onnx"))
+    assert len(exported) == 1 and not list((tmp_path / "models").glob(".export-*"))   # no temp left behind
+    a, b = fast.embed_documents(texts), reference.embed_documents(texts)
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    assert (a * b).sum(1).min() > 0.9999
+    # a second embedder reuses the export instead of redoing it
+    stamp = exported[0].stat().st_mtime_ns
+    monkeypatch.setattr(onnx_minilm, "export", lambda *a: pytest.fail("exported twice"))
+    again = LocalEmbedder(dtype="fp32", workers=1, runtime="onnx", cache_dir=tmp_path / "models")
+    assert again.runtime == "onnx" and exported[0].stat().st_mtime_ns == stamp
+    assert float(again.embed_query(texts[3]) @ b[3]) > 0.9999
+
+    def broken(*args):
+        raise RuntimeError("exporter missing")
+    monkeypatch.setattr(onnx_minilm, "export", broken)
+    fallback = LocalEmbedder(dtype="fp32", workers=1, runtime="onnx", cache_dir=tmp_path / "elsewhere")
+    assert fallback.runtime == "torch"
+    assert float(fallback.embed_query(texts[3]) @ b[3]) > 0.9999
+    with pytest.raises(ValueError, match="fp32"):
+        LocalEmbedder(dtype="bf16", runtime="onnx", cache_dir=tmp_path / "models")
+    from pydantic import ValidationError
+    monkeypatch.setenv("PODBOT_EMBED_RUNTIME", "gpu")
+    with pytest.raises(ValidationError, match="podbot_embed_runtime"):
+        Settings(_env_file=None)
