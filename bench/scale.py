@@ -47,25 +47,39 @@ def required_episodes() -> list[str]:
 
 
 def proc_status(pid: int | str = "self") -> dict[str, float]:
-    """VmRSS / VmHWM of a process in MB (from /proc/PID/status)."""
-    out = {}
+    """VmRSS / VmHWM of a process in MB.
+
+    Read from any live thread: `chroma run`'s launcher thread exits once the server runs, and a leader
+    thread that has exited shows no Vm* lines in /proc/PID/status (the process lives on in its threads).
+    """
+    tasks = [Path(f"/proc/{pid}/status")]
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                out[key] = int(value.split()[0]) / 1024
+        tasks += sorted(Path(f"/proc/{pid}/task").glob("*/status"))
     except OSError:
         pass
-    return out
+    for status in tasks:
+        out = {}
+        try:
+            for line in status.read_text().splitlines():
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    out[key] = int(value.split()[0]) / 1024
+        except OSError:
+            continue
+        if out:
+            return out
+    return {}
 
 
 def tree_rss_mb(pid: int) -> float:
-    """RSS of a process and its children (chroma run forks workers)."""
+    """RSS of a process and its children (any of its threads may be a child's parent)."""
     total = proc_status(pid).get("VmRSS", 0.0)
-    try:
-        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        kids = []
+    kids: set[str] = set()
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            kids.update(children.read_text().split())
+        except OSError:
+            continue
     return total + sum(tree_rss_mb(int(k)) for k in kids)
 
 
@@ -244,7 +258,7 @@ def main() -> None:
     if args.server:
         server = ChromaServer(folder / "server", folder / "chroma-server.log")
         try:
-            server.start(timeout=60)
+            server.start(timeout=60)      # here, for a clean error; `with` below then only stops it
         except RuntimeError as exc:
             raise SystemExit(f"scale: {exc}") from None
         with server:

@@ -36,8 +36,15 @@ class ChromaServer:
         self.log = None
 
     def start(self, timeout: float = 30.0) -> None:
+        """Start the server, or do nothing if this object's server is running.
+
+        (A second `chroma run` on the same port would not serve, while the first one, no longer referenced,
+        would outlive stop(): bench/scale.py once did exactly that and measured the idle twin's RSS.)
+        """
         import httpx
 
+        if self.proc is not None and self.proc.poll() is None:
+            return
         chroma = chroma_cli()
         if not chroma:
             raise RuntimeError("the `chroma` CLI (from the chromadb package) is not installed")

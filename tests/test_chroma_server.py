@@ -78,6 +78,22 @@ def test_two_processes_ingest_the_same_episode_through_the_server(server, tmp_pa
     assert_consistent(store)
 
 
+def test_start_on_a_running_server_starts_no_second_one(server):
+    """A second `chroma run` on the same port cannot serve, and the first would outlive stop()."""
+    proc = server.proc
+    server.start()
+    assert server.proc is proc and proc.poll() is None
+    assert not [p for p in Path("/proc").glob("[0-9]*/cmdline")
+                if _reads(p).count(f"--port\0{server.port}") and p.parent.name != str(proc.pid)]
+
+
+def _reads(path: Path) -> str:
+    try:
+        return path.read_text(errors="ignore")
+    except OSError:
+        return ""
+
+
 def test_server_down_then_back(server, tmp_path):
     settings = server.settings(tmp_path / "data", podbot_collection_prefix="outage")
     store, ingestor = make_store(settings)
