@@ -281,3 +281,14 @@ def test_rerank_pool_setting_bounds_query_time_embedding(real_app):
     finally:
         embedder.embed_documents = original
         real_app.library.settings = before
+
+
+def test_the_guests_own_name_does_not_pull_the_intro(engine):
+    """In Ilya's episode "Ilya" says nothing about where; left in the lexical query it ranked the intro
+    ("The following is a conversation with Ilya Sotskever...") above the passage that answers."""
+    r = engine.retrieve("What did Ilya say about James Martens and the Hessian free optimizer?", "94")
+    top = r.evidence[0]
+    assert top.start > 60                                   # not the intro
+    assert top.start < 250.46 and top.end > 203.8           # the Martens / Hessian-free passage
+    # elsewhere the name is what finds the episode: corpus-wide questions keep it
+    assert engine.retrieve("what did Ilya say about James Martens", None).evidence[0].episode_id == EP

@@ -20,7 +20,7 @@ W_LEX = 1.0
 RERANK_WEIGHT = 0.5      # share of the fused rank vs the fine-window rank
 NEIGHBOUR = 0.0          # share of a neighbouring chunk's fused score added to a chunk (answers straddle chunks)
 DENSE_K = 40
-ANSWER_SECONDS = 55.0    # a question-led citation: the host's question and the answer that follows it
+ANSWER_SECONDS = 50.0    # a question-led citation: the host's question and the answer that follows it
 ANSWER_MIN_SHARE = 0.3   # the question must carry this share of the window's best term weight
 LEX_K = 40
 MAX_CITATION_SECONDS = 60.0
@@ -116,6 +116,16 @@ class Retriever:
             out[i] = sum(w for t, w in query_terms.items() if t in present)
         return out
 
+    def _without_guest(self, query_stems: list[str], episode_ids: list[str]) -> list[str]:
+        """In one guest's episode, the guest's name says nothing about *where*: every passage is theirs.
+
+        Left in, "according to Ilya" pulls the intro ("The following is a conversation with Ilya
+        Sotskever...") and the sponsor reads above the passage that answers.
+        """
+        names = set(self.lex.expand(" ".join(self.library.meta(e).guest or "" for e in episode_ids)))
+        kept = [t for t in query_stems if t not in names]
+        return kept or query_stems
+
     def _window(self, eid: str, chunk: Chunk, query_terms: dict[str, float]) -> tuple[list[Sentence], list[Sentence]]:
         """Best run of sentences around `chunk` for the question, and the wider context read with it."""
         text = self.library.text(eid)
@@ -203,7 +213,9 @@ class Retriever:
                 dense_rank[pos] = rank
                 dense_sim[pos] = hit.similarity
 
-        query_stems = self.lex.expand(question)
+        all_stems = query_stems = self.lex.expand(question)
+        if episode_ids is not None:
+            query_stems = self._without_guest(query_stems, episode_ids)
         lex_scores = self.lex.scores(query_stems, self._mask(episode_ids))
         n_lex = min(LEX_K, int((lex_scores > 0).sum()))
         lex_top = np.argsort(-lex_scores)[:n_lex] if n_lex else np.zeros(0, dtype=int)
@@ -224,7 +236,9 @@ class Retriever:
         ranked = sorted(fused, key=lambda p: -fused[p])
 
         query_terms = {t: self.lex.idf(t) for t in query_stems if t in self.lex.df}
-        total_weight = sum(query_terms.values()) or 1.0
+        # the abstention signals were calibrated on every word of the question, the guest's name included
+        all_terms = {t: self.lex.idf(t) for t in all_stems if t in self.lex.df}
+        total_weight = sum(all_terms.values()) or 1.0
         evidence: list[Evidence] = []
         pool = self.library.settings.podbot_rerank_pool     # corpus-wide: candidates re-ordered by fine windows
         taken: list[tuple[str, int]] = []
@@ -249,9 +263,9 @@ class Retriever:
         rare_hit = False
         if evidence:
             present = set(stems(evidence[0].context_text))
-            coverage = sum(w for t, w in query_terms.items() if t in present) / total_weight
+            coverage = sum(w for t, w in all_terms.items() if t in present) / total_weight
             anywhere = set(stems(" ".join(e.context_text for e in evidence)))
-            rarest = sorted(query_terms, key=lambda t: -query_terms[t])[:2]
+            rarest = sorted(all_terms, key=lambda t: -all_terms[t])[:2]
             rare_hit = bool(rarest) and not unknown and all(t in anywhere for t in rarest)
         absent = 0
         if episode_ids is not None:
