@@ -121,7 +121,7 @@ def main() -> None:
     baseline = Baseline(app)
 
     def podbot(question, scope):
-        r = engine.retriever.retrieve(question, [scope] if scope else None, k=5)
+        r = engine.retrieve(question, scope, k=5)            # the product's path, guest naming included
         return [(e.episode_id, e.start, e.end) for e in r.evidence], engine.should_abstain(r)
 
     def tutorial(question, scope):

@@ -267,7 +267,7 @@ def test_rerank_pool_setting_bounds_query_time_embedding(real_app):
         calls.append(len(texts))
         return original(texts)
 
-    question = "why did Ilya think big neural networks could be trained at all?"
+    question = "why would big neural networks be trainable at all?"      # names no guest: a corpus-wide search
     before = real_app.library.settings
     try:
         embedder.embed_documents = counting
@@ -292,3 +292,26 @@ def test_the_guests_own_name_does_not_pull_the_intro(engine):
     assert top.start < 250.46 and top.end > 203.8           # the Martens / Hessian-free passage
     # elsewhere the name is what finds the episode: corpus-wide questions keep it
     assert engine.retrieve("what did Ilya say about James Martens", None).evidence[0].episode_id == EP
+
+
+def test_a_corpus_wide_question_naming_a_guest_is_answered_from_their_episode(engine):
+    """Across all episodes, "what did Ilya say about X" is answered from Ilya's episode (not its intro);
+    when that episode has nothing on X, from wherever X was discussed."""
+    r = engine.retrieve("What did Ilya say about James Martens and the Hessian free optimizer?", None)
+    top = r.evidence[0]
+    assert top.episode_id == EP and top.start < 250.46 and top.end > 203.8
+    assert r.scope is None and r.extra["guest_episodes"] == [EP]
+    elsewhere = engine.retrieve("what did Ilya say about Tesla autopilot and self-driving cars?", None)
+    assert not engine.should_abstain(elsewhere) and "guest_episodes" not in elsewhere.extra
+    assert elsewhere.evidence[0].episode_id == "episode_018_large"          # Elon Musk's episode
+
+
+def test_only_distinctive_parts_of_a_guests_name_pick_episodes(engine, monkeypatch):
+    retriever = engine.retriever
+    names = {"michael": {"a", "b", "c", "d"}, "jordan": {"a"}, "kearns": {"b"}, "sotskever": {"c"}}
+    monkeypatch.setattr(retriever, "_guest_names", lambda: names)
+    assert retriever.named_guests("what did Michael say about basketball?") == []      # four Michaels
+    assert retriever.named_guests("what did Michael Jordan say about basketball?") == ["a"]
+    assert retriever.named_guests("Sutskever's view on scaling") == ["c"]              # a close spelling
+    assert retriever.named_guests("did Jordan and Kearns agree?") == ["a", "b"]
+    assert retriever.named_guests("how does the economy work?") == []

@@ -5,12 +5,14 @@ edges of its neighbours) that best matches the question, kept between ~10 and 60
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
-from bot.ask.lexical import LexicalIndex, stems
+from bot.ask.lexical import STOPWORDS, LexicalIndex, stems
 from bot.library import Library
 from ingest.models import Chunk, Sentence
 
@@ -23,6 +25,7 @@ DENSE_K = 40
 ANSWER_SECONDS = 50.0    # a question-led citation: the host's question and the answer that follows it
 ANSWER_MIN_SHARE = 0.3   # the question must carry this share of the window's best term weight
 LEX_K = 40
+MAX_NAMED = 3             # a name shared by more guests than this does not pick their episodes
 MAX_CITATION_SECONDS = 60.0
 MIN_CITATION_SECONDS = 30.0     # short windows miss the answer's lead-in; 30 s keeps the median ≤ 45 s
 
@@ -82,6 +85,8 @@ class Retriever:
         self.position: dict[tuple[str, int], int] = {}
         self.episode_rows: dict[str, np.ndarray] = {}
         self.lex: LexicalIndex | None = None
+        self._names: dict[str, set[str]] = {}
+        self._names_version = -1
 
     def ensure_index(self) -> None:
         self.library.refresh()
@@ -125,6 +130,36 @@ class Retriever:
         names = set(self.lex.expand(" ".join(self.library.meta(e).guest or "" for e in episode_ids)))
         kept = [t for t in query_stems if t not in names]
         return kept or query_stems
+
+    def named_guests(self, question: str) -> list[str]:
+        """Episodes whose guest the question names ("what did Kasparov say about ..."), by a distinctive
+        part of the name (a first name shared by more than MAX_NAMED guests, such as "Michael", is not one).
+        Close spellings count: listeners write "Sutskever", the transcript's intro says "Sotskever"."""
+        names = self._guest_names()
+        if not names:
+            return []
+        out: set[str] = set()
+        for w in re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "", question.lower())):
+            if len(w) < 3 or w in STOPWORDS:
+                continue
+            episodes = names.get(w)
+            if episodes is None and len(w) >= 5:
+                hit = process.extractOne(w, list(names), scorer=fuzz.ratio, score_cutoff=85)
+                episodes = names[hit[0]] if hit else None
+            if episodes and len(episodes) <= MAX_NAMED:
+                out |= episodes
+        return sorted(out) if len(out) <= MAX_NAMED else []
+
+    def _guest_names(self) -> dict[str, set[str]]:
+        version = self.library.version
+        if self._names_version != version:
+            names: dict[str, set[str]] = {}
+            for meta in self.library.episodes:
+                for w in re.findall(r"[a-z0-9]+", (meta.guest or "").lower()):
+                    if len(w) >= 3 and w not in STOPWORDS:
+                        names.setdefault(w, set()).add(meta.episode_id)
+            self._names, self._names_version = names, version
+        return self._names
 
     def _window(self, eid: str, chunk: Chunk, query_terms: dict[str, float]) -> tuple[list[Sentence], list[Sentence]]:
         """Best run of sentences around `chunk` for the question, and the wider context read with it."""
