@@ -10,6 +10,7 @@ import argparse
 import json
 import statistics
 import time
+from pathlib import Path
 
 from common import OUT, ROOT, build_app, episode_id, percentile, pick_episodes
 
@@ -107,6 +108,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--episodes", type=int, default=40)
     ap.add_argument("--features", action="store_true", help="dump per-question abstention features")
+    ap.add_argument("--heldout", type=Path, help="also score these questions (e.g. bench/data/ask_heldout.jsonl, "
+                    "written after the tuning, on the distractor episodes) on the same library")
     args = ap.parse_args()
     dev = load_dev()
     answerable = [q for q in dev if q["gold"]]
@@ -142,6 +145,24 @@ def main() -> None:
                     fh.write(json.dumps({"id": q["id"], "scope": scope_mode, "answerable": bool(q["gold"]),
                                          "dense": r.best_dense, "coverage": r.coverage}) + "\n")
     print(f"\n{args.episodes} episodes, {len(answerable)} answerable + {len(unanswerable)} unanswerable questions\n")
+    print_table(rows)
+    if args.heldout:
+        held = [json.loads(line) for line in args.heldout.read_text().splitlines() if line.strip()]
+        have = {m.episode_id for m in app.library.episodes}
+        missing = sorted({q["episode"] for q in held if episode_id(q["episode"]) not in have})
+        if missing:
+            raise SystemExit(f"held-out episodes missing from the library: {missing}")
+        ans = [q for q in held if q["gold"]]
+        unans = [q for q in held if not q["gold"]]
+        held_rows = []
+        for scope_mode in ("episode", "corpus"):
+            held_rows.append(evaluate("podbot", podbot, ans, unans, True, scope_mode))
+            held_rows.append(evaluate("tutorial", tutorial, ans, unans, False, scope_mode))
+        print(f"\nheld out ({args.heldout.name}): {len(ans)} answerable + {len(unans)} unanswerable questions\n")
+        print_table(held_rows)
+
+
+def print_table(rows: list[dict]) -> None:
     print("| system | scope | recall@1 | recall@5 | MRR | median citation s | abstain (unanswerable) | "
           "wrong abstain | p50 ms | p95 ms |")
     print("|---|---|---|---|---|---|---|---|---|---|")
