@@ -4,9 +4,10 @@ Measured on a 2-core AVX2 machine against torch fp32: a one-line query embeds in
 /quote p95 94 -> 77 ms; bulk ingest batches run at the same speed (both are GEMM-bound).
 
 The model ships as safetensors only, so it is exported once (torch's ONNX exporter, ~2 s) into the model
-cache (Settings.podbot_model_cache, shared by every data dir) and loaded from there afterwards. Mean pooling is part of the exported graph, so a
-forward pass returns the sentence vector (not yet normalised) and the vectors are the same model's:
-cosine to the torch path >= 0.9999 (tests/test_embeddings.py), so stores built either way mix safely.
+cache (Settings.podbot_model_cache, shared by every data dir) and loaded from there afterwards. Mean
+pooling is part of the exported graph, so a forward pass returns the sentence vector (not yet normalised)
+and the vectors are the same model's: cosine to the torch path >= 0.9999 (tests/test_store.py), so stores
+built either way mix safely.
 """
 from __future__ import annotations
 

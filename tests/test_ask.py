@@ -309,7 +309,7 @@ def test_a_corpus_wide_question_naming_a_guest_is_answered_from_their_episode(en
 def test_only_distinctive_parts_of_a_guests_name_pick_episodes(engine, monkeypatch):
     retriever = engine.retriever
     names = {"michael": {"a", "b", "c", "d"}, "jordan": {"a"}, "kearns": {"b"}, "sotskever": {"c"}}
-    monkeypatch.setattr(retriever, "_guest_names", lambda: names)
+    monkeypatch.setattr(retriever, "_guest_names", lambda: (names, list(names)))
     assert retriever.named_guests("what did Michael say about basketball?") == []      # four Michaels
     assert retriever.named_guests("what did Michael Jordan say about basketball?") == ["a"]
     assert retriever.named_guests("Sutskever's view on scaling") == ["c"]              # a close spelling

@@ -50,10 +50,12 @@ class AskEngine:
         if scope is None:
             named = self.retriever.named_guests(question)
             if named:
-                r = self.retriever.retrieve(question, named, k=k)
+                vector = self.library.embedder.embed_query(question)     # embedded once for both searches
+                r = self.retriever.retrieve(question, named, k=k, vector=vector)
                 if not self.should_abstain(r):
                     r.scope, r.extra["guest_episodes"] = None, named
                     return r
+                return self.retriever.retrieve(question, None, k=k, vector=vector)
         return self.retriever.retrieve(question, scope, k=k)
 
     @staticmethod

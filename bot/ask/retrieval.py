@@ -5,14 +5,13 @@ edges of its neighbours) that best matches the question, kept between ~10 and 60
 """
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.ask.lexical import STOPWORDS, LexicalIndex, stems
+from bot.ask.lexical import LexicalIndex, stems, words
 from bot.library import Library
 from ingest.models import Chunk, Sentence
 
@@ -86,6 +85,7 @@ class Retriever:
         self.episode_rows: dict[str, np.ndarray] = {}
         self.lex: LexicalIndex | None = None
         self._names: dict[str, set[str]] = {}
+        self._spellings: list[str] = []
         self._names_version = -1
 
     def ensure_index(self) -> None:
@@ -135,31 +135,30 @@ class Retriever:
         """Episodes whose guest the question names ("what did Kasparov say about ..."), by a distinctive
         part of the name (a first name shared by more than MAX_NAMED guests, such as "Michael", is not one).
         Close spellings count: listeners write "Sutskever", the transcript's intro says "Sotskever"."""
-        names = self._guest_names()
-        if not names:
-            return []
+        names, spellings = self._guest_names()
         out: set[str] = set()
-        for w in re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "", question.lower())):
-            if len(w) < 3 or w in STOPWORDS:
+        for w in words(question):
+            if len(w) < 3 or not names:
                 continue
             episodes = names.get(w)
             if episodes is None and len(w) >= 5:
-                hit = process.extractOne(w, list(names), scorer=fuzz.ratio, score_cutoff=85)
+                hit = process.extractOne(w, spellings, scorer=fuzz.ratio, score_cutoff=85)
                 episodes = names[hit[0]] if hit else None
             if episodes and len(episodes) <= MAX_NAMED:
                 out |= episodes
         return sorted(out) if len(out) <= MAX_NAMED else []
 
-    def _guest_names(self) -> dict[str, set[str]]:
+    def _guest_names(self) -> tuple[dict[str, set[str]], list[str]]:
+        """Each word of a guest's name -> the episodes of guests carrying it (rebuilt when episodes change)."""
         version = self.library.version
         if self._names_version != version:
             names: dict[str, set[str]] = {}
             for meta in self.library.episodes:
-                for w in re.findall(r"[a-z0-9]+", (meta.guest or "").lower()):
-                    if len(w) >= 3 and w not in STOPWORDS:
+                for w in words(meta.guest or ""):
+                    if len(w) >= 3:
                         names.setdefault(w, set()).add(meta.episode_id)
-            self._names, self._names_version = names, version
-        return self._names
+            self._names, self._spellings, self._names_version = names, list(names), version
+        return self._names, self._spellings
 
     def _window(self, eid: str, chunk: Chunk, query_terms: dict[str, float]) -> tuple[list[Sentence], list[Sentence]]:
         """Best run of sentences around `chunk` for the question, and the wider context read with it."""
@@ -233,12 +232,15 @@ class Retriever:
         return [evidence[i] for i in sorted(score, key=lambda i: -score[i])]
 
     # --- the query --------------------------------------------------------------------------------
-    def retrieve(self, question: str, episode_ids: list[str] | None = None, k: int = 5) -> Retrieval:
+    def retrieve(self, question: str, episode_ids: list[str] | None = None, k: int = 5,
+                 vector: np.ndarray | None = None) -> Retrieval:
+        """`vector`: the question's embedding when the caller already has it (a second search, other scope)."""
         self.ensure_index()
         assert self.lex is not None
         if not self.chunks or (episode_ids is not None and not any(e in self.episode_rows for e in episode_ids)):
             return Retrieval(question, [], scope=episode_ids)
-        vector = self.library.embedder.embed_query(question)
+        if vector is None:
+            vector = self.library.embedder.embed_query(question)
         dense_hits = self.library.store.dense_search(vector, DENSE_K, self.library.active, episode_ids)
         dense_rank = {}
         dense_sim = {}
