@@ -37,8 +37,8 @@ def prepare(n: int, required: list[str]) -> App:
     return app
 
 
-def load_dev() -> list[dict]:
-    return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load_dev(path: Path = DEV) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 # Lines never said in any of the 319 episodes, for the "not close enough" side. Drafts dropped after
@@ -153,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=40, help="library size (≥ 40; 319 = all)")
     parser.add_argument("--scoped", action="store_true", help="also run every query scoped to its episode")
+    parser.add_argument("--queries", type=Path, default=DEV,
+                        help="query file (bench/data/quote_heldout.jsonl: 30 lines written after the tuning, "
+                             "on six distractor episodes)")
     parser.add_argument("--misses", action="store_true", help="list the queries each system got wrong")
     parser.add_argument("--torch-threads", type=int, default=1,
                         help="torch intra-op threads for the query embedding (0: torch default; 1: no "
@@ -163,8 +166,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.torch_threads > 0:
         torch.set_num_threads(args.torch_threads)
-    items = load_dev()
-    app = prepare(max(40, args.episodes), sorted({i["episode"] for i in items}))
+    items = load_dev(args.queries)
+    app = prepare(max(40, args.episodes), sorted({i["episode"] for i in load_dev()}))   # the dev library
     lib = app.library
     have = {m.episode_id for m in lib.episodes}
     missing = sorted({i["episode"] for i in items if episode_id(i["episode"]) not in have})
@@ -178,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     app.quotes.find("warm up the model and the store")
     sentences = index.n
     print(f"{len(lib.episodes)} episodes, {sentences} sentences; index + model ready in "
-          f"{time.perf_counter() - began:.1f}s; {len(items)} dev queries + {len(NEVER_SAID)} never said; "
+          f"{time.perf_counter() - began:.1f}s; {len(items)} queries + {len(NEVER_SAID)} never said; "
           f"torch threads {args.torch_threads}", file=sys.stderr)
 
     rows = []
@@ -195,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
                 for miss in r["misses"]:
                     print("   miss", *miss, sep=" | ")
 
-    print(f"\n{len(lib.episodes)} episodes ({sentences} sentences), {len(items)} queries from {DEV.name}"
+    print(f"\n{len(lib.episodes)} episodes ({sentences} sentences), {len(items)} queries from {args.queries.name}"
           f" + {len(NEVER_SAID)} never-said lines (podbot latency covers both)\n")
     print("| system | top-1 | top-1, line within answer | top-4 | verbatim | never-said found | p50 ms | p95 ms "
           "| CPU p50 ms | CPU p95 ms |")

@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.framing import Framing, find_framing
 from ingest.embeddings import Embedder, get_embedder
 from ingest.errors import EpisodeNotFound
 from ingest.models import Chunk, EpisodeMeta, Sentence
@@ -44,6 +45,12 @@ class EpisodeText:
     @cached_property
     def sentence_starts(self) -> np.ndarray:
         return np.asarray([s.start for s in self.sentences], dtype=np.float64)
+
+    @cached_property
+    def framing(self) -> Framing:
+        """Which sentences are the show's introduction, sponsor reads and sign-off (not the conversation)."""
+        duration = max(float(self.meta.duration or 0.0), self.sentences[-1].end if self.sentences else 0.0)
+        return find_framing(self.sentences, duration)
 
     def sentences_between(self, start: float, end: float) -> list[Sentence]:
         """Sentences spoken (at least partly) within [start, end] — re-reading any time range."""

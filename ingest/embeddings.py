@@ -4,6 +4,8 @@ The store records `Embedder.name`, so vectors from two models can never be mixed
 """
 from __future__ import annotations
 
+import math
+
 import logging
 import os
 import re
@@ -126,7 +128,11 @@ class LocalEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         # Longest first, cut into mini-batches: little padding, and the big ones start early.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        size = self.batch_size if self._pool is None else min(self.batch_size, self.MINI_BATCH)
+        if self._pool is None:
+            size = self.batch_size
+        else:   # as many mini-batches per worker: a 6-text batch runs as two halves at once, not on one core
+            rounds = math.ceil(len(texts) / (self.workers * min(self.batch_size, self.MINI_BATCH)))
+            size = math.ceil(len(texts) / (self.workers * rounds))
         batches = [order[lo:lo + size] for lo in range(0, len(order), size)]
         with self._lock:
             if self._pool is None or len(batches) == 1:

@@ -315,3 +315,15 @@ def test_only_distinctive_parts_of_a_guests_name_pick_episodes(engine, monkeypat
     assert retriever.named_guests("Sutskever's view on scaling") == ["c"]              # a close spelling
     assert retriever.named_guests("did Jordan and Kearns agree?") == ["a", "b"]
     assert retriever.named_guests("how does the economy work?") == []
+
+
+def test_the_shows_intro_and_ad_reads_rank_below_the_conversation(engine, real_app):
+    """The intro summarises the episode in the host's words, so it shares words with many questions, but
+    the answer is in the conversation; asked about the framing itself, the framing still answers."""
+    text = real_app.library.text(EP)
+    assert 60 < text.sentences[text.framing.intro_end].start < 240       # "...here's my conversation with"
+    r = engine.retrieve("what does Ilya find most beautiful about deep learning?", "94")
+    assert r.evidence[0].start < 1822.48 and r.evidence[0].end > 1786.76  # "...is that it actually works"
+    assert all(e.start > 60 for e in r.evidence[:3])
+    promo = engine.retrieve("which app is advertised and what is the promo code?", "94")
+    assert promo.evidence[0].end < text.sentences[text.framing.intro_end].start   # the intro's ad read

@@ -12,6 +12,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.ask.lexical import LexicalIndex, stems, words
+from bot.framing import about_framing
 from bot.library import Library
 from ingest.models import Chunk, Sentence
 
@@ -25,6 +26,7 @@ ANSWER_SECONDS = 50.0    # a question-led citation: the host's question and the 
 ANSWER_MIN_SHARE = 0.3   # the question must carry this share of the window's best term weight
 LEX_K = 40
 MAX_NAMED = 3             # a name shared by more guests than this does not pick their episodes
+FRAMING_WEIGHT = 0.5      # a chunk that is mostly intro, sponsor read or sign-off: summaries and ads, not answers
 MAX_CITATION_SECONDS = 60.0
 MIN_CITATION_SECONDS = 30.0     # short windows miss the answer's lead-in; 30 s keeps the median ≤ 45 s
 
@@ -130,6 +132,13 @@ class Retriever:
         names = set(self.lex.expand(" ".join(self.library.meta(e).guest or "" for e in episode_ids)))
         kept = [t for t in query_stems if t not in names]
         return kept or query_stems
+
+    def _framing_share(self, eid: str, chunk: Chunk) -> float:
+        """Share of the chunk's sentences that are the show's framing: intro, sponsor reads, sign-off."""
+        framing = self.library.text(eid).framing
+        first = chunk.first_sentence
+        n = len(chunk.offsets)
+        return sum(framing.excluded(i) for i in range(first, first + n)) / max(1, n)
 
     def named_guests(self, question: str) -> list[str]:
         """Episodes whose guest the question names ("what did Kasparov say about ..."), by a distinctive
@@ -270,6 +279,10 @@ class Retriever:
                 for nb in (pos - 1, pos + 1):
                     if 0 <= nb < len(self.chunks) and self.chunks[nb][0] == self.chunks[pos][0]:
                         fused[nb] = fused.get(nb, 0.0) + NEIGHBOUR * value
+        if not about_framing(question):
+            for pos in fused:
+                if self._framing_share(*self.chunks[pos]) >= 0.5:
+                    fused[pos] *= FRAMING_WEIGHT
         ranked = sorted(fused, key=lambda p: -fused[p])
 
         query_terms = {t: self.lex.idf(t) for t in query_stems if t in self.lex.df}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.summary.boilerplate import Framing, find_framing
+from bot.framing import Framing
 from bot.summary.chapters import ChapterSpan, plan_chapters
 from bot.summary.keyphrases import CorpusStats, Phrase, phrase_table, sample_others, word_counts
 from bot.summary.text import SentenceFeatures, sentence_features
@@ -64,7 +64,7 @@ def analyze(library, episode_id: str, *, counts_for: Callable[[str, str], Counte
                     len(text.chunks))
         vectors = np.zeros((len(text.chunks), 1), dtype=np.float32)
     duration = max(float(meta.duration or 0.0), sentences[-1].end if sentences else 0.0)
-    framing = find_framing(sentences, duration)
+    framing = text.framing
     features = [sentence_features(s.text) for s in sentences]
     # ads and the sign-off do not count towards what the episode is about (brand names are not topics)
     counted = [s.text if not framing.ad[i] and i < framing.outro_start else "" for i, s in enumerate(sentences)]

@@ -54,6 +54,11 @@ class Framing:
         return self.ad[i] or i < self.intro_end or i >= self.outro_start
 
 
+def about_framing(question: str) -> bool:
+    """A question about the framing itself ("what was the promo code?", "who sponsors the show?")."""
+    return bool(_AD.search(question) or _INTRO.search(question) or _OUTRO.search(question))
+
+
 def _close_gaps(marks: list[bool], gap: int) -> list[bool]:
     out = list(marks)
     last = None
