@@ -15,25 +15,25 @@ from ingest.models import Sentence
 _AD = re.compile(r"""(
     sponsor(?:s|ed|ing)?\b | brought\ to\ you\ by | presented\ by | advertis |
     (?:minutes?\ of|any|no|the|these|our)\ ads\b | promo\ code | (?:use|enter)\ (?:the\ )?code\b |
-    \bcode\ [A-Z0-9]{3,}\b | percent\ off | \d+\s?%\ off | free\ trial | sign\ up\ (?:at|for) |
+    \bcode\ [a-z0-9]{3,}\b | percent\ off | \d+\s?%\ off | free\ trial | sign\ up\ (?:at|for) |
     dot\ com\ slash | \.com/ | \bslash\ [a-z]+\b | app\ store | google\ play | download\ (?:it|the\ app) |
     in\ the\ description | support\ (?:this|the|our)\ (?:podcast|show|channel) | patreon |
     subscribe\ (?:on|to)\ | five\ stars | rate\ (?:it|us)\ on | review\ (?:it|us)\ on |
     follow\ (?:me|us|the\ show)\ on | connect\ with\ me\ on | apple\ podcasts | spotify |
     listener\ support | our\ (?:first|second|third)\ sponsor | ad\ read | commercial\ break
-)""", re.IGNORECASE | re.VERBOSE)
+)""", re.VERBOSE)     # matched against lowercased text (re.I is 3x slower)
 
 _INTRO = re.compile(r"""(
     the\ following\ is\ a\ conversation | welcome\ (?:back\ )?to\ (?:the\ )?[\w\s']{0,40}(?:podcast|show) |
     this\ is\ (?:the\ )?[\w\s']{0,40}podcast | (?:and\ )?(?:now,?\ )?here(?:'s|\ is)\ my\ conversation |
     (?:and\ )?now,?\ here(?:'s|\ is)\ | my\ guest\ (?:today\ )?is | today\ (?:i'm|we're)\ (?:talking|joined) |
     on\ this\ episode
-)""", re.IGNORECASE | re.VERBOSE)
+)""", re.VERBOSE)     # matched against lowercased text (re.I is 3x slower)
 
 _OUTRO = re.compile(r"""(
     thanks?\ (?:you\ )?for\ listening | leave\ you\ with | see\ you\ next\ time | until\ next\ time |
     that's\ (?:all|it)\ for\ (?:this|today) | catch\ you\ next
-)""", re.IGNORECASE | re.VERBOSE)
+)""", re.VERBOSE)     # matched against lowercased text (re.I is 3x slower)
 
 GAP = 5                     # unmarked sentences between two marked ones that belong to the same read
 INTRO_GAP = 8               # … within the introduction
@@ -56,7 +56,8 @@ class Framing:
 
 def about_framing(question: str) -> bool:
     """A question about the framing itself ("what was the promo code?", "who sponsors the show?")."""
-    return bool(_AD.search(question) or _INTRO.search(question) or _OUTRO.search(question))
+    low = question.lower()
+    return bool(_AD.search(low) or _INTRO.search(low) or _OUTRO.search(low))
 
 
 def _close_gaps(marks: list[bool], gap: int) -> list[bool]:
@@ -73,18 +74,19 @@ def _close_gaps(marks: list[bool], gap: int) -> list[bool]:
 
 def find_framing(sentences: list[Sentence], duration: float) -> Framing:
     n = len(sentences)
-    ad = _close_gaps([bool(_AD.search(s.text)) for s in sentences], GAP)
+    low = [s.text.lower() for s in sentences]
+    ad = _close_gaps([bool(_AD.search(t)) for t in low], GAP)
 
     intro_end = 0
     head = [i for i, s in enumerate(sentences) if s.start <= INTRO_WINDOW]
-    intro_marks = [i for i in head if _INTRO.search(sentences[i].text)]
+    intro_marks = [i for i in head if _INTRO.search(low[i])]
     if intro_marks and intro_marks[0] <= 3:
         # the introduction runs to its last framing line or sponsor read near the start
         last = max(intro_marks + [i for i in head if ad[i] and i <= max(intro_marks) + 2 * GAP])
         intro_end = last + 1
         # ad reads in an introduction run longer between mentions of the sponsor (a story, an offer)
         closed = _close_gaps(ad[:intro_end], INTRO_GAP)
-        ad[:intro_end] = [c and not _INTRO.search(sentences[i].text) or ad[i] for i, c in enumerate(closed)]
+        ad[:intro_end] = [c and not _INTRO.search(low[i]) or ad[i] for i, c in enumerate(closed)]
 
     outro_start = n
     tail_from = duration * (1 - OUTRO_WINDOW)
@@ -92,7 +94,7 @@ def find_framing(sentences: list[Sentence], duration: float) -> Framing:
         s = sentences[i]
         if s.start < tail_from:
             break
-        if _OUTRO.search(s.text) or (ad[i] and i > n - 12):
+        if _OUTRO.search(low[i]) or (ad[i] and i > n - 12):
             outro_start = i
     if outro_start < n:
         # the sign-off swallows the host's closing thanks right before it

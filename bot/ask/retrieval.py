@@ -31,6 +31,11 @@ MAX_CITATION_SECONDS = 60.0
 MIN_CITATION_SECONDS = 30.0     # short windows miss the answer's lead-in; 30 s keeps the median ≤ 45 s
 
 
+def _warm_framing(texts) -> None:
+    for text in texts:
+        text.framing        # noqa: B018  (a cached_property: computed once per committed episode)
+
+
 @dataclass
 class Evidence:
     """One cited passage: verbatim sentences, where they are, and why they were chosen."""
@@ -105,6 +110,10 @@ class Retriever:
             self.chunks, self.position = chunks, position
             self.episode_rows = {e: np.asarray(r) for e, r in rows.items()}
             self._version = version
+        # each episode's framing (~25 ms of regexes) is read by the first question that touches it: work it
+        # out now, off the question path, so a first corpus-wide question does not pay for twenty episodes
+        threading.Thread(target=_warm_framing, args=(self.library.texts(),), name="ask-framing-warm",
+                         daemon=True).start()
 
     # --- scoring ----------------------------------------------------------------------------------
     def _mask(self, episode_ids: list[str] | None) -> np.ndarray | None:
