@@ -335,6 +335,28 @@ def test_kill_9_mid_ingest_then_clean_rerun(tmp_path_factory):
 
 # --- the local embedder behind the store's recorded model name ------------------------------------------
 @pytest.mark.slow
+def test_a_small_batch_is_split_across_the_embedders_workers(monkeypatch):
+    """A query and three quote finalists (4 texts) run as two halves at once, not on one core; bigger
+    batches come in equal rounds so no worker idles at the end."""
+    from ingest.embeddings import LocalEmbedder
+
+    embedder = LocalEmbedder(dtype="fp32", workers=2, runtime="torch")
+    sizes: list[int] = []
+    forward = embedder._forward
+    monkeypatch.setattr(embedder, "_forward", lambda texts: sizes.append(len(texts)) or forward(texts))
+    texts = ["the weakest link is the human", "deep learning works", "chess engines", "a Ferrari and Usain Bolt"]
+    vectors = embedder.embed_documents(texts)
+    assert sorted(sizes) == [2, 2]
+    whole = LocalEmbedder(dtype="fp32", workers=1, runtime="torch").embed_documents(texts)
+    assert (vectors * whole).sum(1).min() > 0.9999                 # same rows, same order
+    sizes.clear()
+    embedder.embed_documents(["word " * (i % 7 + 1) for i in range(40)])
+    assert sorted(sizes) == [10, 10, 10, 10]
+    sizes.clear()
+    embedder.embed_query("one line")
+    assert sizes == [1]
+
+
 def test_local_embedder_fast_path_keeps_the_models_vectors(monkeypatch):
     """bf16 + parallel single-thread passes must give the same model's vectors as plain fp32, in input
     order, unit norm — that is what lets the store keep recording plain "all-MiniLM-L6-v2"."""
