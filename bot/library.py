@@ -46,11 +46,15 @@ class EpisodeText:
     def sentence_starts(self) -> np.ndarray:
         return np.asarray([s.start for s in self.sentences], dtype=np.float64)
 
+    @property
+    def duration(self) -> float:
+        """Seconds: the recorded duration, or the last sentence's end when the transcript runs longer."""
+        return max(float(self.meta.duration or 0.0), self.sentences[-1].end if self.sentences else 0.0)
+
     @cached_property
     def framing(self) -> Framing:
         """Which sentences are the show's introduction, sponsor reads and sign-off (not the conversation)."""
-        duration = max(float(self.meta.duration or 0.0), self.sentences[-1].end if self.sentences else 0.0)
-        return find_framing(self.sentences, duration)
+        return find_framing(self.sentences, self.duration)
 
     def sentences_between(self, start: float, end: float) -> list[Sentence]:
         """Sentences spoken (at least partly) within [start, end] — re-reading any time range."""

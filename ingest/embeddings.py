@@ -4,9 +4,8 @@ The store records `Embedder.name`, so vectors from two models can never be mixed
 """
 from __future__ import annotations
 
-import math
-
 import logging
+import math
 import os
 import re
 import tempfile

@@ -63,7 +63,7 @@ def analyze(library, episode_id: str, *, counts_for: Callable[[str, str], Counte
         log.warning("episode %s: %d vectors for %d chunks; segmenting without them", episode_id, len(vectors),
                     len(text.chunks))
         vectors = np.zeros((len(text.chunks), 1), dtype=np.float32)
-    duration = max(float(meta.duration or 0.0), sentences[-1].end if sentences else 0.0)
+    duration = text.duration
     framing = text.framing
     features = [sentence_features(s.text) for s in sentences]
     # ads and the sign-off do not count towards what the episode is about (brand names are not topics)
