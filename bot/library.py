@@ -151,7 +151,8 @@ class Library:
         if not q:
             return metas[:limit]
         exact = [m for m in metas if m.episode_id.lower() == q]
-        number = re.fullmatch(r"#?0*(\d{1,4})", q)
+        # "94", "#94", "episode 94", "ep. 94", "Lex Fridman Podcast #94": a listener's way to name a number
+        number = re.fullmatch(r"(?:.*?(?:#|\bepisode\b|\bep\b\.?|\bno\b\.?|\bnumber\b)\s*)?0*(\d{1,4})", q)
         if number:
             pattern = re.compile(rf"(?<!\d)0*{number.group(1)}(?!\d)")
             exact += [m for m in metas if m not in exact and pattern.search(m.episode_id + " " + m.title)]

@@ -65,6 +65,11 @@ def test_scoped_by_fuzzy_guest_name(engine):
     assert all(c.episode_id == EP for c in answer.citations)
 
 
+@pytest.mark.parametrize("name", ["94", "#94", "episode 94", "Ep. 094", "Lex Fridman Podcast #94", EP])
+def test_an_episode_named_by_its_number_the_way_listeners_write_it(real_app, name):
+    assert real_app.library.resolve_episode(name).episode_id == EP
+
+
 def test_unknown_episode_is_a_clear_error(engine):
     from ingest.errors import EpisodeNotFound
 

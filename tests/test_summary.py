@@ -16,6 +16,7 @@ from bot.summary import llm_summary
 from bot.summary.chapters import parse_description_chapters, spans_from_starts, target_length
 from bot.summary.engine import SummaryEngine
 from bot.summary.render import markdown, public
+from bot.summary.text import sentence_case
 from bot.verbatim import verify_quote
 from ingest.pipeline import ingest_sources
 from conftest import lexicap
@@ -230,6 +231,13 @@ def test_cache_is_invalidated_by_reingest(hash_app, tmp_path):
 
 
 # --- parsing creator chapter lists ----------------------------------------------------------------------
+def test_titles_keep_names_spelled_with_inner_capitals():
+    assert sentence_case("iPod and the iTunes store") == "iPod and the iTunes store"
+    assert sentence_case("eBay") == "eBay"
+    assert sentence_case("opinion based decisions") == "Opinion based decisions"
+    assert sentence_case("the GPT models") == "The GPT models"
+
+
 def test_parse_description_chapters_formats():
     text = "Intro text\n00:00 Intro\n1:02 – Why it matters\n[12:30] Deep dive: part 1\n1:02:03 | Outro\n"
     assert parse_description_chapters(text) == [(0, "Intro"), (62, "Why it matters"), (750, "Deep dive: part 1"),

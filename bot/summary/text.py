@@ -156,8 +156,14 @@ def sentence_features(text: str) -> SentenceFeatures:
 
 
 def sentence_case(text: str) -> str:
-    """First letter upper-cased, the rest untouched (keeps "GPT", "OpenAI")."""
-    return text[:1].upper() + text[1:] if text else text
+    """First letter upper-cased, the rest untouched (keeps "GPT", "OpenAI"); a first word already
+    capitalised inside ("iPod", "eBay") is a name spelled that way and stays as it is."""
+    if not text:
+        return text
+    first = text.split(maxsplit=1)[0]
+    if any(ch.isupper() for ch in first[1:]):
+        return text
+    return text[:1].upper() + text[1:]
 
 
 def join_phrases(phrases: list[str]) -> str:
