@@ -59,6 +59,20 @@ def test_extractive_answer_cites_the_right_moment_verbatim(engine, real_app):
     assert "“" in answer.answer and top.text in answer.answer   # the quoted passage is the transcript's words
 
 
+@pytest.mark.parametrize("question", ["was the Rubik's cube robot hand trained in simulation?",
+                                      "what does Ilya think about the brain and backpropagation?"])
+def test_no_sentence_is_cited_twice(engine, question):
+    """Windows reach into neighbouring chunks; a lower citation drops what a better one already quotes."""
+    r = engine.retrieve(question, EP)
+    assert len(r.evidence) >= 3
+    seen: set[int] = set()
+    for e in r.evidence:
+        ids = {s.index for s in e.sentences}
+        assert not ids & seen, (e.start, e.end)
+        assert e.end - e.start >= 10
+        seen |= ids
+
+
 def test_scoped_by_fuzzy_guest_name(engine):
     answer = engine.answer("what does he think about the role of cost functions", episode="ilya")
     assert answer.scope == EP

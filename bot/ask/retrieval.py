@@ -29,6 +29,23 @@ MAX_NAMED = 3             # a name shared by more guests than this does not pick
 FRAMING_WEIGHT = 0.5      # a chunk that is mostly intro, sponsor read or sign-off: summaries and ads, not answers
 MAX_CITATION_SECONDS = 60.0
 MIN_CITATION_SECONDS = 30.0     # short windows miss the answer's lead-in; 30 s keeps the median ≤ 45 s
+MIN_FRESH_SECONDS = 10.0        # what is left of a citation after the sentences a better one already quotes
+
+
+def _without_repeats(window: list[Sentence], shown: list[list[Sentence]]) -> list[Sentence]:
+    """The window less the sentences a better-ranked citation already quotes (windows reach into their
+    neighbours, so two nearby chunks could print the same sentence twice); the longer remaining side
+    when a shown citation sits inside it, nothing when it is covered."""
+    taken = {s.index for ss in shown for s in ss}
+    if not taken.intersection(s.index for s in window):
+        return window
+    runs: list[list[Sentence]] = [[]]
+    for s in window:
+        if s.index in taken:
+            runs.append([])
+        else:
+            runs[-1].append(s)
+    return max(runs, key=lambda r: (r[-1].end - r[0].start) if r else -1.0)
 
 
 def _warm_framing(texts) -> None:
@@ -306,6 +323,9 @@ class Retriever:
             if any(e == eid and abs(i - chunk.index) <= 1 for e, i in taken):
                 continue                       # one citation per spot: diversity over near-duplicates
             window, context = self._window(eid, chunk, query_terms)
+            window = _without_repeats(window, [e.sentences for e in evidence if e.episode_id == eid])
+            if not window or window[-1].end - window[0].start < MIN_FRESH_SECONDS:
+                continue                       # that spot is already cited
             evidence.append(Evidence(eid, chunk.index, window, context, fused[pos], dense_sim.get(pos, 0.0),
                                      float(lex_scores[pos]) / max_lex))
             taken.append((eid, chunk.index))
