@@ -178,6 +178,10 @@ def test_attribution_prefix_is_not_searched_as_words(real_app):
     ("when did Ilya say that it is unwise to bet against deep learning",
      "it is unwise to bet against deep learning", "Ilya"),
     ("they said it best", "they said it best", None),          # a real line may open with "they said"
+    ("Kasparov said something about chess being a game of imagination", "chess being a game of imagination",
+     "Kasparov"),
+    ("Elon Musk says something like: cost per ton to orbit", "cost per ton to orbit", "Elon Musk"),
+    ("Einstein said that God does not play dice", "Einstein said that God does not play dice", None),
     ("deep learning", "deep learning", None),
 ])
 def test_parse_query(raw, text, who):

@@ -50,6 +50,12 @@ _SAYS = re.compile(
     r"^(?:(?:when|where|how)\s+did\s+(?P<named>[\w'’.-]+(?:\s+[\w'’.-]+){0,2}?)\s+say"
     r"|(?:he|she|they|someone|somebody)\s+(?:says|said))(?:\s+something\s+like)?(?:\s+that)?\b[\s:,]*",
     re.IGNORECASE)
+# "Kasparov said something about X", "Elon Musk says something like X": a capitalised name, then a
+# wrapper no real line opens with ("said that" alone could be the line itself, so it is not taken).
+_NAME_SAYS = re.compile(
+    r"^(?P<named>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})\s+(?:said|says|once\s+said|mentioned)"
+    r"\s+(?:something|a\s+line|a\s+thing)\s+(?:like|about|along\s+the\s+lines\s+of)\b[\s:,]*")
+_NOT_NAMES = frozenset("i he she they we you someone somebody everyone nobody".split())
 _QUOTES = "\"'“”‘’«»`"
 QUERY_MAX_WORDS = 60
 QUERY_MAX_CHARS = 400
@@ -83,6 +89,9 @@ def parse_query(query: str) -> QueryParts:
     # "he said ..." opens many a real sentence: only a wrapper after a lead-in or before "something like"
     if says and says.end() < len(text) and (lead or says.group("named") or "like" in says.group(0).lower()):
         attribution, text = says.group("named"), text[says.end():]
+    named = _NAME_SAYS.match(text) if attribution is None else None
+    if named and named.end() < len(text) and named.group("named").lower() not in _NOT_NAMES:
+        attribution, text = named.group("named"), text[named.end():]
     match = _ATTRIBUTION.match(text)
     if match and attribution is None and len(match.group(1).split()) <= 4 and len(words(match.group(2))) >= 3:
         attribution, text = match.group(1).strip(_QUOTES + " "), match.group(2)
