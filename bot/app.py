@@ -57,7 +57,7 @@ class App:
     def ask(self):
         from bot.ask.engine import AskEngine
 
-        return AskEngine(self.library, llm=self.llm)
+        return AskEngine(self.library, llm=self.llm, digest=lambda episode_id: self.summaries.summarize(episode_id))
 
     @cached_property
     def quotes(self):

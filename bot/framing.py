@@ -60,6 +60,17 @@ def about_framing(question: str) -> bool:
     return bool(_AD.search(low) or _INTRO.search(low) or _OUTRO.search(low))
 
 
+def introduction_line(sentences: list[Sentence]) -> int | None:
+    """Where the host introduces the guest ("The following is a conversation with …"), if within the
+    first minutes: often after a cold open of the guest's best moment, so not always sentence 0."""
+    for i, s in enumerate(sentences):
+        if s.start > INTRO_WINDOW:
+            break
+        if _INTRO.search(s.text.lower()):
+            return i
+    return None
+
+
 def _close_gaps(marks: list[bool], gap: int) -> list[bool]:
     out = list(marks)
     last = None

@@ -231,6 +231,15 @@ def test_cache_is_invalidated_by_reingest(hash_app, tmp_path):
 
 
 # --- parsing creator chapter lists ----------------------------------------------------------------------
+def test_repeated_sounds_and_et_cetera_are_not_topics():
+    from bot.summary.keyphrases import sentence_phrases
+
+    spellings = {spelling.lower() for _, spelling, _ in
+                 sentence_phrases("The rocket goes choo choo choo, rockets and orbits et cetera.")}
+    assert "rocket" in spellings
+    assert not any("choo choo" in p or "cetera" in p for p in spellings)
+
+
 def test_titles_keep_names_spelled_with_inner_capitals():
     assert sentence_case("iPod and the iTunes store") == "iPod and the iTunes store"
     assert sentence_case("eBay") == "eBay"

@@ -1,17 +1,20 @@
 """AskEngine: a question in, a grounded Answer out — extractive by default, LLM-written when configured."""
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import time
+from collections.abc import Callable
 
-from bot.ask import extractive
+from bot.ask import about, extractive
 from bot.ask.llm_answer import ask_llm, finalize
 from bot.ask.retrieval import Evidence, Retrieval, Retriever
 from bot.library import Library
 from bot.llm import ChatLLM, LLMUnavailable
-from bot.models import Answer, Citation
+from bot.models import Answer, Citation, Summary
 from bot.timefmt import clock
+from bot.verbatim import verify_quote
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +34,12 @@ _FOLLOW_ON = re.compile(r"\b(after that|afterwards|what came next|next|then what
 
 
 class AskEngine:
-    def __init__(self, library: Library, llm: ChatLLM | None = None):
+    def __init__(self, library: Library, llm: ChatLLM | None = None,
+                 digest: Callable[[str], Summary] | None = None):
+        """`digest`: an episode's summary by id (the app's SummaryEngine), for "what is this episode about?"."""
         self.library = library
         self.llm = llm
+        self.digest = digest
         self.retriever = Retriever(library)
 
     # --- retrieval --------------------------------------------------------------------------------
@@ -88,6 +94,9 @@ class AskEngine:
         follow = self._follow_on(question, history or [])
         if follow is not None:
             return follow
+        own = self._about_episode(question, episode)
+        if own is not None:
+            return own
         query = question
         if pairs and len(question.split()) < 12:
             query = f"{pairs[-1][0]} {question}"          # short follow-ups lean on the previous question
@@ -105,6 +114,76 @@ class AskEngine:
                 note = f"The language model was unavailable ({exc.reason}); showing transcript passages instead."
         return Answer(question=question, answer=extractive.compose(citations, [e.score for e in r.evidence]),
                       abstained=False, mode="extractive", citations=citations, note=note, scope=scope)
+
+    # --- questions about the episode itself ---------------------------------------------------------
+    def _about_episode(self, question: str, episode: str | None) -> Answer | None:
+        """"Who is the guest?", "what is this episode about?": answered from the introduction and the
+        digest (see bot/ask/about.py); None for every other question, and when no one episode is meant."""
+        asked = about.classify(question)
+        if asked is None:
+            return None
+        scope = self.scope(episode)
+        if asked.name is not None:                      # "who is NAME?"
+            named = self.retriever.named_guests(asked.name) if self.retriever.is_guest_name(asked.name) else []
+            if not named or (scope and scope[0] not in named):
+                return None                 # not a guest (of this episode): a question for retrieval
+            eid = scope[0] if scope else named[0]
+        elif scope:
+            eid = scope[0]
+        else:                               # all episodes: only when the question names one guest
+            named = self.retriever.named_guests(question)
+            if len(named) != 1:
+                return None
+            eid = named[0]
+        if asked.kind == "guest":
+            return self._guest(question, eid)
+        return self._overview(question, eid) if self.digest is not None else None
+
+    def _guest(self, question: str, eid: str) -> Answer | None:
+        text = self.library.text(eid)
+        intro = about.introduction(text.sentences, text.framing.ad)
+        if not intro:
+            return None
+        c = self.citation(Evidence(eid, -1, intro, intro, 1.0, 1.0, 1.0))
+        lead = (f"The guest is {text.meta.guest} ({c.title}). From the introduction:" if text.meta.guest
+                else f"From the introduction of {c.title}:")
+        return Answer(question=question, answer=f"{lead}\n[1] ({clock(c.start)}–{clock(c.end)}) “{c.text}”",
+                      abstained=False, mode="extractive", citations=[c], scope=eid)
+
+    def _overview(self, question: str, eid: str) -> Answer | None:
+        digest = self.digest(eid)
+        text = self.library.text(eid)
+        citations: list[Citation] = []
+        lines = [f"{digest.title}: {digest.headline}"]
+        if digest.topics:
+            lines.append("Topics: " + ", ".join(digest.topics) + ".")
+        for chapter in digest.chapters:
+            window = self._chapter_passage(text, chapter)
+            if not window:
+                continue
+            citations.append(self.citation(Evidence(eid, -1, window, window, 1.0, 1.0, 1.0)))
+            lines.append(f"[{len(citations)}] {clock(chapter.start)}–{clock(chapter.end)} {chapter.title}")
+        if not citations:
+            return None
+        return Answer(question=question, answer="\n".join(lines), abstained=False, mode=digest.mode,
+                      citations=citations, note=digest.note, scope=eid)
+
+    @staticmethod
+    def _chapter_passage(text, chapter) -> list:
+        """What to cite for a chapter: from the line its digest leads with (when that is transcript
+        text), else from the chapter's start; the introduction for a chapter that is all framing."""
+        sentences, excluded = text.sentences, text.framing.excluded
+        starts = [s.start for s in sentences]
+        first = bisect.bisect_left(starts, chapter.start - 0.5)
+        for part in chapter.summary.split(" … "):
+            found = verify_quote(text, part)
+            if found is not None and chapter.start - 0.5 <= found.start < chapter.end:
+                first = found.first_sentence
+                break
+        window = about.opening(sentences, first, chapter.end, excluded)
+        if not window and chapter.start < 1.0:
+            window = about.introduction(sentences, text.framing.ad)
+        return window
 
     def _not_found(self, question: str, r: Retrieval, scope: str | None, note: str | None) -> Answer:
         where = f"in {self.library.meta(scope).title}" if scope else "in the episodes I know"

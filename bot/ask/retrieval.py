@@ -183,6 +183,14 @@ class Retriever:
                 out |= episodes
         return sorted(out) if len(out) <= MAX_NAMED else []
 
+    def is_guest_name(self, text: str) -> bool:
+        """Every word of `text` is part of some guest's name (in any close spelling): "Ilya Sutskever",
+        not "Guido's favorite author"."""
+        names, spellings = self._guest_names()
+        ws = words(text)
+        return bool(ws) and all(w in names or (len(w) >= 5 and process.extractOne(
+            w, spellings, scorer=fuzz.ratio, score_cutoff=85) is not None) for w in ws)
+
     def _guest_names(self) -> tuple[dict[str, set[str]], list[str]]:
         """Each word of a guest's name -> the episodes of guests carrying it (rebuilt when episodes change)."""
         version = self.library.version

@@ -70,6 +70,8 @@ def sentence_phrases(text: str) -> list[tuple[tuple[str, ...], str, bool]]:
                     gram = run[j:j + n]
                     if _ENDS_BADLY.search(gram[-1]):
                         continue
+                    if n > 1 and len({g.lower() for g in gram}) < n:
+                        continue            # "choo choo choo", "very very": sounds, not a topic
                     before = words[run_start + j - 1].lower() if run_start + j > 0 else ""
                     # a single word counts as a noun only when it is the whole noun group ("the protocol",
                     # not "a deep neural network" for "deep")

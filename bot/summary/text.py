@@ -53,7 +53,7 @@ wasn't way ways we we'd we'll we're we've week weeks well went were weren't what
 whenever where where's whereas wherever whether which while who who's whoever whole whom whose why will
 willing wish with within without won't wonder wonderful work worked works worth would wouldn't wow yeah
 year years yes yet you you'd you'll you're you've your yours yourself yourselves zero
-ah aw eh ha hm ho mm oh ok uh um ya ye yo
+ah aw eh ha hm ho mm oh ok uh um ya ye yo et cetera etcetera blah
 """.split())
 
 # Spoken fillers: they make a sentence a poor bullet or quote.

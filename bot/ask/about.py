@@ -1,0 +1,97 @@
+"""Questions about an episode itself: who the guest is, what the episode covers.
+
+Listeners ask these first ("who's the guest?", "what is this episode about?"), and passage search answers
+them badly: no single passage is "about the episode", and the introduction that does say who the guest is
+ranks at half weight (it is framing, not an answer). So they are answered from the show's own
+introduction and from the episode's digest (bot/summary), still with verbatim, timestamped citations.
+Anything else is left to retrieval: "who is the greatest footballer ever?" is a question for the guest.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.framing import introduction_line
+from ingest.models import Sentence
+
+Kind = Literal["guest", "overview"]
+
+_EPISODE = r"(?:episode|conversation|interview|podcast|show|one)"
+_GUEST = re.compile(
+    rf"^(?:so\s+|and\s+|ok(?:ay)?,?\s+)?(?:"
+    rf"who(?:'s|’s|\s+is|\s+was)\s+(?:the|this|today's|today’s)\s+guest"
+    rf"|who(?:'s|’s|\s+is|\s+was)\s+(?:on|in)\s+(?:this|the|today's|today’s)\s+{_EPISODE}"
+    rf"|who(?:'s|’s|\s+is|\s+was|\s+does)\s+(?:lex|the\s+host|he|she)\s+(?:talking|speaking|talk|speak|interviewing|interview)(?:\s+(?:to|with))?"
+    rf"|who\s+(?:is|was)\s+(?:this|the)\s+{_EPISODE}\s+with"
+    rf"|who\s+(?:did|does)\s+(?:lex|the\s+host|he|she)\s+(?:talk|speak)\s+(?:to|with)"
+    rf")(?:\s+(?:in|on)\s+(?:this|the)\s+{_EPISODE})?\s*[?.!]*$", re.IGNORECASE)
+# "who is Ilya Sutskever?": about the guest only when the name is a guest's (the caller checks that)
+_WHO_IS = re.compile(r"^(?:so\s+)?who(?:'s|’s|\s+is|\s+was)\s+(?P<name>[^?]{3,40}?)\s*\?*$", re.IGNORECASE)
+_OVERVIEW = re.compile(
+    rf"^(?:so\s+|and\s+|ok(?:ay)?,?\s+)?(?:"
+    rf"what(?:'s|’s|\s+is|\s+was)\s+(?:this|the|that|today's|today’s)\s+(?:[\w'’.-]+\s+){{0,3}}?{_EPISODE}\s+about"
+    rf"|what\s+(?:do|did|does)\s+(?:they|he|she|lex|the\s+guest|the\s+two\s+of\s+them)\s+(?:talk|discuss|cover|chat|get\s+into)\w*(?:\s+about)?"
+    rf"|what\s+(?:topics|subjects|things)\s+(?:are|were|does\s+it|did\s+they|do\s+they)\s+(?:covered|discussed|cover|discuss|talk\s+about)"
+    rf"|what\s+(?:is|was|gets|got)\s+(?:covered|discussed)"
+    rf"|(?:give\s+me\s+|can\s+you\s+give\s+(?:me\s+)?)?(?:an?\s+)?(?:overview|summary|recap|tl;?dr|rundown)(?:\s+of\s+(?:this|the|that)\s+{_EPISODE})?"
+    rf"|summari[sz]e(?:\s+(?:this|the|that)\s+{_EPISODE})?(?:\s+for\s+me)?"
+    rf"|(?:what\s+are\s+)?the\s+(?:main|key|big)\s+(?:topics|points|themes|ideas|takeaways)(?:\s+of\s+(?:this|the)\s+{_EPISODE})?"
+    rf")(?:\s+(?:in|on|of)\s+(?:this|the)\s+{_EPISODE})?\s*(?:please)?\s*[?.!]*$", re.IGNORECASE)
+
+INTRO_SECONDS = 45.0      # how much of the introduction to cite for "who is the guest?"
+CHAPTER_SECONDS = 30.0    # how much of a chapter's opening to cite for "what is this episode about?"
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeQuestion:
+    kind: Kind
+    name: str | None = None     # "who is NAME?": the name asked about (a guest's, if it is one)
+
+
+def classify(question: str) -> EpisodeQuestion | None:
+    """What kind of question about the episode itself this is, if it is one."""
+    q = " ".join(question.split())
+    if _GUEST.match(q):
+        return EpisodeQuestion("guest")
+    if _OVERVIEW.match(q):
+        return EpisodeQuestion("overview")
+    who = _WHO_IS.match(q)
+    if who and len(who.group("name").split()) <= 4 and not re.search(r"['’]s\b", who.group("name")):
+        return EpisodeQuestion("guest", name=who.group("name"))
+    return None
+
+
+def introduction(sentences: list[Sentence], ad: list[bool]) -> list[Sentence]:
+    """The host's introduction of the guest: from its first line ("The following is a conversation with
+    …", found after any cold open), the sentences that are not sponsor reads, up to INTRO_SECONDS; the
+    opening seconds when the episode has no recognisable introduction."""
+    first = introduction_line(sentences)
+    out: list[Sentence] = []
+    for i in range(first or 0, len(sentences)):
+        if ad[i]:
+            if out:
+                break
+            continue
+        out.append(sentences[i])
+        if out[-1].end - out[0].start >= INTRO_SECONDS * (1.0 if first is not None else 0.6):
+            break
+    return out
+
+
+def opening(sentences: list[Sentence], first: int, end: float, excluded=lambda i: False) -> list[Sentence]:
+    """Up to CHAPTER_SECONDS of speech from sentence `first` on, before `end`, stopping at a sponsor read
+    or the show's framing (skipped when it comes first)."""
+    out: list[Sentence] = []
+    for i in range(first, len(sentences)):
+        s = sentences[i]
+        if s.start >= end:
+            break
+        if excluded(i):
+            if out:
+                break
+            continue
+        out.append(s)
+        if out[-1].end - out[0].start >= CHAPTER_SECONDS:
+            break
+    return out

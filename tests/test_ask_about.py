@@ -1,0 +1,97 @@
+"""Questions about an episode itself ("who's the guest?", "what is this episode about?") on real transcripts."""
+from __future__ import annotations
+
+import pytest
+
+from bot.ask.about import classify
+from bot.ask.engine import AskEngine
+from bot.verbatim import verify_quote
+
+EP = "episode_094_large"
+
+
+@pytest.mark.parametrize("question,kind,name", [
+    ("who is the guest?", "guest", None),
+    ("Who's on this episode?", "guest", None),
+    ("so who is Lex talking to in this one?", "guest", None),
+    ("who was this interview with", "guest", None),
+    ("Who is Ilya Sutskever?", "guest", "Ilya Sutskever"),
+    ("what is this episode about?", "overview", None),
+    ("What's the Elon Musk episode about?", "overview", None),
+    ("what did they talk about?", "overview", None),
+    ("summarize this episode", "overview", None),
+    ("give me a tl;dr", "overview", None),
+    ("what are the main topics?", "overview", None),
+])
+def test_questions_about_the_episode_are_recognised(question, kind, name):
+    asked = classify(question)
+    assert asked is not None and asked.kind == kind and asked.name == name
+
+
+@pytest.mark.parametrize("question", [
+    "what did they talk about regarding backpropagation?",
+    "what does Ilya think the main topics in AI research should be",
+    "who does he consider the most gifted young rapper?",
+    "what is deep learning about, according to Ilya?",
+    "how did he summarize his argument against symbolic AI?",
+    "who was Guido's favorite Dutch author growing up?",
+])
+def test_questions_about_the_content_are_left_to_retrieval(question):
+    assert classify(question) is None
+
+
+def assert_verbatim(library, answer):
+    for c in answer.citations:
+        found = verify_quote(library.text(c.episode_id), c.text)
+        assert found is not None and found.text == c.text, c.text
+        assert abs(found.start - c.start) < 0.01
+
+
+def test_who_is_the_guest_cites_the_hosts_introduction(real_app):
+    answer = real_app.ask.answer("who's the guest?", episode="94")
+    assert not answer.abstained and answer.scope == EP
+    [c] = answer.citations
+    assert c.text.startswith("The following is a conversation with Ilya") and c.start < 1.0
+    assert 10 <= c.end - c.start <= 60
+    assert "OpenAI" in c.text                     # what the intro says about him, not just his name
+    assert "Sotskever" in answer.answer
+    assert_verbatim(real_app.library, answer)
+
+
+def test_who_is_a_guest_by_name_across_all_episodes(real_app):
+    answer = real_app.ask.answer("Who is Ilya Sutskever?")        # the transcript spells it "Sotskever"
+    assert answer.citations[0].episode_id == EP
+    assert answer.citations[0].text.startswith("The following is a conversation with Ilya")
+
+
+@pytest.mark.parametrize("question", ["who is James Martens?", "who is Ilya's favourite researcher?",
+                                      "who is the most underrated person in deep learning?"])
+def test_who_is_someone_else_is_a_question_for_retrieval(real_app, question):
+    """'Who is X?' about anyone but a guest is answered from the conversation, not the introduction."""
+    answer = real_app.ask.answer(question, episode=EP)
+    assert not answer.answer.startswith("The guest")
+    assert answer.abstained or answer.citations[0].start > 60
+
+
+def test_what_is_this_episode_about_walks_the_chapters(real_app):
+    answer = real_app.ask.answer("what is this episode about?", episode=EP)
+    digest = real_app.summaries.summarize(EP)
+    assert not answer.abstained and answer.mode == "extractive" and answer.scope == EP
+    assert len(answer.citations) >= 5
+    starts = [c.start for c in answer.citations]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)      # one passage per chapter
+    for chapter in digest.chapters[1:]:
+        assert chapter.title in answer.answer
+    for c in answer.citations:                     # each passage lies inside a chapter of the digest
+        assert any(ch.start - 0.5 <= c.start < ch.end for ch in digest.chapters)
+        assert c.end - c.start <= 60
+    assert_verbatim(real_app.library, answer)
+
+
+def test_overview_needs_one_episode(real_app):
+    """Asked across every episode without naming one, 'what is this episode about?' is not guessed."""
+    answer = real_app.ask.answer("what is this episode about?")
+    assert not answer.answer.startswith("episode 094")
+    engine = AskEngine(real_app.library)            # no digest wired: plain retrieval answers instead
+    scoped = engine.answer("what is this episode about?", episode=EP)
+    assert "Topics:" not in scoped.answer
