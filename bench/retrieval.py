@@ -21,6 +21,23 @@ def load_dev() -> list[dict]:
     return [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
 
 
+def with_typo(question: str, seed: int) -> str:
+    """The question with one typing slip in its longest word (a swapped, dropped or doubled letter),
+    deterministic per question: how listeners type in a chat box."""
+    import re
+
+    words = [m for m in re.finditer(r"\b[a-z]{6,}\b", question)]
+    if not words:
+        return question
+    m = max(words, key=lambda m: (len(m.group(0)), m.start()))
+    w, i = m.group(0), 1 + seed % (len(m.group(0)) - 3)
+    slip = seed % 3
+    typo = (w[:i] + w[i + 1] + w[i] + w[i + 2:] if slip == 0 else       # swapped neighbours
+            w[:i] + w[i + 1:] if slip == 1 else                        # dropped letter
+            w[:i] + w[i] + w[i:])                                      # doubled letter
+    return question[:m.start()] + typo + question[m.end():]
+
+
 def overlaps(a: float, b: float, spans: list[list[float]]) -> bool:
     return any(a <= hi and b >= lo for lo, hi in spans)
 
@@ -110,8 +127,14 @@ def main() -> None:
     ap.add_argument("--features", action="store_true", help="dump per-question abstention features")
     ap.add_argument("--heldout", type=Path, help="also score these questions (e.g. bench/data/ask_heldout.jsonl, "
                     "written after the tuning, on the distractor episodes) on the same library")
+    ap.add_argument("--typos", action="store_true", help="ask every question with one typing slip (and show "
+                    "podbot without its respelling of misspelled words)")
     args = ap.parse_args()
     dev = load_dev()
+    if args.typos:
+        import zlib
+
+        dev = [{**q, "question": with_typo(q["question"], zlib.crc32(q["id"].encode()))} for q in dev]
     answerable = [q for q in dev if q["gold"]]
     unanswerable = [q for q in dev if not q["gold"]]
     required = sorted({q["episode"] for q in dev if q["episode"]})
@@ -130,9 +153,20 @@ def main() -> None:
     def tutorial(question, scope):
         return baseline.retrieve(question, scope), False
 
+    def podbot_verbatim(question, scope):                    # the question exactly as typed
+        corrected = engine.retriever.corrected
+        engine.retriever.corrected = lambda q: q
+        try:
+            return podbot(question, scope)
+        finally:
+            engine.retriever.corrected = corrected
+
     rows = []
     for scope_mode in ("episode", "corpus"):
         rows.append(evaluate("podbot", podbot, answerable, unanswerable, True, scope_mode))
+        if args.typos:
+            rows.append(evaluate("podbot, no respelling", podbot_verbatim, answerable, unanswerable, True,
+                                 scope_mode))
         rows.append(evaluate("tutorial", tutorial, answerable, unanswerable, False, scope_mode))
     if args.features:
         with open(OUT / "ask_features.jsonl", "w") as fh:

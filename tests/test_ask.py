@@ -346,3 +346,20 @@ def test_the_shows_intro_and_ad_reads_rank_below_the_conversation(engine, real_a
     assert all(e.start > 60 for e in r.evidence[:3])
     promo = engine.retrieve("which app is advertised and what is the promo code?", "94")
     assert promo.evidence[0].end < text.sentences[text.framing.intro_end].start   # the intro's ad read
+
+
+def test_misspelled_words_are_respelled_as_the_library_says_them(engine):
+    r = engine.retriever
+    assert r.corrected("what did he say about nueral netwroks") == "what did he say about neural networks"
+    assert r.corrected("Reinforcment learning, what does he think?").startswith("reinforcement learning")
+    # English words the library never says, capitalised names and far-off words are left as typed
+    for kept in ("did anyone mention shoppers or a feud", "what about Eurovision", "did anyone talk about eurovision",
+                 "what about teh brain"):
+        assert r.corrected(kept) == kept
+
+
+def test_a_question_with_typos_finds_what_the_spelled_question_finds(engine):
+    typed = engine.answer("what does Ilya think about nueral netwroks and the brain?", episode=EP)
+    spelled = engine.answer("what does Ilya think about neural networks and the brain?", episode=EP)
+    assert not typed.abstained and typed.question.endswith("nueral netwroks and the brain?")     # the question as asked
+    assert [c.start for c in typed.citations] == [c.start for c in spelled.citations]

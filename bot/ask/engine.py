@@ -51,7 +51,7 @@ class AskEngine:
         Kasparov say about ...") is first answered from that guest's episodes — where the name no longer
         pulls the intro — and from everywhere only when those episodes have nothing good enough
         (corpus-wide recall@1 0.47 -> 0.54, recall@5 0.73 -> 0.81 on the dev set)."""
-        question = question[:MAX_QUESTION_CHARS]
+        question = self.retriever.corrected(question[:MAX_QUESTION_CHARS])
         scope = self.scope(episode)
         if scope is None:
             named = self.retriever.named_guests(question)

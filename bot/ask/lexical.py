@@ -14,10 +14,13 @@ import bm25s
 import numpy as np
 import Stemmer
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Levenshtein
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)   # bm25s sets its own logger to DEBUG on import
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
+DOMINANT = 3                # a respelling is taken when it is this many times more used than the next
+_ALPHA = re.compile(r"\b[^\W\d_]{4,}\b")
 _STEMMER = Stemmer.Stemmer("english")
 STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | {
     "yeah", "like", "know", "think", "just", "really", "thing", "things", "kind", "sort", "actually", "mean",
@@ -37,6 +40,24 @@ def words(text: str) -> list[str]:
 
 def stems(text: str) -> list[str]:
     return [_stem(w) for w in words(text)]
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """English words (pyspellchecker's frequency list, shipped in its wheel: offline), as a set."""
+    from spellchecker import SpellChecker
+
+    return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
+def _typo_cost(typed: str, word: str) -> int:
+    """Edit cost of a typing slip: a missing, extra or swapped letter costs 2, a wrong letter 3
+    ("loosing" is "losing" before it is "looking")."""
+    cost = Levenshtein.distance(typed, word, weights=(2, 2, 3))
+    swaps = OSA.distance(typed, word)
+    if swaps < Levenshtein.distance(typed, word):      # swapping two neighbours saved an edit
+        cost = min(cost, 2 * swaps)
+    return cost
 
 
 class LexicalIndex:
@@ -72,6 +93,38 @@ class LexicalIndex:
                     if cand[0] == w[0] or score >= 88:
                         out.append(_stem(cand))
         return list(dict.fromkeys(out))
+
+    def spelling(self, word: str) -> str | None:
+        """The library's spelling of a misspelled word ("nueral" -> "neural"): only for a lowercase word
+        that is neither said in the library nor an English word ("shoppers", "feud", "tarot" are words the
+        library happens not to say, and stay), and only when one close library word is used far more than
+        any other as close (one slip, or two in long words; a swap of neighbours is one)."""
+        w = word
+        if len(w) < 5 or not w.isalpha() or not w.islower() or w in self.surface_set or w in STOPWORDS \
+                or w in english_words():
+            return None
+        edits = 2 if len(w) >= 8 else 1
+        found = process.extract(w, self.surface, scorer=OSA.distance, limit=20, score_cutoff=edits)
+        if not found:
+            return None
+        costs = {c: _typo_cost(w, c) for c, _, _ in found}
+        nearest = min(costs.values())
+        if nearest > (4 if len(w) >= 8 else 3):     # two slips only when both are missing/extra/swapped letters
+            return None
+        used = sorted(((self.df.get(_stem(c), 0), c) for c, cost in costs.items() if cost == nearest), reverse=True)
+        if len(used) > 1 and used[0][0] < DOMINANT * used[1][0]:
+            return None             # "loosing": losing or looking? Not a guess worth making
+        return used[0][1]
+
+    def correct(self, text: str) -> str:
+        """`text` with misspelled words in the library's spelling. Dense search is the one that needs it:
+        MiniLM's cosine for "what did he say about nueral netwroks" is 0.29, spelled right 0.65. A
+        capitalised word is a name the listener spelled on purpose, unless it only opens the sentence."""
+        def fix(m: re.Match) -> str:
+            word = m.group(0)
+            typed = word.lower() if m.start() == 0 and word[1:].islower() else word
+            return self.spelling(typed) or word
+        return _ALPHA.sub(fix, text.lstrip())
 
     def unknown_words(self, query: str) -> list[str]:
         """Content words never said anywhere in the library, not even in a close spelling."""

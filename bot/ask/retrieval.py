@@ -183,6 +183,11 @@ class Retriever:
                 out |= episodes
         return sorted(out) if len(out) <= MAX_NAMED else []
 
+    def corrected(self, question: str) -> str:
+        """The question with words the library never says respelled as a close word it does say."""
+        self.ensure_index()
+        return self.lex.correct(question) if self.lex is not None else question
+
     def is_guest_name(self, text: str) -> bool:
         """Every word of `text` is part of some guest's name (in any close spelling): "Ilya Sutskever",
         not "Guido's favorite author"."""
