@@ -22,6 +22,10 @@ EP = "episode_094_large"
     ("summarize this episode", "overview", None),
     ("give me a tl;dr", "overview", None),
     ("what are the main topics?", "overview", None),
+    ("summarize episode 94", "overview", None),
+    ("what's #94 about?", "overview", None),
+    ("hey, who was on episode 94?", "guest", None),
+    ("what are the key takeaways from the Ilya episode?", "overview", None),
 ])
 def test_questions_about_the_episode_are_recognised(question, kind, name):
     asked = classify(question)
@@ -86,6 +90,13 @@ def test_what_is_this_episode_about_walks_the_chapters(real_app):
         assert any(ch.start - 0.5 <= c.start < ch.end for ch in digest.chapters)
         assert c.end - c.start <= 60
     assert_verbatim(real_app.library, answer)
+
+
+@pytest.mark.parametrize("question", ["summarize episode 94", "who was on episode #94?"])
+def test_the_episode_can_be_named_in_the_question(real_app, question):
+    answer = real_app.ask.answer(question)
+    assert answer.scope == EP and not answer.abstained
+    assert all(c.episode_id == EP for c in answer.citations)
 
 
 def test_overview_needs_one_episode(real_app):

@@ -18,26 +18,40 @@ from ingest.models import Sentence
 Kind = Literal["guest", "overview"]
 
 _EPISODE = r"(?:episode|conversation|interview|podcast|show|one)"
+_NUMBER = r"(?:episode|ep\.?)\s*(?:#|no\.?\s*|number\s+)?\d{1,4}|#\d{1,4}"
+# "this episode", "the Elon Musk episode", "today's show", "episode 94", "#94"
+_REF = (rf"(?:(?:(?:this|the|that|today's|today’s)\s+(?:[\w'’.-]+\s+){{0,3}}?{_EPISODE}(?:\s+#?\d{{1,4}})?)"
+        rf"|{_NUMBER})")
+_OPEN = r"^(?:so\s+|and\s+|ok(?:ay)?,?\s+|hey,?\s+|please\s+)?"
+_CLOSE = rf"(?:\s+(?:in|on|of|from)\s+{_REF})?\s*(?:please)?\s*[?.!]*$"
 _GUEST = re.compile(
-    rf"^(?:so\s+|and\s+|ok(?:ay)?,?\s+)?(?:"
+    rf"{_OPEN}(?:"
     rf"who(?:'s|’s|\s+is|\s+was)\s+(?:the|this|today's|today’s)\s+guest"
-    rf"|who(?:'s|’s|\s+is|\s+was)\s+(?:on|in)\s+(?:this|the|today's|today’s)\s+{_EPISODE}"
+    rf"|who(?:'s|’s|\s+is|\s+was)\s+(?:on|in)\s+{_REF}"
     rf"|who(?:'s|’s|\s+is|\s+was|\s+does)\s+(?:lex|the\s+host|he|she)\s+(?:talking|speaking|talk|speak|interviewing|interview)(?:\s+(?:to|with))?"
-    rf"|who\s+(?:is|was)\s+(?:this|the)\s+{_EPISODE}\s+with"
+    rf"|who\s+(?:is|was)\s+{_REF}\s+with"
     rf"|who\s+(?:did|does)\s+(?:lex|the\s+host|he|she)\s+(?:talk|speak)\s+(?:to|with)"
-    rf")(?:\s+(?:in|on)\s+(?:this|the)\s+{_EPISODE})?\s*[?.!]*$", re.IGNORECASE)
+    rf"){_CLOSE}", re.IGNORECASE)
 # "who is Ilya Sutskever?": about the guest only when the name is a guest's (the caller checks that)
 _WHO_IS = re.compile(r"^(?:so\s+)?who(?:'s|’s|\s+is|\s+was)\s+(?P<name>[^?]{3,40}?)\s*\?*$", re.IGNORECASE)
 _OVERVIEW = re.compile(
-    rf"^(?:so\s+|and\s+|ok(?:ay)?,?\s+)?(?:"
-    rf"what(?:'s|’s|\s+is|\s+was)\s+(?:this|the|that|today's|today’s)\s+(?:[\w'’.-]+\s+){{0,3}}?{_EPISODE}\s+about"
+    rf"{_OPEN}(?:"
+    rf"what(?:'s|’s|\s+is|\s+was)\s+{_REF}\s+about"
     rf"|what\s+(?:do|did|does)\s+(?:they|he|she|lex|the\s+guest|the\s+two\s+of\s+them)\s+(?:talk|discuss|cover|chat|get\s+into)\w*(?:\s+about)?"
     rf"|what\s+(?:topics|subjects|things)\s+(?:are|were|does\s+it|did\s+they|do\s+they)\s+(?:covered|discussed|cover|discuss|talk\s+about)"
     rf"|what\s+(?:is|was|gets|got)\s+(?:covered|discussed)"
-    rf"|(?:give\s+me\s+|can\s+you\s+give\s+(?:me\s+)?)?(?:an?\s+)?(?:overview|summary|recap|tl;?dr|rundown)(?:\s+of\s+(?:this|the|that)\s+{_EPISODE})?"
-    rf"|summari[sz]e(?:\s+(?:this|the|that)\s+{_EPISODE})?(?:\s+for\s+me)?"
-    rf"|(?:what\s+are\s+)?the\s+(?:main|key|big)\s+(?:topics|points|themes|ideas|takeaways)(?:\s+of\s+(?:this|the)\s+{_EPISODE})?"
-    rf")(?:\s+(?:in|on|of)\s+(?:this|the)\s+{_EPISODE})?\s*(?:please)?\s*[?.!]*$", re.IGNORECASE)
+    rf"|(?:give\s+me\s+|can\s+you\s+give\s+(?:me\s+)?)?(?:an?\s+)?(?:overview|summary|recap|tl;?dr|rundown)"
+    rf"|summari[sz]e(?:\s+{_REF})?(?:\s+for\s+me)?"
+    rf"|(?:what\s+are\s+)?the\s+(?:main|key|big)\s+(?:topics|points|themes|ideas|takeaways)"
+    rf"){_CLOSE}", re.IGNORECASE)
+_NUMBERED = re.compile(rf"(?<!\w)(?:{_NUMBER})(?!\d)", re.IGNORECASE)
+
+
+def episode_named(question: str) -> str | None:
+    """The episode a question names by number ("summarize episode 94", "who's on #112?"), as typed."""
+    m = _NUMBERED.search(question)
+    return m.group(0) if m else None
+
 
 INTRO_SECONDS = 45.0      # how much of the introduction to cite for "who is the guest?"
 CHAPTER_SECONDS = 30.0    # how much of a chapter's opening to cite for "what is this episode about?"

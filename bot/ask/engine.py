@@ -122,7 +122,7 @@ class AskEngine:
         asked = about.classify(question)
         if asked is None:
             return None
-        scope = self.scope(episode)
+        scope = self.scope(episode or about.episode_named(question))
         if asked.name is not None:                      # "who is NAME?"
             named = self.retriever.named_guests(asked.name) if self.retriever.is_guest_name(asked.name) else []
             if not named or (scope and scope[0] not in named):
