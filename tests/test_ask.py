@@ -363,3 +363,18 @@ def test_a_question_with_typos_finds_what_the_spelled_question_finds(engine):
     spelled = engine.answer("what does Ilya think about neural networks and the brain?", episode=EP)
     assert not typed.abstained and typed.question.endswith("nueral netwroks and the brain?")     # the question as asked
     assert [c.start for c in typed.citations] == [c.start for c in spelled.citations]
+
+
+def test_not_found_points_at_a_telling_sentence_of_the_nearest_passage(engine):
+    from bot.ask.engine import _telling_sentence
+    from ingest.models import Sentence
+
+    passage = [Sentence(0, 10.0, 12.0, "In fact, you know what?"),
+               Sentence(1, 12.0, 20.0, "The stock market rewards patience more than any trading strategy I know."),
+               Sentence(2, 20.0, 25.0, "Yeah, exactly, that is right and it is what it is.")]
+    assert _telling_sentence(passage, "what does he think about the stock market?").index == 1
+    assert _telling_sentence(passage, "anything about pancakes?").index == 1     # the most words of its own
+    answer = engine.answer("What sourdough bread recipe did the guest recommend?", episode=EP)
+    assert answer.abstained and answer.nearest_topic
+    line = answer.nearest_topic.split("“", 1)[1].rstrip("”")
+    assert verify_quote(engine.library.text(EP), line) is not None and len(line.split()) >= 4

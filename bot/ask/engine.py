@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from bot.ask import about, extractive
 from bot.ask.llm_answer import ask_llm, finalize
+from bot.ask.lexical import stems
 from bot.ask.retrieval import Evidence, Retrieval, Retriever
 from bot.library import Library
 from bot.llm import ChatLLM, LLMUnavailable
@@ -190,7 +191,8 @@ class AskEngine:
         nearest = None
         if r.evidence:
             e = r.evidence[0]
-            nearest = f"{self.library.meta(e.episode_id).title} at {clock(e.start)}: “{e.sentences[0].text}”"
+            line = _telling_sentence(e.sentences, question)
+            nearest = f"{self.library.meta(e.episode_id).title} at {clock(line.start)}: “{line.text}”"
         text = f"I couldn't find that {where}."
         if nearest:
             text += f" The closest thing discussed was in {nearest}"
@@ -238,3 +240,10 @@ class AskEngine:
         lead = "Just before that" if backwards else "Right after that"
         return Answer(question=question, answer=f"{lead}, in {c.title} ({clock(c.start)}–{clock(c.end)}): “{c.text}”",
                       abstained=False, mode="extractive", citations=[c], scope=prev.episode_id)
+
+
+def _telling_sentence(sentences: list, question: str):
+    """The sentence of a passage that best shows what it is about: most of the question's words, then the
+    most words of its own (a passage opening "In fact, you know what?" is not described by that)."""
+    asked = set(stems(question))
+    return max(sentences, key=lambda s: (len(asked & set(stems(s.text))), min(len(s.text.split()), 30)))
