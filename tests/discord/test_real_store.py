@@ -110,6 +110,26 @@ async def test_real_ask_cites_verbatim_and_follow_up_continues(simcord_env, peop
             " ".join(transcript_text(real_app, m.episode_id).split()) for m in real_app.library.episodes)
 
 
+@pytest.mark.parametrize("question", ["who is the guest?", "what is this episode about?"])
+async def test_real_questions_about_the_episode_itself(simcord_env, people, real_app, question):
+    """Answered from the introduction / the digest's chapters; every passage shown is the transcript's."""
+    channel, alice = people
+    episode = episode_094(real_app)
+    result = await alice.slash(channel, "ask", question=question, episode=episode)
+
+    messages = [result.response, *result.followups]
+    for m in messages:
+        assert render.limit_problems(render.Outgoing(content=m.content, embeds=m.embeds)) == []
+    assert messages[0].embeds[0].title == question
+    spoken = " ".join(transcript_text(real_app, episode).split())
+    passages = quoted_passages(messages)
+    assert passages and all(" ".join(p.split()) in spoken for p in passages)
+    if question == "who is the guest?":
+        assert passages[0].startswith("The following is a conversation with Ilya")
+    else:
+        assert len(passages) >= 5 and "Topics:" in messages[0].embeds[0].description
+
+
 async def test_real_quote_finds_the_exact_words(simcord_env, people, real_app):
     require_engine("bot.quotes.engine")
     channel, alice = people
