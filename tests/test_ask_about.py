@@ -102,7 +102,19 @@ def test_the_episode_can_be_named_in_the_question(real_app, question):
 def test_overview_needs_one_episode(real_app):
     """Asked across every episode without naming one, 'what is this episode about?' is not guessed."""
     answer = real_app.ask.answer("what is this episode about?")
-    assert not answer.answer.startswith("episode 094")
+    assert answer.abstained and answer.answer.startswith("Which episode do you mean?") and not answer.citations
+    assert real_app.ask.answer("who is the guest?").answer.startswith("Which episode")
     engine = AskEngine(real_app.library)            # no digest wired: plain retrieval answers instead
     scoped = engine.answer("what is this episode about?", episode=EP)
     assert "Topics:" not in scoped.answer
+
+
+def test_with_one_episode_in_the_library_that_is_the_one(hash_app):
+    from conftest import lexicap
+    from ingest.pipeline import ingest_sources
+
+    [result] = ingest_sources([str(lexicap(18))], hash_app.ingestor, hash_app.settings)
+    answer = hash_app.ask.answer("who is the guest?")
+    assert not answer.abstained and answer.scope == result.episode_id
+    assert answer.citations[0].start < 60
+    assert_verbatim(hash_app.library, answer)

@@ -30,6 +30,8 @@ FLOOR_DENSE = 0.25
 ABSENT_NAMES = 2
 ABSENT_NAMES_MAX_DENSE = 0.60
 MAX_QUESTION_CHARS = 2000
+WHICH_EPISODE = ("Which episode do you mean? Pick one with the episode option, or name it in the question "
+                 "(\"summarize episode 94\", \"what is the Ilya Sutskever episode about?\").")
 _FOLLOW_ON = re.compile(r"\b(after that|afterwards|what came next|next|then what|before that|go on|continue)\b",
                         re.I)
 
@@ -131,10 +133,10 @@ class AskEngine:
             eid = scope[0] if scope else named[0]
         elif scope:
             eid = scope[0]
-        else:                               # all episodes: only when the question names one guest
-            named = self.retriever.named_guests(question)
+        else:                               # all episodes: the one the question names, or the only one
+            named = self.retriever.named_guests(question) or [m.episode_id for m in self.library.episodes]
             if len(named) != 1:
-                return None
+                return Answer(question=question, answer=WHICH_EPISODE, abstained=True, mode="extractive")
             eid = named[0]
         if asked.kind == "guest":
             return self._guest(question, eid)
