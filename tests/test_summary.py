@@ -231,6 +231,16 @@ def test_cache_is_invalidated_by_reingest(hash_app, tmp_path):
 
 
 # --- parsing creator chapter lists ----------------------------------------------------------------------
+def test_talk_about_the_talk_makes_a_poor_bullet():
+    from bot.summary.scoring import bullet_quality
+    from bot.summary.text import sentence_features
+
+    steering = "Let me, just because we're jumping all over the place, just link on the iPod for a second here."
+    content = "The iPod worked because it put a thousand songs in your pocket and synced with iTunes."
+    assert sentence_features(steering).meta and not sentence_features(content).meta
+    assert bullet_quality(sentence_features(steering)) < 0.5 * bullet_quality(sentence_features(content))
+
+
 def test_repeated_sounds_and_et_cetera_are_not_topics():
     from bot.summary.keyphrases import sentence_phrases
 

@@ -92,6 +92,8 @@ def bullet_quality(f: SentenceFeatures, *, min_words: int = 8, max_words: int = 
         q *= 0.8
     if f.listy:
         q *= 0.5
+    if f.meta:
+        q *= 0.4
     if f.words < 12:
         q *= 0.75
     elif f.words > 35:

@@ -73,6 +73,13 @@ _HEDGES = re.compile(r"\b(?:i don't know|i'm not sure|not sure|i don't think i|w
                      r"i can't remember|i forget|hard to say|maybe|perhaps|i guess)\b", re.IGNORECASE)
 _RESTART = re.compile(r"\b(\w+)(?:,)? \1\b|\b(\w+)\b[^,.?!]{0,14}, \2\b|\b\w+, (?:i mean|like|uh|um),",
                       re.IGNORECASE)
+# Talk about the conversation itself: steering, not content ("let me ask you about", "we're jumping all over
+# the place", "going back to", "we'll talk about that later").
+_META = re.compile(r"\b(?:let me (?:just )?(?:ask|go|jump|link|return|get back|push|say)|let's (?:talk|go|get|jump|return)|"
+                   r"can i (?:ask|just ask)|i (?:want|wanted|have) to ask|(?:jumping|jump) (?:all over|around)|"
+                   r"going back to|to go back to|we(?:'ll| will) (?:talk|get) (?:about|to|into) (?:that|this|it)|"
+                   r"we(?:'ve)? talked about|as (?:we|you) (?:said|mentioned) (?:earlier|before)|"
+                   r"the (?:next|last) question|my (?:next|last) question|on that (?:note|topic))\b", re.IGNORECASE)
 _CLAIM = re.compile(r"\b(?:is|are|was|were|will|can|can't|cannot|must|should|means|requires|makes|"
                     r"matters|works|becomes|need|needs|because)\b", re.IGNORECASE)
 
@@ -130,6 +137,7 @@ class SentenceFeatures:
     restarts: int                # spoken self-corrections: "you've got, you have", "the the"
     claim: bool                  # states something: a copula, a modal, "because"…
     listy: bool                  # mostly a comma-separated list ("Wisdom, truth, Allah, nation, God.")
+    meta: bool = False           # steers the conversation ("let me ask you about…"), says nothing itself
 
 
 def sentence_features(text: str) -> SentenceFeatures:
@@ -152,6 +160,7 @@ def sentence_features(text: str) -> SentenceFeatures:
         restarts=len(_RESTART.findall(text)),
         claim=bool(_CLAIM.search(text)),
         listy=text.count(",") >= 3 and text.count(",") * 3 >= len(words),
+        meta=bool(_META.search(text)),
     )
 
 
