@@ -134,18 +134,19 @@ def test_jsonl_contract(real_app, monkeypatch, capsys):
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     get_settings.cache_clear()
     lines = [{"question": QUESTION, "episode": None}, {"question": "best sourdough recipe?", "episode": "94"},
-             {"question": "anything", "episode": "no-such-episode-xyz"}]
+             {"question": "anything", "episode": "no-such-episode-xyz"}, {"question": QUESTION, "episode": 94}]
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(json.dumps(x) for x in lines) + "\n"))
     assert main(["ask", "--jsonl"]) == 0
     out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     get_settings.cache_clear()
-    assert len(out) == 3
+    assert len(out) == 4
     assert set(out[0]) >= {"answer", "abstained", "mode", "citations"} and out[0]["mode"] == "extractive"
     assert not out[0]["abstained"]
     c = out[0]["citations"][0]
     assert set(c) == {"episode_id", "title", "start", "end", "text", "url"}
     assert out[1]["abstained"] is True and out[1]["citations"] == []
     assert out[2]["abstained"] is True and "error" in out[2]
+    assert "error" not in out[3] and out[3]["citations"][0]["episode_id"] == EP     # a number, not a string
 
 
 # --- LLM path ----------------------------------------------------------------------------------------

@@ -40,7 +40,9 @@ def run_jsonl(app: App) -> int:
             continue
         try:
             item = json.loads(line)
-            answer = app.ask.answer(str(item.get("question") or ""), item.get("episode") or None)
+            episode = item.get("episode")                   # 94 and "94" alike
+            answer = app.ask.answer(str(item.get("question") or ""),
+                                    str(episode) if episode not in (None, "") else None)
             out = answer.public()
         except PodbotError as exc:
             out = {"answer": exc.message, "abstained": True, "mode": "extractive", "citations": [],
