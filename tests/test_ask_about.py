@@ -39,9 +39,22 @@ def test_questions_about_the_episode_are_recognised(question, kind, name):
     "what is deep learning about, according to Ilya?",
     "how did he summarize his argument against symbolic AI?",
     "who was Guido's favorite Dutch author growing up?",
+    "what did he say about 10 minutes of exercise?",             # a duration, not a moment
+    "what was said about working 16 hours a day",
+    "is the answer at 45:00 right?",
 ])
 def test_questions_about_the_content_are_left_to_retrieval(question):
     assert classify(question) is None
+
+
+@pytest.mark.parametrize("question,at", [
+    ("what did he say at 45:00?", 2700), ("what is at 1:02:10", 3730), ("what did Elon say at 3m20s", 200),
+    ("what were they talking about around minute 30?", 1800), ("what happens around 12 minutes in?", 720),
+    ("what did they discuss at 1 hour 5 minutes?", 3900), ("what did he say at around the 20 minute mark", 1200),
+])
+def test_a_moment_named_in_the_question(question, at):
+    asked = classify(question)
+    assert asked is not None and asked.kind == "moment" and asked.at == at
 
 
 def assert_verbatim(library, answer):
@@ -97,6 +110,16 @@ def test_the_episode_can_be_named_in_the_question(real_app, question):
     answer = real_app.ask.answer(question)
     assert answer.scope == EP and not answer.abstained
     assert all(c.episode_id == EP for c in answer.citations)
+
+
+def test_what_was_said_at_a_moment(real_app):
+    answer = real_app.ask.answer("what were they talking about around minute 30?", episode="94")
+    [c] = answer.citations
+    assert not answer.abstained and c.episode_id == EP
+    assert c.start <= 1800 < c.end and 1800 - c.start <= 20 and c.end - c.start <= 60
+    assert_verbatim(real_app.library, answer)
+    late = real_app.ask.answer("what did he say at 3:05:00?", episode="94")
+    assert late.abstained and "long" in late.answer and not late.citations
 
 
 def test_overview_needs_one_episode(real_app):

@@ -1,9 +1,10 @@
-"""Questions about an episode itself: who the guest is, what the episode covers.
+"""Questions about an episode itself: who the guest is, what the episode covers, what was said at 45:00.
 
 Listeners ask these first ("who's the guest?", "what is this episode about?"), and passage search answers
 them badly: no single passage is "about the episode", and the introduction that does say who the guest is
 ranks at half weight (it is framing, not an answer). So they are answered from the show's own
-introduction and from the episode's digest (bot/summary), still with verbatim, timestamped citations.
+introduction, from the episode's digest (bot/summary) and from the transcript at the moment named, still
+with verbatim, timestamped citations.
 Anything else is left to retrieval: "who is the greatest footballer ever?" is a question for the guest.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Literal
 from bot.framing import introduction_line
 from ingest.models import Sentence
 
-Kind = Literal["guest", "overview"]
+Kind = Literal["guest", "overview", "moment"]
 
 _EPISODE = r"(?:episode|conversation|interview|podcast|show|one)"
 _NUMBER = r"(?:episode|ep\.?)\s*(?:#|no\.?\s*|number\s+)?\d{1,4}|#\d{1,4}"
@@ -57,15 +58,54 @@ INTRO_SECONDS = 45.0      # how much of the introduction to cite for "who is the
 CHAPTER_SECONDS = 30.0    # how much of a chapter's opening to cite for "what is this episode about?"
 
 
+# "at 45:00", "around 1:02:10", "at minute 30", "around 12 minutes in", "at 3m20s": a moment in the episode.
+# Durations are not moments: "about 10 minutes of exercise" needs "at/around" and "in"/"mark"/the end.
+_MOMENT = re.compile(
+    r"\b(?:(?:at|around|near|about|from)\s+(?:the\s+)?"
+    r"(?:(?P<h>\d{1,2}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)|(?P<mm>\d{1,3}):(?P<ss>[0-5]\d))"
+    r"|(?:at|around|near)\s+(?:the\s+)?(?:"
+    r"(?:minute|min\.?)\s*(?P<minute>\d{1,3})"
+    r"|(?P<ch>\d{1,2})h\s*(?P<cm>\d{1,2})m(?:\s*(?P<cs>\d{1,2})s)?|(?P<cm2>\d{1,3})m\s*(?P<cs2>\d{1,2})s"
+    r"|(?:(?P<hours>\d{1,2})\s*(?:hours?|hrs?)\s*(?:and\s+)?)?(?P<mins>\d{1,3})\s*(?:minutes?|mins?)"
+    r"(?:\s*(?:and\s+)?(?P<secs>\d{1,2})\s*(?:seconds?|secs?))?(?=\s+(?:in|into|mark)\b|\s*[?.!]*$)))",
+    re.IGNORECASE)
+# ... asked about what was said then (not "is the answer at 45:00 right?")
+_SAID_THEN = re.compile(r"\b(?:what|who|which|tell|summari[sz]e|play|show|quote)\b", re.IGNORECASE)
+MOMENT_BEFORE, MOMENT_AFTER = 5.0, 45.0   # seconds of speech cited around a moment the listener names
+
+
 @dataclass(frozen=True, slots=True)
 class EpisodeQuestion:
     kind: Kind
     name: str | None = None     # "who is NAME?": the name asked about (a guest's, if it is one)
+    at: float | None = None     # "what did he say at 45:00?": the moment, in seconds
+
+
+def moment(question: str) -> float | None:
+    """The moment a question points at, in seconds, if it names one."""
+    m = _MOMENT.search(question)
+    if m is None:
+        return None
+    g = {k: int(v) for k, v in m.groupdict().items() if v is not None}
+    if "h" in g:
+        return g["h"] * 3600 + g["m"] * 60 + g["s"]
+    if "mm" in g:
+        return g["mm"] * 60 + g["ss"]
+    if "minute" in g:
+        return g["minute"] * 60
+    if "ch" in g:
+        return g["ch"] * 3600 + g["cm"] * 60 + g.get("cs", 0)
+    if "cm2" in g:
+        return g["cm2"] * 60 + g["cs2"]
+    return g.get("hours", 0) * 3600 + g["mins"] * 60 + g.get("secs", 0)
 
 
 def classify(question: str) -> EpisodeQuestion | None:
     """What kind of question about the episode itself this is, if it is one."""
     q = " ".join(question.split())
+    at = moment(q)
+    if at is not None and _SAID_THEN.search(q):
+        return EpisodeQuestion("moment", at=at)
     if _GUEST.match(q):
         return EpisodeQuestion("guest")
     if _OVERVIEW.match(q):
@@ -109,3 +149,8 @@ def opening(sentences: list[Sentence], first: int, end: float, excluded=lambda i
         if out[-1].end - out[0].start >= CHAPTER_SECONDS:
             break
     return out
+
+
+def around(sentences: list[Sentence], at: float) -> list[Sentence]:
+    """The speech from the sentence being said at `at` (MOMENT_BEFORE earlier at most) to MOMENT_AFTER on."""
+    return [s for s in sentences if s.end > at - MOMENT_BEFORE and s.start < at + MOMENT_AFTER]

@@ -138,9 +138,22 @@ class AskEngine:
             if len(named) != 1:
                 return Answer(question=question, answer=WHICH_EPISODE, abstained=True, mode="extractive")
             eid = named[0]
+        if asked.kind == "moment":
+            return self._moment(question, eid, asked.at)
         if asked.kind == "guest":
             return self._guest(question, eid)
         return self._overview(question, eid) if self.digest is not None else None
+
+    def _moment(self, question: str, eid: str, at: float) -> Answer:
+        text = self.library.text(eid)
+        window = about.around(text.sentences, at)
+        if not window:
+            length = clock(text.sentences[-1].end) if text.sentences else "0:00"
+            return Answer(question=question, answer=f"{text.meta.title} is only {length} long.", abstained=True,
+                          mode="extractive", scope=eid)
+        c = self.citation(Evidence(eid, -1, window, window, 1.0, 1.0, 1.0))
+        return Answer(question=question, answer=f"At {clock(at)} in {c.title}:\n[1] ({clock(c.start)}–{clock(c.end)}) "
+                                                f"“{c.text}”", abstained=False, mode="extractive", citations=[c], scope=eid)
 
     def _guest(self, question: str, eid: str) -> Answer | None:
         text = self.library.text(eid)
