@@ -379,3 +379,38 @@ def test_not_found_points_at_a_telling_sentence_of_the_nearest_passage(engine):
     assert answer.abstained and answer.nearest_topic
     line = answer.nearest_topic.split("“", 1)[1].rstrip("”")
     assert verify_quote(engine.library.text(EP), line) is not None and len(line.split()) >= 4
+
+
+def test_window_vectors_are_cached_by_text_and_evicted_oldest_first():
+    import numpy as np
+
+    from bot.ask.retrieval import VectorCache
+
+    calls = []
+
+    def embed(texts):
+        calls.append(list(texts))
+        return np.asarray([[len(t), t.count("a")] for t in texts], dtype=np.float32)
+
+    cache = VectorCache(3)
+    first = cache.vectors(["a", "bb", "a"], embed)
+    assert calls == [["a", "bb"]] and first.tolist() == [[1, 1], [2, 0], [1, 1]]
+    assert cache.vectors(["bb", "a"], embed).tolist() == [[2, 0], [1, 1]] and len(calls) == 1
+    cache.vectors(["ccc", "dddd"], embed)          # 4 texts for 3 places: "bb" was used least recently
+    assert len(cache) == 3 and calls[-1] == ["ccc", "dddd"]
+    cache.vectors(["bb"], embed)
+    assert calls[-1] == ["bb"]
+
+
+def test_a_repeated_corpus_question_reuses_its_window_vectors(engine, monkeypatch):
+    embedded = []
+    original = engine.library.embedder.embed_documents
+    monkeypatch.setattr(engine.library.embedder, "embed_documents",
+                        lambda texts: embedded.append(len(texts)) or original(texts))
+    question = "who invented the Hessian free optimizer?"
+    first = engine.retrieve(question)
+    rerank_texts = sum(n for n in embedded if n > 1)
+    embedded.clear()
+    again = engine.retrieve(question)
+    assert rerank_texts > 0 and sum(n for n in embedded if n > 1) == 0
+    assert [(e.episode_id, e.start) for e in again.evidence] == [(e.episode_id, e.start) for e in first.evidence]
