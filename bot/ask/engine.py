@@ -120,8 +120,9 @@ class AskEngine:
 
     # --- questions about the episode itself ---------------------------------------------------------
     def _about_episode(self, question: str, episode: str | None) -> Answer | None:
-        """"Who is the guest?", "what is this episode about?": answered from the introduction and the
-        digest (see bot/ask/about.py); None for every other question, and when no one episode is meant."""
+        """"Who is the guest?", "what is this episode about?", "what did he say at 45:00?": answered from
+        the introduction, the digest and the transcript at that moment (see bot/ask/about.py); None for
+        every other question."""
         asked = about.classify(question)
         if asked is None:
             return None
