@@ -118,6 +118,8 @@ def test_what_was_said_at_a_moment(real_app):
     assert not answer.abstained and c.episode_id == EP
     assert c.start <= 1800 < c.end and 1800 - c.start <= 20 and c.end - c.start <= 60
     assert_verbatim(real_app.library, answer)
+    long_sentences = real_app.ask.answer("what did he say at 45:00?", episode="94")
+    assert long_sentences.citations[0].end - long_sentences.citations[0].start <= 60
     late = real_app.ask.answer("what did he say at 3:05:00?", episode="94")
     assert late.abstained and "long" in late.answer and not late.citations
 

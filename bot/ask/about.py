@@ -72,6 +72,7 @@ _MOMENT = re.compile(
 # ... asked about what was said then (not "is the answer at 45:00 right?")
 _SAID_THEN = re.compile(r"\b(?:what|who|which|tell|summari[sz]e|play|show|quote)\b", re.IGNORECASE)
 MOMENT_BEFORE, MOMENT_AFTER = 5.0, 45.0   # seconds of speech cited around a moment the listener names
+MOMENT_MAX = 60.0                         # ... and never more than this in all
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,5 +153,13 @@ def opening(sentences: list[Sentence], first: int, end: float, excluded=lambda i
 
 
 def around(sentences: list[Sentence], at: float) -> list[Sentence]:
-    """The speech from the sentence being said at `at` (MOMENT_BEFORE earlier at most) to MOMENT_AFTER on."""
-    return [s for s in sentences if s.end > at - MOMENT_BEFORE and s.start < at + MOMENT_AFTER]
+    """The speech from the sentence being said at `at` (MOMENT_BEFORE earlier at most) to MOMENT_AFTER on,
+    never past MOMENT_MAX seconds in all (one long sentence at the end would otherwise run on)."""
+    out: list[Sentence] = []
+    for s in sentences:
+        if s.end <= at - MOMENT_BEFORE:
+            continue
+        if s.start >= at + MOMENT_AFTER or (out and s.end - out[0].start > MOMENT_MAX):
+            break
+        out.append(s)
+    return out
