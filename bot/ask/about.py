@@ -152,14 +152,12 @@ def opening(sentences: list[Sentence], first: int, end: float, excluded=lambda i
     return out
 
 
-def around(sentences: list[Sentence], at: float) -> list[Sentence]:
-    """The speech from the sentence being said at `at` (MOMENT_BEFORE earlier at most) to MOMENT_AFTER on,
-    never past MOMENT_MAX seconds in all (one long sentence at the end would otherwise run on)."""
+def around(text, at: float) -> list[Sentence]:
+    """The speech of an EpisodeText from the sentence being said at `at` (MOMENT_BEFORE earlier at most) to
+    MOMENT_AFTER on, never past MOMENT_MAX seconds in all (one long sentence at the end would run on)."""
     out: list[Sentence] = []
-    for s in sentences:
-        if s.end <= at - MOMENT_BEFORE:
-            continue
-        if s.start >= at + MOMENT_AFTER or (out and s.end - out[0].start > MOMENT_MAX):
+    for s in text.sentences_between(at - MOMENT_BEFORE, at + MOMENT_AFTER):
+        if out and s.end - out[0].start > MOMENT_MAX:
             break
         out.append(s)
     return out

@@ -1,11 +1,12 @@
 """AskEngine: a question in, a grounded Answer out — extractive by default, LLM-written when configured."""
 from __future__ import annotations
 
-import bisect
 import logging
 import re
 import time
 from collections.abc import Callable
+
+import numpy as np
 
 from bot.ask import about, extractive
 from bot.ask.llm_answer import ask_llm, finalize
@@ -147,11 +148,10 @@ class AskEngine:
 
     def _moment(self, question: str, eid: str, at: float) -> Answer:
         text = self.library.text(eid)
-        window = about.around(text.sentences, at)
+        window = about.around(text, at)
         if not window:
-            length = clock(text.sentences[-1].end) if text.sentences else "0:00"
-            return Answer(question=question, answer=f"{text.meta.title} is only {length} long.", abstained=True,
-                          mode="extractive", scope=eid)
+            return Answer(question=question, answer=f"{text.meta.title} is only {clock(text.duration)} long.",
+                          abstained=True, mode="extractive", scope=eid)
         c = self.citation(Evidence(eid, -1, window, window, 1.0, 1.0, 1.0))
         return Answer(question=question, answer=f"At {clock(at)} in {c.title}:\n[1] ({clock(c.start)}–{clock(c.end)}) "
                                                 f"“{c.text}”", abstained=False, mode="extractive", citations=[c], scope=eid)
@@ -190,8 +190,7 @@ class AskEngine:
         """What to cite for a chapter: from the line its digest leads with (when that is transcript
         text), else from the chapter's start; the introduction for a chapter that is all framing."""
         sentences, excluded = text.sentences, text.framing.excluded
-        starts = [s.start for s in sentences]
-        first = bisect.bisect_left(starts, chapter.start - 0.5)
+        first = int(np.searchsorted(text.sentence_starts, chapter.start - 0.5, side="left"))
         for part in chapter.summary.split(" … "):
             found = verify_quote(text, part)
             if found is not None and chapter.start - 0.5 <= found.start < chapter.end:

@@ -94,12 +94,11 @@ class LexicalIndex:
                         out.append(_stem(cand))
         return list(dict.fromkeys(out))
 
-    def spelling(self, word: str) -> str | None:
+    def spelling(self, w: str) -> str | None:
         """The library's spelling of a misspelled word ("nueral" -> "neural"): only for a lowercase word
         that is neither said in the library nor an English word ("shoppers", "feud", "tarot" are words the
         library happens not to say, and stay), and only when one close library word is used far more than
         any other as close (one slip, or two in long words; a swap of neighbours is one)."""
-        w = word
         if len(w) < 5 or not w.isalpha() or not w.islower() or w in self.surface_set or w in STOPWORDS \
                 or w in english_words():
             return None

@@ -30,8 +30,8 @@ MAX_NAMED = 3             # a name shared by more guests than this does not pick
 FRAMING_WEIGHT = 0.5      # a chunk that is mostly intro, sponsor read or sign-off: summaries and ads, not answers
 MAX_CITATION_SECONDS = 60.0
 MIN_CITATION_SECONDS = 30.0     # short windows miss the answer's lead-in; 30 s keeps the median ≤ 45 s
-MIN_FRESH_SECONDS = 10.0
-WINDOW_CACHE = 20_000           # re-rank window vectors kept (384 floats each: ~30 MB when full)        # what is left of a citation after the sentences a better one already quotes
+MIN_FRESH_SECONDS = 10.0        # what is left of a citation after the sentences a better one already quotes
+WINDOW_CACHE = 20_000           # re-rank window vectors kept (384 floats each: ~30 MB when full)
 
 
 class VectorCache:
@@ -202,15 +202,9 @@ class Retriever:
         """Episodes whose guest the question names ("what did Kasparov say about ..."), by a distinctive
         part of the name (a first name shared by more than MAX_NAMED guests, such as "Michael", is not one).
         Close spellings count: listeners write "Sutskever", the transcript's intro says "Sotskever"."""
-        names, spellings = self._guest_names()
         out: set[str] = set()
         for w in words(question):
-            if len(w) < 3 or not names:
-                continue
-            episodes = names.get(w)
-            if episodes is None and len(w) >= 5:
-                hit = process.extractOne(w, spellings, scorer=fuzz.ratio, score_cutoff=85)
-                episodes = names[hit[0]] if hit else None
+            episodes = self._guest_word(w) if len(w) >= 3 else None
             if episodes and len(episodes) <= MAX_NAMED:
                 out |= episodes
         return sorted(out) if len(out) <= MAX_NAMED else []
@@ -223,10 +217,17 @@ class Retriever:
     def is_guest_name(self, text: str) -> bool:
         """Every word of `text` is part of some guest's name (in any close spelling): "Ilya Sutskever",
         not "Guido's favorite author"."""
-        names, spellings = self._guest_names()
         ws = words(text)
-        return bool(ws) and all(w in names or (len(w) >= 5 and process.extractOne(
-            w, spellings, scorer=fuzz.ratio, score_cutoff=85) is not None) for w in ws)
+        return bool(ws) and all(self._guest_word(w) for w in ws)
+
+    def _guest_word(self, word: str) -> set[str] | None:
+        """The episodes of the guests whose name holds `word`, or a close spelling of it (5+ letters)."""
+        names, spellings = self._guest_names()
+        episodes = names.get(word)
+        if episodes is None and len(word) >= 5 and spellings:
+            hit = process.extractOne(word, spellings, scorer=fuzz.ratio, score_cutoff=85)
+            episodes = names[hit[0]] if hit else None
+        return episodes
 
     def _guest_names(self) -> tuple[dict[str, set[str]], list[str]]:
         """Each word of a guest's name -> the episodes of guests carrying it (rebuilt when episodes change)."""
