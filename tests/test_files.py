@@ -39,7 +39,18 @@ def test_lexicap_vtt_parses_with_times_and_guest():
     assert all(a.start <= b.start for a, b in zip(t.cues, t.cues[1:]))
     assert t.meta.duration == max(c.end for c in t.cues) > 5000          # a ~1.6 h episode
     assert t.meta.guest == "Ilya Sotskever"
-    assert "Ilya Sotskever" in t.meta.title
+    assert t.meta.title == "Episode 94 — Ilya Sotskever"      # not "episode 094 large — …": the id keeps that
+
+
+@pytest.mark.parametrize(("stem", "title"), [
+    ("episode_006_large", "Episode 6"), ("ep12.medium-v2", "Ep 12"), ("Episode-012", "Episode 12"),
+    ("think_small", "Think small"), ("my-talk", "My talk"), ("2023-05-01_show", "2023-05-01 show"),
+])
+def test_a_file_without_a_title_gets_a_readable_one(tmp_path, stem, title):
+    path = tmp_path / f"{stem}.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:03,000\nHello there, and welcome.\n", encoding="utf-8")
+    t = load_file(path)
+    assert (t.meta.title, t.meta.episode_id) == (title, stem.lower().replace(".", "-"))
 
 
 @pytest.mark.parametrize("number", [153, 276])

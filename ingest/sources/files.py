@@ -16,7 +16,7 @@ import webvtt
 
 from ingest.errors import CorruptTranscript, EmptyTranscript, SourceError, UnknownFileType
 from ingest.models import Cue, EpisodeMeta, Transcript
-from ingest.sources.metadata import apply_sidecar, detect_guest, find_sidecar, slugify
+from ingest.sources.metadata import apply_sidecar, detect_guest, find_sidecar, slugify, title_from_stem
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +258,6 @@ def load_file(path: Path, *, title: str | None = None, url: str | None = None) -
         meta = apply_sidecar(meta, {"url": url}, source="--url")
     if title:
         meta.title = title
-    elif meta.title == stem and meta.guest:
-        meta.title = f"{stem.replace('_', ' ').replace('-', ' ').strip()} — {meta.guest}"
+    elif meta.title == stem:
+        meta.title = title_from_stem(stem, meta.guest)
     return Transcript(meta=meta, cues=cues)

@@ -23,6 +23,21 @@ def slugify(text: str) -> str:
     return slug[:96] or "episode"
 
 
+# A Whisper model size left in a file name after a number ("episode_006_large", "ep12.medium-v2"): how the
+# transcript was made, not what the episode is called.
+_MODEL_SIZE = re.compile(r"(?<=\d)[ ._-]+(?:tiny|base|small|medium|large|turbo)(?:[._-]?v\d)?(?:[._-]en)?$", re.I)
+_EPISODE_NO = re.compile(r"\b(episode|ep)[ .]*0*(\d+)\b", re.I)
+
+
+def title_from_stem(stem: str, guest: str | None = None) -> str:
+    """A readable title for a file that came without one: "episode_006_large" + guest -> "Episode 6 — Guido
+    van Rossum" (separators become spaces, the model size and zero padding go; the id keeps the stem)."""
+    words = " ".join(re.split(r"[_\s]+|(?<!\d)-|-(?!\d)", _MODEL_SIZE.sub("", stem))).strip()
+    words = _EPISODE_NO.sub(lambda m: f"{m.group(1)} {m.group(2)}", words) or stem
+    words = words[:1].upper() + words[1:]
+    return f"{words} — {guest}" if guest else words
+
+
 def detect_guest(cues: list[Cue], within_seconds: float = 120.0) -> str | None:
     """The guest named in a podcast intro ("a conversation with X", "my guest today is X"), if any."""
     head = " ".join(c.text for c in cues if c.start <= within_seconds)[:3000]
