@@ -241,6 +241,19 @@ def test_talk_about_the_talk_makes_a_poor_bullet():
     assert bullet_quality(sentence_features(steering)) < 0.5 * bullet_quality(sentence_features(content))
 
 
+def test_a_sentence_the_transcriber_split_makes_a_poor_bullet_unless_nothing_is_cased():
+    from bot.summary.scoring import bullet_quality
+    from bot.summary.text import episode_features
+
+    split = "the human form of intelligence followed the evolution of the senses, especially the visual sense."
+    whole = "The human form of intelligence followed the evolution of the senses, especially the visual sense."
+    cased = episode_features([whole, "It was a long road.", split, "Then we moved on to vision research."])
+    assert cased[2].continues and not cased[0].continues
+    assert bullet_quality(cased[2]) < 0.5 * bullet_quality(cased[0])
+    uncased = episode_features([split, "it was a long road", "then we moved on to vision research"])
+    assert not any(f.continues for f in uncased)          # auto captions: lower case says nothing
+
+
 def test_repeated_sounds_and_et_cetera_are_not_topics():
     from bot.summary.keyphrases import sentence_phrases
 

@@ -15,7 +15,7 @@ import numpy as np
 from bot.framing import Framing
 from bot.summary.chapters import ChapterSpan, plan_chapters
 from bot.summary.keyphrases import CorpusStats, Phrase, phrase_table, sample_others, word_counts
-from bot.summary.text import SentenceFeatures, sentence_features
+from bot.summary.text import SentenceFeatures, episode_features
 from ingest.models import EpisodeMeta, Sentence
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def analyze(library, episode_id: str, *, counts_for: Callable[[str, str], Counte
         vectors = np.zeros((len(text.chunks), 1), dtype=np.float32)
     duration = text.duration
     framing = text.framing
-    features = [sentence_features(s.text) for s in sentences]
+    features = episode_features([s.text for s in sentences])
     # ads and the sign-off do not count towards what the episode is about (brand names are not topics)
     counted = [s.text if not framing.ad[i] and i < framing.outro_start else "" for i, s in enumerate(sentences)]
     table = phrase_table(counted)

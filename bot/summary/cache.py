@@ -26,7 +26,18 @@ from ingest.models import EpisodeMeta
 
 log = logging.getLogger(__name__)
 
-SUMMARY_VERSION = "sum-v1"
+def _code_version() -> str:
+    """A digest's version is the code that wrote it: a hash of the summariser's sources (and the framing and
+    verbatim modules it reads through), so an upgraded podbot never serves a digest its old code cached."""
+    here = Path(__file__).resolve().parent
+    files = sorted(here.glob("*.py")) + [here.parent / "framing.py", here.parent / "verbatim.py"]
+    h = hashlib.sha1()
+    for f in files:
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return "sum-" + h.hexdigest()[:10]
+
+
+SUMMARY_VERSION = _code_version()
 
 
 def meta_fingerprint(meta: EpisodeMeta) -> str:

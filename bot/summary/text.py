@@ -138,6 +138,7 @@ class SentenceFeatures:
     claim: bool                  # states something: a copula, a modal, "because"…
     listy: bool                  # mostly a comma-separated list ("Wisdom, truth, Allah, nation, God.")
     meta: bool = False           # steers the conversation ("let me ask you about…"), says nothing itself
+    continues: bool = False      # opens in lower case: the transcriber split a sentence ("from web back end…")
 
 
 def sentence_features(text: str) -> SentenceFeatures:
@@ -161,7 +162,18 @@ def sentence_features(text: str) -> SentenceFeatures:
         claim=bool(_CLAIM.search(text)),
         listy=text.count(",") >= 3 and text.count(",") * 3 >= len(words),
         meta=bool(_META.search(text)),
+        continues=stripped[:1].islower(),
     )
+
+
+def episode_features(texts: list[str]) -> list[SentenceFeatures]:
+    """Features of an episode's sentences. In an uncased transcript (auto captions) every sentence opens in
+    lower case, so there it says nothing about a split sentence."""
+    features = [sentence_features(t) for t in texts]
+    if sum(f.continues for f in features) > 0.3 * len(features):
+        for f in features:
+            f.continues = False
+    return features
 
 
 def sentence_case(text: str) -> str:
