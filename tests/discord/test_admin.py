@@ -34,7 +34,7 @@ async def test_ingest_by_admin_role_shows_progress_and_updates_the_library(world
     edits = progress_edits(world.env)
     assert any("fetching the transcript" in e for e in edits)
     assert any("embedded" in e and "chunks" in e for e in edits)
-    assert result.response.content.startswith("✅ Added `gardening` — gardening (")
+    assert result.response.content.startswith("✅ Added `gardening` — Gardening (")
     assert sorted(m.episode_id for m in world.app.library.episodes) == ["gardening", "rockets"]
     # the new episode is offered by autocomplete straight away
     choices = await world.alice.autocomplete(world.channel, "ask", "episode", "garden")
