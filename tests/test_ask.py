@@ -321,9 +321,20 @@ def test_a_corpus_wide_question_naming_a_guest_is_answered_from_their_episode(en
     top = r.evidence[0]
     assert top.episode_id == EP and top.start < 250.46 and top.end > 203.8
     assert r.scope is None and r.extra["guest_episodes"] == [EP]
-    elsewhere = engine.retrieve("what did Ilya say about Tesla autopilot and self-driving cars?", None)
-    assert not engine.should_abstain(elsewhere) and "guest_episodes" not in elsewhere.extra
-    assert elsewhere.evidence[0].episode_id == "episode_018_large"          # Elon Musk's episode
+
+
+
+def test_a_guest_asked_about_what_only_others_discussed_is_not_found_with_a_pointer(engine, real_app):
+    """"What did Ilya say about Tesla autopilot?" — he didn't; Elon Musk did. Quoting Elon as the answer
+    would put words in Ilya's mouth: it is not found in Ilya's episode, and the reply says where it came up."""
+    question = "what did Ilya say about Tesla autopilot and self-driving cars?"
+    r = engine.retrieve(question, None)
+    assert engine.should_abstain(r) and r.extra["not_in"] == [EP]
+    assert r.evidence[0].episode_id == "episode_018_large"                   # Elon Musk's episode
+    answer = engine.answer(question)
+    assert answer.abstained and not answer.citations
+    ilya, elon = real_app.library.meta(EP).title, real_app.library.meta("episode_018_large").title
+    assert answer.answer.startswith(f"I couldn't find that in {ilya}. It did come up in {elon} at ")
 
 
 def test_only_distinctive_parts_of_a_guests_name_pick_episodes(engine, monkeypatch):
@@ -335,6 +346,21 @@ def test_only_distinctive_parts_of_a_guests_name_pick_episodes(engine, monkeypat
     assert retriever.named_guests("Sutskever's view on scaling") == ["c"]              # a close spelling
     assert retriever.named_guests("did Jordan and Kearns agree?") == ["a", "b"]
     assert retriever.named_guests("how does the economy work?") == []
+
+
+def test_a_guest_name_that_is_an_everyday_word_counts_only_written_as_that_name(engine, monkeypatch):
+    retriever = engine.retriever
+    names = {"dawn": {"e"}, "song": {"e"}, "will": {"f"}, "macaskill": {"f"}, "frank": {"g"}, "wilczek": {"g"},
+             "keller": {"h"}}
+    monkeypatch.setattr(retriever, "_guest_names", lambda: (names, list(names)))
+    assert retriever.named_guests("what did Dawn Song say about security?") == ["e"]
+    assert retriever.named_guests("what did Song say about privacy?") == ["e"]
+    assert retriever.named_guests("did any guest talk about the Eurovision Song Contest?") == []
+    assert retriever.named_guests("which song did he love as a kid?") == []
+    assert retriever.named_guests("Will AI replace programmers?") == []
+    assert retriever.named_guests("Will MacAskill on effective altruism") == ["f"]
+    assert retriever.named_guests("what did jim keller say about chips?") == ["h"]      # a name, typed lower case
+    assert retriever.named_guests("what did he think of Viktor Frankl's idea?") == []   # not a spelling of Frank
 
 
 def test_the_shows_intro_and_ad_reads_rank_below_the_conversation(engine, real_app):

@@ -65,12 +65,16 @@ class AskEngine:
                 if not self.should_abstain(r):
                     r.scope, r.extra["guest_episodes"] = None, named
                     return r
-                return self.retriever.retrieve(question, None, k=k, vector=vector)
+                # "did Jim Keller talk about psychedelics?": not in his episode is the answer; where else it
+                # came up is read from everywhere, for the not-found message to point at
+                r = self.retriever.retrieve(question, None, k=k, vector=vector)
+                r.extra["not_in"] = named
+                return r
         return self.retriever.retrieve(question, scope, k=k)
 
     @staticmethod
     def should_abstain(r: Retrieval) -> bool:
-        if not r.evidence:
+        if not r.evidence or r.extra.get("not_in"):
             return True
         if r.best_dense < FLOOR_DENSE:
             return True
@@ -202,14 +206,22 @@ class AskEngine:
         return window
 
     def _not_found(self, question: str, r: Retrieval, scope: str | None, note: str | None) -> Answer:
-        where = f"in {self.library.meta(scope).title}" if scope else "in the episodes I know"
+        named = r.extra.get("not_in") or []
+        if scope:
+            where = f"in {self.library.meta(scope).title}"
+        elif named:
+            where = "in " + " or ".join(self.library.meta(eid).title for eid in named)
+        else:
+            where = "in the episodes I know"
         nearest = None
         if r.evidence:
             e = r.evidence[0]
-            line = _telling_sentence(e.sentences, question)
+            line = _telling_sentence(e.sentences, question, self.retriever.idf)
             nearest = f"{self.library.meta(e.episode_id).title} at {clock(line.start)}: “{line.text}”"
         text = f"I couldn't find that {where}."
-        if nearest:
+        if nearest and named and r.evidence[0].episode_id not in named:
+            text += f" It did come up in {nearest}"
+        elif nearest:
             text += f" The closest thing discussed was in {nearest}"
         return Answer(question=question, answer=text, abstained=True, mode="extractive", citations=[],
                       nearest_topic=nearest, note=note, scope=scope)
@@ -257,8 +269,10 @@ class AskEngine:
                       abstained=False, mode="extractive", citations=[c], scope=prev.episode_id)
 
 
-def _telling_sentence(sentences: list, question: str):
-    """The sentence of a passage that best shows what it is about: most of the question's words, then the
-    most words of its own (a passage opening "In fact, you know what?" is not described by that)."""
+def _telling_sentence(sentences: list, question: str, idf: Callable[[str], float] = lambda _: 1.0):
+    """The sentence of a passage that best shows what it is about: the most of the question's words, rare
+    ones weighing more ("psychedelics" over "experience"), then the most words of its own (a passage opening
+    "In fact, you know what?" is not described by that)."""
     asked = set(stems(question))
-    return max(sentences, key=lambda s: (len(asked & set(stems(s.text))), min(len(s.text.split()), 30)))
+    return max(sentences, key=lambda s: (round(sum(idf(t) for t in asked & set(stems(s.text))), 6),
+                                         min(len(s.text.split()), 30)))

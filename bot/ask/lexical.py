@@ -42,12 +42,25 @@ def stems(text: str) -> list[str]:
     return [_stem(w) for w in words(text)]
 
 
+COMMON_WORD = 9_000        # pyspellchecker count from which a word is everyday English ("song", "park", "hall")
+
+
 @lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """English words (pyspellchecker's frequency list, shipped in its wheel: offline), as a set."""
+def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
     from spellchecker import SpellChecker
 
-    return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return frozenset(counts), frozenset(w for w, c in counts.items() if c >= COMMON_WORD)
+
+
+def english_words() -> frozenset[str]:
+    """English words (pyspellchecker's frequency list, shipped in its wheel: offline), as a set."""
+    return _word_lists()[0]
+
+
+def common_words() -> frozenset[str]:
+    """Everyday English words (the list's names, "keller", "barrett", are far rarer)."""
+    return _word_lists()[1]
 
 
 def _typo_cost(typed: str, word: str) -> int:

@@ -5,6 +5,7 @@ edges of its neighbours) that best matches the question, kept between ~10 and 60
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.ask.lexical import LexicalIndex, stems, words
+from bot.ask.lexical import STOPWORDS, LexicalIndex, common_words, stems, words
 from bot.framing import about_framing
 from bot.library import Library
 from ingest.models import Chunk, Sentence
@@ -26,6 +27,7 @@ DENSE_K = 40
 ANSWER_SECONDS = 50.0    # a question-led citation: the host's question and the answer that follows it
 ANSWER_MIN_SHARE = 0.3   # the question must carry this share of the window's best term weight
 LEX_K = 40
+_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’]*")
 MAX_NAMED = 3             # a name shared by more guests than this does not pick their episodes
 FRAMING_WEIGHT = 0.5      # a chunk that is mostly intro, sponsor read or sign-off: summaries and ads, not answers
 MAX_CITATION_SECONDS = 60.0
@@ -128,6 +130,10 @@ class Retrieval:
     extra: dict = field(default_factory=dict)
 
 
+def _possessive(word: str) -> str:
+    return re.sub(r"['’]s?$", "", word)
+
+
 class Retriever:
     """Owns the lexical index over every committed chunk; rebuilt when the library changes."""
 
@@ -201,13 +207,41 @@ class Retriever:
     def named_guests(self, question: str) -> list[str]:
         """Episodes whose guest the question names ("what did Kasparov say about ..."), by a distinctive
         part of the name (a first name shared by more than MAX_NAMED guests, such as "Michael", is not one).
-        Close spellings count: listeners write "Sutskever", the transcript's intro says "Sotskever"."""
+        Close spellings count: listeners write "Sutskever", the transcript's intro says "Sotskever". A name
+        that is also an everyday word ("Song", "Park", "Hall") counts only written as a name: capitalised,
+        not inside another name ("the Eurovision Song Contest" is not Dawn Song) and, opening the question,
+        followed by the rest of the name ("Will MacAskill", not "Will AI replace us?")."""
         out: set[str] = set()
-        for w in words(question):
-            episodes = self._guest_word(w) if len(w) >= 3 else None
-            if episodes and len(episodes) <= MAX_NAMED:
-                out |= episodes
+        tokens = _NAME_TOKEN.findall(question)
+        for i, token in enumerate(tokens):
+            w = _possessive(token.lower())
+            if len(w) < 3 or w in STOPWORDS:
+                continue
+            episodes = self._guest_word(w)
+            if not episodes or len(episodes) > MAX_NAMED:
+                continue
+            if w in common_words() and not self._written_as_name(tokens, i, episodes):
+                continue
+            out |= episodes
         return sorted(out) if len(out) <= MAX_NAMED else []
+
+    def _written_as_name(self, tokens: list[str], i: int, episodes: set[str]) -> bool:
+        def same_guest(j: int) -> bool:
+            return bool((self._guest_word(_possessive(tokens[j].lower())) or set()) & episodes)
+
+        if not tokens[i][:1].isupper():
+            return False
+        if i == 0:
+            return len(tokens) > 1 and tokens[1][:1].isupper() and same_guest(1)
+        for j in (i - 1, i + 1):
+            if j < len(tokens) and tokens[j][:1].isupper() and j > 0 and not same_guest(j):
+                return False                 # a capitalised neighbour that is not this guest's: another name
+        return True
+
+    def idf(self, stem: str) -> float:
+        """How distinctive a word stem is across the library (0 for one it never says)."""
+        self.ensure_index()
+        return self.lex.idf(stem) if self.lex is not None and stem in self.lex.df else 0.0
 
     def corrected(self, question: str) -> str:
         """The question with words the library never says respelled as a close word it does say."""
@@ -226,7 +260,8 @@ class Retriever:
         episodes = names.get(word)
         if episodes is None and len(word) >= 5 and spellings:
             hit = process.extractOne(word, spellings, scorer=fuzz.ratio, score_cutoff=85)
-            episodes = names[hit[0]] if hit else None
+            if hit and not (word.startswith(hit[0]) or hit[0].startswith(word)):   # "Frankl" is not "Frank"
+                episodes = names[hit[0]]
         return episodes
 
     def _guest_names(self) -> tuple[dict[str, set[str]], list[str]]:
