@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -51,6 +52,18 @@ def build_app(name: str, files: list[Path], *, quiet: bool = False):
         if not quiet:
             print(f"ingested {len(results)} episodes in {time.perf_counter() - began:.0f}s", file=sys.stderr)
     return app
+
+
+def build_app_plus(name: str, files: list[Path], extra: list[str]):
+    """The library `name` plus the episodes numbered `extra` (a blind set's own), in a store of its own
+    (`NAME+070_140…`, started as a copy of NAME's so nothing already embedded is embedded again): NAME's
+    library stays exactly what its figures were measured on."""
+    if not extra:
+        return build_app(name, files)
+    plus = f"{name}+" + "_".join(extra)
+    if not (OUT / plus).exists() and (OUT / name).exists():
+        shutil.copytree(OUT / name, OUT / plus)
+    return build_app(plus, files + [episode_file(n) for n in extra])
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, build_app, episode_id, lexicap_files, pick_episodes  # noqa: E402  (puts the repo on sys.path, sets HF offline)
+from common import ROOT, build_app, build_app_plus, episode_id, lexicap_files, pick_episodes  # noqa: E402  (puts the repo on sys.path, sets HF offline)
 
 from bot.app import App  # noqa: E402
 from bot.verbatim import normalize, verify_quote  # noqa: E402
@@ -168,11 +168,14 @@ def main(argv: list[str] | None = None) -> int:
         torch.set_num_threads(args.torch_threads)
     items = load_dev(args.queries)
     app = prepare(max(40, args.episodes), sorted({i["episode"] for i in load_dev()}))   # the dev library
-    lib = app.library
-    have = {m.episode_id for m in lib.episodes}
+    have = {m.episode_id for m in app.library.episodes}
     missing = sorted({i["episode"] for i in items if episode_id(i["episode"]) not in have})
-    if missing:
-        raise SystemExit(f"dev episodes missing from the store: {missing}")
+    if missing:        # e.g. the blind set's own episodes: the dev library plus those, in a store of its own
+        required = sorted({i["episode"] for i in load_dev()})
+        app = build_app_plus(f"dev_{max(40, args.episodes)}", pick_episodes(required, max(40, args.episodes)),
+                             missing)
+        app.library.refresh(force=True)
+    lib = app.library
 
     began = time.perf_counter()
     app.quotes.warm()                                         # index + verbatim indexes, once per library

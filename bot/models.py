@@ -66,13 +66,18 @@ class QuoteResult(BaseModel):
     query: str
     matches: list[QuoteMatch] = Field(default_factory=list)
     scope: str | None = None
+    # no match: the line closest in meaning, if one is fairly close — shown as that, never as the quote
+    nearest: QuoteMatch | None = None
 
     @property
     def found(self) -> bool:
         return bool(self.matches)
 
     def public(self) -> dict:
-        return {"matches": [m.public() for m in self.matches]}
+        out = {"matches": [m.public() for m in self.matches]}
+        if self.nearest is not None:
+            out["nearest"] = self.nearest.public()
+        return out
 
 
 class Idea(BaseModel):

@@ -119,9 +119,28 @@ def test_context_is_the_neighbouring_sentences(real_app):
 
 @pytest.mark.parametrize("query", NEVER_SAID)
 def test_a_line_never_said_is_not_found(real_app, query):
-    result = real_app.quotes.find(query)
+    result = real_app.quotes.find(query, suggest=True)
     assert result.matches == [], [(m.score, m.text) for m in result.matches]
     assert not result.found
+    if result.nearest is not None:                    # offered as the closest line, and still verbatim
+        assert verify_quote(real_app.library.text(result.nearest.episode_id), result.nearest.text) is not None
+
+
+@pytest.mark.parametrize(("query", "start"), [
+    ("the whole artificial intelligence thing actually working blows my mind", 1817.88),
+    ("training a very deep net from scratch without any pretraining was the moment everything clicked", 213.62),
+])
+def test_a_paraphrase_too_loose_to_match_is_offered_as_the_nearest_line(real_app, query, start):
+    """Few shared words, so no match (MiniLM cannot tell such paraphrases from lines never said); asked to
+    suggest, the engine offers the line nearest in meaning — the right one — apart from the matches."""
+    plain = real_app.quotes.find(query, "094")
+    assert plain.matches == [] and plain.nearest is None                  # only when asked for
+    result = real_app.quotes.find(query, "094", suggest=True)
+    assert result.matches == [] and result.nearest is not None
+    near = result.nearest
+    assert (near.episode_id, near.start) == (E094, start)
+    assert verify_quote(real_app.library.text(E094), near.text) is not None
+    assert result.public()["nearest"]["start"] == start and result.public()["matches"] == []
 
 
 def test_scoped_to_an_episode(real_app):
@@ -298,6 +317,10 @@ def test_cli_quote_human(real_env, capsys):
     assert "unwise to bet against deep learning" in out and "[50:04]" in out and E094 in out
     assert main(["quote", "my grandmother taught me how to knit sweaters"]) == 0
     assert "No line close to that was found." in capsys.readouterr().out
+    assert main(["quote", "the whole artificial intelligence thing actually working blows my mind", "-e", "94"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("No line close to that was found.\nThe line closest in meaning (not those words")
+    assert "I find it unbelievable that this whole AI stuff with neural networks works." in out and "[30:17]" in out
 
 
 def test_cli_quote_jsonl(real_env, capsys, monkeypatch):

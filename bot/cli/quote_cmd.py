@@ -14,6 +14,7 @@ from ingest.errors import PodbotError
 
 log = logging.getLogger(__name__)
 NOT_FOUND = "No line close to that was found."
+NEAREST = "The line closest in meaning (not those words; check it is the one you mean):"
 
 
 def register(sub) -> None:
@@ -34,7 +35,7 @@ def run(args) -> int:
     if not args.text or not args.text.strip():
         print("podbot: quote needs the TEXT you remember (or --jsonl)", file=sys.stderr)
         return 2
-    result = app.quotes.find(args.text, episode=args.episode, limit=args.limit)
+    result = app.quotes.find(args.text, episode=args.episode, limit=args.limit, suggest=True)
     if args.json:
         print(json.dumps(result.public(), indent=2, ensure_ascii=False))
     else:
@@ -53,7 +54,7 @@ def run_jsonl(app: App, source: IO[str], sink: IO[str], limit: int = 4) -> int:
                 raise ValueError('each line must be a JSON object with a string "query"')
             episode = request.get("episode")
             out = app.quotes.find(request["query"], episode=str(episode) if episode not in (None, "") else None,
-                                  limit=limit).public()
+                                  limit=limit, suggest=True).public()
         except json.JSONDecodeError as exc:
             out = {"matches": [], "error": f"invalid JSON: {exc.msg}"}
         except PodbotError as exc:
@@ -74,7 +75,9 @@ def render(result: QuoteResult) -> str:
     Transcript text is printed whole (only re-wrapped), never shortened: what is shown stays verbatim.
     """
     if not result.matches:
-        return NOT_FOUND
+        if result.nearest is None:
+            return NOT_FOUND
+        return f"{NOT_FOUND}\n{NEAREST}\n{_block(result.nearest, score='closeness')}"
     best, *others = result.matches
     lines = [_block(best)]
     if others:
@@ -86,10 +89,10 @@ def render(result: QuoteResult) -> str:
     return "\n".join(lines)
 
 
-def _block(m: QuoteMatch) -> str:
+def _block(m: QuoteMatch, score: str = "match") -> str:
     who = f" — {m.speaker}" if m.speaker else ""
     out = [_wrap(f"“{m.text}”", "  ", "   "),
-           f"  [{clock(m.start)}]{who} · {m.title} ({m.episode_id}) · match {m.score:.2f}"]
+           f"  [{clock(m.start)}]{who} · {m.title} ({m.episode_id}) · {score} {m.score:.2f}"]
     if m.url:
         out.append(f"  {m.url}")
     if m.context_before:

@@ -343,10 +343,15 @@ def render_quotes(result: QuoteResult) -> list[Outgoing]:
     scope = f"Episode: {result.scope}" if result.scope else None
     if not result.matches:
         where = f"episode `{escape_text(result.scope)}`" if result.scope else "any episode"
-        embed = discord.Embed(title=title, colour=ABSTAIN_COLOUR,
-                              description=f"I couldn't find those words in {where}. Quotes are matched "
-                                          "against the transcript word for word, so try a shorter or "
-                                          "more distinctive phrase, or `/ask` about the topic instead.")
+        description = (f"I couldn't find those words in {where}. Quotes are matched against the transcript "
+                       "word for word, so try a shorter or more distinctive phrase, or `/ask` about the topic "
+                       "instead.")
+        if result.nearest is not None:
+            nearest = ("\n\nThe line closest in meaning — not those words, so check it is the one you mean:\n"
+                       + citation_block(1, result.nearest))
+            if len(description) + len(nearest) <= DESCRIPTION_LIMIT:     # whole, or not at all: it is verbatim
+                description += nearest
+        embed = discord.Embed(title=title, colour=ABSTAIN_COLOUR, description=description)
         embed.set_footer(text=footer("No verbatim match", scope))
         return [Outgoing(embeds=[embed])]
     blocks = [citation_block(n, m) for n, m in enumerate(result.matches, start=1)]

@@ -95,7 +95,7 @@ class FakeQuotes:
     def __init__(self):
         self.calls: list[tuple] = []
 
-    def find(self, query: str, episode: str | None = None, limit: int = 4) -> QuoteResult:
+    def find(self, query: str, episode: str | None = None, limit: int = 4, *, suggest: bool = False) -> QuoteResult:
         self.calls.append((query, episode, limit))
         if "nothing" in query:
             return QuoteResult(query=query, matches=[], scope=episode)

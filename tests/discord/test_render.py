@@ -88,6 +88,21 @@ def test_quotes_render_verbatim_block_quotes():
     assert unescape(" ".join(quote_lines)) == DANGEROUS
     empty = render.render_quotes(QuoteResult(query="zzz", matches=[]))
     assert "couldn't find" in empty[0].embeds[0].description
+    assert "closest in meaning" not in empty[0].embeds[0].description
+
+
+def test_no_quote_but_a_line_close_in_meaning_is_shown_as_that_not_as_the_quote():
+    near = QuoteMatch(episode_id="rockets", title="Rockets and Rivers", start=14.5, end=22, text=DANGEROUS,
+                      url="https://podcast.example/rockets#t=14", score=0.63)
+    [message] = render.render_quotes(QuoteResult(query="rivers scream at night", nearest=near))
+    desc = message.embeds[0].description
+    assert desc.startswith("I couldn't find those words") and "closest in meaning — not those words" in desc
+    assert unescape(" ".join(line[2:] for line in desc.splitlines() if line.startswith("> "))) == DANGEROUS
+    assert "[0:14](<https://podcast.example/rockets#t=14>)" in desc
+    assert message.embeds[0].footer.text.startswith("No verbatim match")
+    huge = near.model_copy(update={"text": "word " * 1000})
+    [message] = render.render_quotes(QuoteResult(query="x", nearest=huge))
+    assert "closest in meaning" not in message.embeds[0].description      # whole or not at all: never cut
 
 
 def test_summary_pages_each_fit_and_are_numbered():

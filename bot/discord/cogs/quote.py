@@ -25,7 +25,8 @@ class QuoteCog(commands.Cog):
                     episode: str | None = None) -> None:
         await interaction.response.defer(thinking=True)
         scope = await self.bot.episode_scope(episode)
-        result = await self.bot.run_engine(self.bot.app.quotes.find, text, episode=scope, limit=MATCHES)
+        result = await self.bot.run_engine(self.bot.app.quotes.find, text, episode=scope, limit=MATCHES,
+                                           suggest=True)
         await self.bot.send_interaction(interaction, render.render_quotes(result))
 
 
