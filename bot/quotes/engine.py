@@ -141,8 +141,8 @@ class QuoteEngine:
 
         A paraphrase ("nobody will pay for a computer that's neat and elegant but sluggish") shares too few
         words to be a match, and MiniLM cannot tell it from a line never said (cosines 0.5-0.75 both), so it
-        is offered as the closest line, not as the quote: on the blind set it is the right line for 5 of the
-        6 paraphrases not matched. Costs one embedding batch (~20 sentences) only when nothing matched."""
+        is offered as the closest line, not as the quote: on the blind set it is the right line for 4 of the
+        5 paraphrases not matched. Costs one embedding batch (~20 sentences) only when nothing matched."""
         lib = self.library
         query = lib.embedder.embed_query(text)
         hits = lib.store.dense_search(query, NEAREST_CHUNKS, lib.active, [scope] if scope else None)
