@@ -254,6 +254,13 @@ def test_a_sentence_the_transcriber_split_makes_a_poor_bullet_unless_nothing_is_
     assert not any(f.continues for f in uncased)          # auto captions: lower case says nothing
 
 
+def test_a_word_and_its_clipped_form_are_one_topic():
+    from bot.summary.keyphrases import _overlaps
+
+    assert _overlaps(("math",), ("mathematics",)) and _overlaps(("neural", "nets"), ("nets",))
+    assert not _overlaps(("star",), ("start",)) and not _overlaps(("plan",), ("planet",))
+
+
 def test_repeated_sounds_and_et_cetera_are_not_topics():
     from bot.summary.keyphrases import sentence_phrases
 

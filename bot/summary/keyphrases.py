@@ -164,8 +164,13 @@ def sample_others(episode_ids: Iterable[str], exclude: str, limit: int = OTHER_E
 
 
 def _overlaps(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Sharing a word, or a word and its clipped form ("math" and "mathematics"; not "star" and "start")."""
     wa, wb = set(a) - {"of"}, set(b) - {"of"}
-    return bool(wa & wb)
+    return bool(wa & wb) or any(_clipped(x, y) or _clipped(y, x) for x in wa for y in wb)
+
+
+def _clipped(short: str, long: str) -> bool:
+    return len(short) >= 4 and len(long) >= len(short) + 3 and long.startswith(short)
 
 
 def top_phrases(table: dict[tuple[str, ...], Phrase], score: Callable[[Phrase], float], k: int, *,
