@@ -151,11 +151,7 @@ class Library:
         if not q:
             return metas[:limit]
         exact = [m for m in metas if m.episode_id.lower() == q]
-        # "94", "#94", "episode 94", "ep. 94", "Lex Fridman Podcast #94": a listener's way to name a number
-        number = re.fullmatch(r"(?:.*?(?:#|\bepisode\b|\bep\b\.?|\bno\b\.?|\bnumber\b)\s*)?0*(\d{1,4})", q)
-        if number:
-            pattern = re.compile(rf"(?<!\d)0*{number.group(1)}(?!\d)")
-            exact += [m for m in metas if m not in exact and pattern.search(m.episode_id + " " + m.title)]
+        exact += [m for m in self._numbered(q, metas) or [] if m not in exact]
         labels = {m.episode_id: self._label(m).lower() for m in metas}
         scored = process.extract(q, labels, scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=60)
         fuzzy = [self._metas[key] for _, _, key in scored if self._metas[key] not in exact]
@@ -167,7 +163,20 @@ class Library:
         q = query.strip()
         if q in self._metas:
             return self._metas[q]
+        numbered = self._numbered(q.lower(), list(self._metas.values()))
+        if numbered == []:            # "episode 999": a number no episode has is not a fuzzy title match
+            raise EpisodeNotFound(f"no episode numbered {q!r} in the library; try `podbot episodes` for the list")
         found = self.search_episodes(q, limit=3)
         if not found:
             raise EpisodeNotFound(f"no episode matches {q!r}; try `podbot episodes` for the list")
         return found[0]
+
+    @staticmethod
+    def _numbered(q: str, metas: list[EpisodeMeta]) -> list[EpisodeMeta] | None:
+        """Episodes carrying the number `q` names ("94", "#94", "episode 94", "ep. 94", "Lex Fridman Podcast
+        #94": a listener's ways to name a number) in their id or title; None when `q` names no number."""
+        number = re.fullmatch(r"(?:.*?(?:#|\bepisode\b|\bep\b\.?|\bno\b\.?|\bnumber\b)\s*)?0*(\d{1,4})", q)
+        if not number:
+            return None
+        pattern = re.compile(rf"(?<!\d)0*{number.group(1)}(?!\d)")
+        return [m for m in metas if pattern.search(m.episode_id + " " + m.title)]

@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage
 from bot.ask.engine import AskEngine
 from bot.llm import ChatLLM
 from bot.verbatim import verify_quote
+from ingest.errors import EpisodeNotFound
 from ingest.settings import Settings
 from tests.openai_stub import OpenAIStub
 
@@ -85,8 +86,6 @@ def test_an_episode_named_by_its_number_the_way_listeners_write_it(real_app, nam
 
 
 def test_unknown_episode_is_a_clear_error(engine):
-    from ingest.errors import EpisodeNotFound
-
     with pytest.raises(EpisodeNotFound):
         engine.answer("anything", episode="zzzzzz qqqq")
 
@@ -335,6 +334,23 @@ def test_a_guest_asked_about_what_only_others_discussed_is_not_found_with_a_poin
     assert answer.abstained and not answer.citations
     ilya, elon = real_app.library.meta(EP).title, real_app.library.meta("episode_018_large").title
     assert answer.answer.startswith(f"I couldn't find that in {ilya}. It did come up in {elon} at ")
+
+
+def test_an_episode_named_in_the_question_is_its_scope(engine, real_app):
+    """A listener types "in episode 94, ..." rather than picking the episode option: same scope, and the
+    reference is not searched as words. A number no episode has searches everywhere, and says so."""
+    plain = engine.retrieve("what did he say about the Hessian free optimizer?", None)
+    assert plain.scope is None
+    r = engine.retrieve("In episode 94, what did he say about the Hessian free optimizer?", None)
+    assert r.scope == [EP] and {e.episode_id for e in r.evidence} == {EP}
+    assert r.question == "what did he say about the Hessian free optimizer?"
+    answer = engine.answer("on the Lex Fridman podcast #94 what did he say about the Hessian free optimizer")
+    assert answer.scope == EP and answer.answer.startswith(f"Here is what was said in {real_app.library.meta(EP).title}")
+    missing = engine.answer("in episode 999, what did he say about the Hessian free optimizer?")
+    assert missing.note == "There is no episode 999 in the library, so I searched every episode."
+    assert missing.citations and missing.scope is None
+    with pytest.raises(EpisodeNotFound, match="no episode numbered 'episode 999'"):
+        real_app.library.resolve_episode("episode 999")     # not a fuzzy match on some title
 
 
 def test_only_distinctive_parts_of_a_guests_name_pick_episodes(engine, monkeypatch):

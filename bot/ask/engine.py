@@ -17,6 +17,7 @@ from bot.llm import ChatLLM, LLMUnavailable
 from bot.models import Answer, Citation, Summary
 from bot.timefmt import clock
 from bot.verbatim import verify_quote
+from ingest.errors import EpisodeNotFound
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,9 @@ class AskEngine:
         (corpus-wide recall@1 0.47 -> 0.54, recall@5 0.73 -> 0.81 on the dev set)."""
         question = self.retriever.corrected(question[:MAX_QUESTION_CHARS])
         scope = self.scope(episode)
+        unknown_ref = None
+        if scope is None:
+            question, scope, unknown_ref = self._episode_in_question(question)
         if scope is None:
             named = self.retriever.named_guests(question)
             if named:
@@ -70,7 +74,25 @@ class AskEngine:
                 r = self.retriever.retrieve(question, None, k=k, vector=vector)
                 r.extra["not_in"] = named
                 return r
-        return self.retriever.retrieve(question, scope, k=k)
+        r = self.retriever.retrieve(question, scope, k=k)
+        if unknown_ref:
+            r.extra["unknown_episode"] = unknown_ref
+        return r
+
+    def _episode_in_question(self, question: str) -> tuple[str, list[str] | None, str | None]:
+        """"In episode 190, what did he say about geometry?": that episode is the scope, as if picked with the
+        episode option, and the reference leaves the words searched. A number no episode has is returned as
+        the third item (searched everywhere, and the answer says so)."""
+        ref = about.episode_named(question)
+        if ref is None:
+            return question, None, None
+        try:
+            meta = self.library.resolve_episode(ref)
+        except EpisodeNotFound:
+            return question, None, ref
+        rest = re.sub(rf"(?:\b(?:in|on|from|during|of)\s+(?:the\s+)?)?{re.escape(ref)}", " ", question, count=1,
+                      flags=re.IGNORECASE)
+        return " ".join(rest.split()).strip(" ,;:-"), [meta.episode_id], None
 
     @staticmethod
     def should_abstain(r: Retrieval) -> bool:
@@ -112,6 +134,9 @@ class AskEngine:
         r = self.retrieve(query, episode)
         log.info("retrieved %d passages in %.0f ms", len(r.evidence), (time.perf_counter() - began) * 1000)
         scope = r.scope[0] if r.scope else None
+        if r.extra.get("unknown_episode"):
+            missing = f"There is no {r.extra['unknown_episode']} in the library, so I searched every episode."
+            note = f"{note} {missing}" if note else missing
         if self.should_abstain(r):
             return self._not_found(question, r, scope, note)
         citations = [self.citation(e) for e in r.evidence]
