@@ -346,6 +346,7 @@ def test_an_episode_named_in_the_question_is_its_scope(engine, real_app):
     assert r.question == "what did he say about the Hessian free optimizer?"
     answer = engine.answer("on the Lex Fridman podcast #94 what did he say about the Hessian free optimizer")
     assert answer.scope == EP and answer.answer.startswith(f"Here is what was said in {real_app.library.meta(EP).title}")
+    assert engine.retrieve("what is the #1 thing he'd tell a young researcher?", None).scope is None
     missing = engine.answer("in episode 999, what did he say about the Hessian free optimizer?")
     assert missing.note == "There is no episode 999 in the library, so I searched every episode."
     assert missing.citations and missing.scope is None

@@ -86,6 +86,8 @@ class AskEngine:
         ref = about.episode_named(question)
         if ref is None:
             return question, None, None
+        if ref.startswith("#") and re.search(rf"{re.escape(ref)}\s*[^\s,.;:!?)]", question):
+            return question, None, None               # "the #1 thing he recommends" is not episode 1
         try:
             meta = self.library.resolve_episode(ref)
         except EpisodeNotFound:
