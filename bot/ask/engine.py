@@ -86,7 +86,8 @@ class AskEngine:
         ref = about.episode_named(question)
         if ref is None:
             return question, None, None
-        if ref.startswith("#") and re.search(rf"{re.escape(ref)}\s*[^\s,.;:!?)]", question):
+        if ref.startswith("#") and not re.search(rf"(?:^|\b(?:podcast|show|episode|ep|in|on|from|of)\s*)"
+                                                 rf"{re.escape(ref)}", question, re.IGNORECASE):
             return question, None, None               # "the #1 thing he recommends" is not episode 1
         try:
             meta = self.library.resolve_episode(ref)
