@@ -418,6 +418,13 @@ def test_not_found_points_at_a_telling_sentence_of_the_nearest_passage(engine):
                Sentence(2, 20.0, 25.0, "Yeah, exactly, that is right and it is what it is.")]
     assert _telling_sentence(passage, "what does he think about the stock market?").index == 1
     assert _telling_sentence(passage, "anything about pancakes?").index == 1     # the most words of its own
+    trip = [Sentence(0, 0.0, 4.0, "Uh, what do you think psychedelics do to the human mind?"),
+            Sentence(1, 4.0, 15.0, "I think that our subjective experience of reality is a simulation run by our "
+                                   "brain, and it can be very pleasant or very unpleasant.")]
+    question = "did he talk about psychedelics or any experiences with them?"
+    assert _telling_sentence(trip, question).index == 1                       # one word each: the longer
+    idf = {"psychedel": 6.0, "experi": 1.5}
+    assert _telling_sentence(trip, question, lambda t: idf.get(t, 0.0)).index == 0     # the rarer word wins
     answer = engine.answer("What sourdough bread recipe did the guest recommend?", episode=EP)
     assert answer.abstained and answer.nearest_topic
     line = answer.nearest_topic.split("“", 1)[1].rstrip("”")

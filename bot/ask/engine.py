@@ -245,7 +245,9 @@ class AskEngine:
         if r.evidence:
             e = r.evidence[0]
             line = _telling_sentence(e.sentences, question, self.retriever.idf)
-            nearest = f"{self.library.meta(e.episode_id).title} at {clock(line.start)}: “{line.text}”"
+            meta = self.library.meta(e.episode_id)
+            link = meta.link(line.start)
+            nearest = f"{meta.title} at {clock(line.start)}{f' ({link})' if link else ''}: “{line.text}”"
         text = f"I couldn't find that {where}."
         if nearest and named and r.evidence[0].episode_id not in named:
             text += f" It did come up in {nearest}"
