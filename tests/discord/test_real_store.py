@@ -142,6 +142,22 @@ async def test_real_quote_finds_the_exact_words(simcord_env, people, real_app):
     assert re.search(r"`\d+:\d\d`|\[\d+:\d\d\]\(<", embed.description)          # its moment
 
 
+async def test_real_quote_offers_the_line_closest_in_meaning_when_no_words_match(simcord_env, people, real_app):
+    """A loose paraphrase is no match; the reply says so and shows the nearest line, verbatim, with its moment."""
+    require_engine("bot.quotes.engine")
+    channel, alice = people
+    result = await alice.slash(channel, "quote", text="the whole artificial intelligence thing actually working "
+                               "blows my mind", episode=episode_094(real_app))
+
+    [embed] = result.response.embeds
+    assert embed.description.startswith("I couldn't find those words")
+    assert "closest in meaning — not those words" in embed.description
+    assert quoted_passages([result.response]) == [
+        "I find it unbelievable that this whole AI stuff with neural networks works."]
+    assert re.search(r"`30:17`|\[30:17\]\(<", embed.description)
+    assert embed.footer.text.startswith("No verbatim match")
+
+
 async def test_real_summary_pages(simcord_env, people, real_app):
     require_engine("bot.summary.engine")
     channel, alice = people
