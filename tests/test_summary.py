@@ -261,6 +261,17 @@ def test_a_word_and_its_clipped_form_are_one_topic():
     assert not _overlaps(("star",), ("start",)) and not _overlaps(("plan",), ("planet",))
 
 
+def test_a_name_keeps_its_everyday_words():
+    from bot.summary.keyphrases import phrase_table, top_phrases
+
+    texts = ["The Big Bang was hot.", "Before the Big Bang there was nothing we can see.",
+             "After the bang came the Large Hadron Collider questions.", "The Large Hadron Collider found no dark matter."]
+    table = phrase_table(texts)
+    assert ("larg", "hadron", "collid") in table or any(len(k) == 3 and k[1] == "hadron" for k in table)
+    best = top_phrases(table, lambda p: p.count * (1.0 if "bang" in p.key else 0.5), 2, min_count=2)
+    assert [p.text for p in best] == ["Big Bang", "Large Hadron Collider"]     # not "Bang", "Hadron Collider"
+
+
 def test_repeated_sounds_and_et_cetera_are_not_topics():
     from bot.summary.keyphrases import sentence_phrases
 

@@ -57,6 +57,10 @@ def sentence_phrases(text: str) -> list[tuple[tuple[str, ...], str, bool]]:
     for clause in CLAUSE_BREAK.split(text):
         words = _WORD.findall(clause)
         content = [is_content(w) for w in words]
+        for i in range(len(words) - 2, 0, -1):      # "Big Bang", "Large Hadron Collider": a name keeps its words
+            if not content[i] and content[i + 1] and words[i][:1].isupper() and words[i + 1][:1].isupper() \
+                    and len(words[i]) > 1:
+                content[i] = True
         run: list[str] = []
         run_start = 0
         for i, w in enumerate(words + [""]):
@@ -173,6 +177,18 @@ def _clipped(short: str, long: str) -> bool:
     return len(short) >= 4 and len(long) >= len(short) + 3 and long.startswith(short)
 
 
+SUPER_SHARE = 0.6            # a longer phrase said this often stands for the shorter one ("Big Bang" for "Bang")
+
+
+def _whole(p: Phrase, ranked: list[Phrase]) -> Phrase:
+    """The longer phrase `p` is usually part of, if any: "Bang" is mostly "Big Bang", "Hadron Collider" the
+    "Large Hadron Collider" (a common word such as "big" adds nothing to the score, so the part would win)."""
+    n = len(p.key)
+    wholes = [q for q in ranked if len(q.key) > n and q.count >= SUPER_SHARE * p.count
+              and any(q.key[i:i + n] == p.key for i in range(len(q.key) - n + 1))]
+    return max(wholes, key=lambda q: (q.count, len(q.key))) if wholes else p
+
+
 def top_phrases(table: dict[tuple[str, ...], Phrase], score: Callable[[Phrase], float], k: int, *,
                 min_count: int = 2, exclude: Iterable[tuple[str, ...]] = ()) -> list[Phrase]:
     """The k best phrases by `score`, no two sharing a word (no "network" beside "neural networks")."""
@@ -182,6 +198,7 @@ def top_phrases(table: dict[tuple[str, ...], Phrase], score: Callable[[Phrase], 
     for p in ranked:
         if score(p) <= 0:
             break
+        p = _whole(p, ranked)
         if any(_overlaps(p.key, q) for q in blocked):
             continue
         chosen.append(p)
