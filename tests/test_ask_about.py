@@ -26,6 +26,8 @@ EP = "episode_094_large"
     ("what's #94 about?", "overview", None),
     ("hey, who was on episode 94?", "guest", None),
     ("what are the key takeaways from the Ilya episode?", "overview", None),
+    ("episode 94", "overview", None),                  # a bare reference: what is it?
+    ("tell me about #94", "overview", None),
 ])
 def test_questions_about_the_episode_are_recognised(question, kind, name):
     asked = classify(question)
@@ -42,6 +44,8 @@ def test_questions_about_the_episode_are_recognised(question, kind, name):
     "what did he say about 10 minutes of exercise?",             # a duration, not a moment
     "what was said about working 16 hours a day",
     "is the answer at 45:00 right?",
+    "what about episode 94?",                          # a follow-up: the last question, in that episode
+    "in episode 94, what did he say about the Hessian free optimizer?",
 ])
 def test_questions_about_the_content_are_left_to_retrieval(question):
     assert classify(question) is None
@@ -105,11 +109,18 @@ def test_what_is_this_episode_about_walks_the_chapters(real_app):
     assert_verbatim(real_app.library, answer)
 
 
-@pytest.mark.parametrize("question", ["summarize episode 94", "who was on episode #94?"])
+@pytest.mark.parametrize("question", ["summarize episode 94", "who was on episode #94?", "episode 94"])
 def test_the_episode_can_be_named_in_the_question(real_app, question):
     answer = real_app.ask.answer(question)
     assert answer.scope == EP and not answer.abstained
     assert all(c.episode_id == EP for c in answer.citations)
+
+
+def test_what_about_another_episode_asks_the_last_question_there(real_app):
+    first = real_app.ask.answer("what did he say about the Hessian free optimizer?", episode="18")
+    again = real_app.ask.answer("what about episode 94?", history=[first])
+    assert again.scope == EP and not again.abstained
+    assert any(c.start < 250.46 and c.end > 203.8 for c in again.citations)   # the Martens / Hessian-free passage
 
 
 def test_what_was_said_at_a_moment(real_app):

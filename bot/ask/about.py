@@ -44,6 +44,7 @@ _OVERVIEW = re.compile(
     rf"|(?:give\s+me\s+|can\s+you\s+give\s+(?:me\s+)?)?(?:an?\s+)?(?:overview|summary|recap|tl;?dr|rundown)"
     rf"|summari[sz]e(?:\s+{_REF})?(?:\s+for\s+me)?"
     rf"|(?:what\s+are\s+)?the\s+(?:main|key|big)\s+(?:topics|points|themes|ideas|takeaways)"
+    rf"|(?:tell\s+me\s+about\s+|(?:in|on)\s+)?(?:{_NUMBER})"      # a bare "episode 94?"
     rf"){_CLOSE}", re.IGNORECASE)
 _NUMBERED = re.compile(rf"(?<!\w)(?:{_NUMBER})(?!\d)", re.IGNORECASE)
 
