@@ -22,6 +22,30 @@ from ingest.settings import Settings
 from ingest.store import Store
 
 REFRESH_SECONDS = 2.0
+# how listeners name an episode by number inside a sentence: "episode 94", "ep. 94", "episode #94", "#94"
+EPISODE_NUMBER = r"(?:episode|ep\.?)\s*(?:#|no\.?\s*|number\s+)?\d{1,4}|#\d{1,4}"
+_NUMBERED = re.compile(rf"(?<!\w)(?:{EPISODE_NUMBER})(?!\d)", re.IGNORECASE)
+
+
+def episode_reference(text: str, *, any_hash: bool = False) -> str | None:
+    """The episode a question or quote names by number ("in episode 190, …", "on the podcast #305 …"), as
+    typed. "#N" counts after podcast/show/episode/in/on/from/of or opening the text ("the #1 thing he
+    recommends" is not episode 1), anywhere with `any_hash` (a question already known to be about an
+    episode: "what's #94 about?")."""
+    m = _NUMBERED.search(text)
+    if m is None:
+        return None
+    if not any_hash and m.group(0).startswith("#") and not re.search(r"(?:^|\b(?:podcast|show|episode|ep|in|on|from|of))\s*$",
+                                                    text[:m.start()], re.IGNORECASE):
+        return None
+    return m.group(0)
+
+
+def without_reference(text: str, ref: str) -> str:
+    """`text` with the episode reference (and its "in"/"on the"…) taken out: the words left to search."""
+    rest = re.sub(rf"(?:\b(?:in|on|from|during|of)\s+(?:the\s+)?)?{re.escape(ref)}", " ", text, count=1,
+                  flags=re.IGNORECASE)
+    return " ".join(rest.split()).strip(" ,;:-")
 
 
 @dataclass

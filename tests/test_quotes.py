@@ -155,6 +155,14 @@ def test_scoped_to_an_episode(real_app):
     assert not any("gets better with data" in m.text for m in elsewhere.matches)
 
 
+def test_an_episode_named_in_the_query_is_its_scope(real_app):
+    """"in episode 94, ..." scopes the search like --episode, and those words are not searched for."""
+    result = real_app.quotes.find("in episode 94, unwise to bet against deep learning")
+    assert result.scope == E094 and result.matches and {m.episode_id for m in result.matches} == {E094}
+    assert result.matches[0].score >= real_app.quotes.find("unwise to bet against deep learning", "94").matches[0].score
+    assert real_app.quotes.find("episode 999: unwise to bet against deep learning").scope is None
+
+
 def test_scope_by_guest_name(real_app):
     result = real_app.quotes.find("unwise to bet against deep learning", episode="Ilya Sotskever")
     assert result.scope == E094 and result.matches[0].start == pytest.approx(3004.18, abs=2)

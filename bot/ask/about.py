@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.framing import introduction_line
+from bot.library import EPISODE_NUMBER, episode_reference
 from ingest.models import Sentence
 
 Kind = Literal["guest", "overview", "moment"]
 
 _EPISODE = r"(?:episode|conversation|interview|podcast|show|one)"
-_NUMBER = r"(?:episode|ep\.?)\s*(?:#|no\.?\s*|number\s+)?\d{1,4}|#\d{1,4}"
+_NUMBER = EPISODE_NUMBER
 # "this episode", "the Elon Musk episode", "today's show", "episode 94", "#94"
 _REF = (rf"(?:(?:(?:this|the|that|today's|today’s)\s+(?:[\w'’.-]+\s+){{0,3}}?{_EPISODE}(?:\s+#?\d{{1,4}})?)"
         rf"|{_NUMBER})")
@@ -46,13 +47,9 @@ _OVERVIEW = re.compile(
     rf"|(?:what\s+are\s+)?the\s+(?:main|key|big)\s+(?:topics|points|themes|ideas|takeaways)"
     rf"|(?:tell\s+me\s+about\s+|(?:in|on)\s+)?(?:{_NUMBER})"      # a bare "episode 94?"
     rf"){_CLOSE}", re.IGNORECASE)
-_NUMBERED = re.compile(rf"(?<!\w)(?:{_NUMBER})(?!\d)", re.IGNORECASE)
-
-
 def episode_named(question: str) -> str | None:
-    """The episode a question names by number ("summarize episode 94", "who's on #112?"), as typed."""
-    m = _NUMBERED.search(question)
-    return m.group(0) if m else None
+    """The episode a question about an episode names by number ("summarize episode 94", "what's #94 about?")."""
+    return episode_reference(question, any_hash=True)
 
 
 INTRO_SECONDS = 45.0      # how much of the introduction to cite for "who is the guest?"

@@ -12,7 +12,7 @@ from bot.ask import about, extractive
 from bot.ask.llm_answer import ask_llm, finalize
 from bot.ask.lexical import stems
 from bot.ask.retrieval import Evidence, Retrieval, Retriever
-from bot.library import Library
+from bot.library import Library, episode_reference, without_reference
 from bot.llm import ChatLLM, LLMUnavailable
 from bot.models import Answer, Citation, Summary
 from bot.timefmt import clock
@@ -83,19 +83,14 @@ class AskEngine:
         """"In episode 190, what did he say about geometry?": that episode is the scope, as if picked with the
         episode option, and the reference leaves the words searched. A number no episode has is returned as
         the third item (searched everywhere, and the answer says so)."""
-        ref = about.episode_named(question)
+        ref = episode_reference(question)
         if ref is None:
             return question, None, None
-        if ref.startswith("#") and not re.search(rf"(?:^|\b(?:podcast|show|episode|ep|in|on|from|of)\s*)"
-                                                 rf"{re.escape(ref)}", question, re.IGNORECASE):
-            return question, None, None               # "the #1 thing he recommends" is not episode 1
         try:
             meta = self.library.resolve_episode(ref)
         except EpisodeNotFound:
             return question, None, ref
-        rest = re.sub(rf"(?:\b(?:in|on|from|during|of)\s+(?:the\s+)?)?{re.escape(ref)}", " ", question, count=1,
-                      flags=re.IGNORECASE)
-        return " ".join(rest.split()).strip(" ,;:-"), [meta.episode_id], None
+        return without_reference(question, ref), [meta.episode_id], None
 
     @staticmethod
     def should_abstain(r: Retrieval) -> bool:
