@@ -76,6 +76,9 @@ def test_extractive_digest_has_every_section(summary_094, real_app):
     assert_sections(s, min_chapters=6)
     assert "Ilya" in s.headline or "neural" in s.headline.lower()      # about the guest and the subject
     assert any("neural" in t.lower() or "deep learning" in t.lower() for t in s.topics)
+    # the guest's own name is not a topic or a title in their episode ("Ilya Sotskever" said nothing of it)
+    names = [t.lower() for t in s.topics + [c.title for c in s.chapters] + [i.title for i in s.ideas]]
+    assert not any(n in ("ilya", "sotskever", "ilya sotskever") for n in names), names
     # ideas are told in episode order and are different moments
     starts = [i.start for i in s.ideas]
     assert starts == sorted(starts) and len(set(starts)) == 5
@@ -252,6 +255,21 @@ def test_a_sentence_the_transcriber_split_makes_a_poor_bullet_unless_nothing_is_
     assert bullet_quality(cased[2]) < 0.5 * bullet_quality(cased[0])
     uncased = episode_features([split, "it was a long road", "then we moved on to vision research"])
     assert not any(f.continues for f in uncased)          # auto captions: lower case says nothing
+
+
+def test_a_title_pairs_only_a_runner_up_that_adds_something():
+    from collections import Counter
+
+    from bot.summary.extractive import worth_pairing
+    from bot.summary.keyphrases import CorpusStats, Phrase
+
+    own = Counter({"gap": 20, "nich": 20, "decis": 10, "filler": 10_000})
+    stats = CorpusStats.build(own, [Counter({"gap": 40, "decis": 20, "nich": 1, "filler": 10_000})] * 3)
+    phrase = lambda key, text: Phrase(key, 5, 5, Counter({text: 5}))
+    assert worth_pairing(stats, phrase(("nich",), "niche"))                 # particular to this episode
+    assert not worth_pairing(stats, phrase(("gap",), "gap"))                 # said as much everywhere
+    assert worth_pairing(stats, phrase(("prioriti", "mail"), "priority mail"))     # several words
+    assert worth_pairing(stats, phrase(("hitler",), "Hitler"))               # a name
 
 
 def test_a_word_and_its_clipped_form_are_one_topic():

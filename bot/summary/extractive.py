@@ -16,6 +16,7 @@ from bot.models import Chapter, Idea, Summary, SummaryQuote
 from bot.summary.analysis import Analysis
 from bot.summary.chapters import ChapterSpan
 from bot.summary.keyphrases import (
+    CorpusStats,
     Phrase,
     chapter_scorer,
     episode_scorer,
@@ -34,6 +35,7 @@ MIN_BULLETS, MAX_BULLETS = 3, 5
 SUMMARY_SENTENCES = 2
 ELLIPSIS = " … "
 PAIR_SHARE = 0.6            # a second keyphrase joins a title when it scores this share of the first
+PAIR_MIN_IDF = 2.5          # ...and, a single common word, is at least this particular to the episode
 
 
 @dataclass(slots=True)
@@ -66,10 +68,16 @@ def chapter_phrases(a: Analysis, span: ChapterSpan, k: int = 4) -> tuple[list[Ph
     return found, [scorer(p) for p in found]
 
 
-def chapter_title(phrases: list[Phrase], scores: list[float], used: set[str]) -> str | None:
+def worth_pairing(stats: CorpusStats, p: Phrase) -> bool:
+    """A runner-up that adds something to a title: a name, several words, or a word particular to the
+    episode ("priority mail", "Karpov", "niche"), not a common one ("gap", "decision", "assumptions")."""
+    return len(p.key) > 1 or p.proper or stats.phrase_idf(p.key) >= PAIR_MIN_IDF
+
+
+def chapter_title(phrases: list[Phrase], scores: list[float], used: set[str], stats: CorpusStats) -> str | None:
     """The chapter's keyphrase, with the runner-up when it is nearly as strong; no title used twice."""
     options: list[list[Phrase]] = []
-    if len(phrases) >= 2 and scores[1] >= PAIR_SHARE * scores[0]:
+    if len(phrases) >= 2 and scores[1] >= PAIR_SHARE * scores[0] and worth_pairing(stats, phrases[1]):
         options.append(phrases[:2])
     options += [phrases[:1], phrases[:2], phrases[1:2], phrases[1:3], phrases[2:3]]
     for option in options:
@@ -128,7 +136,8 @@ def draft_chapter(a: Analysis, span: ChapterSpan, used_titles: set[str], avoid: 
     summary_idx = mmr(a, ranked, SUMMARY_SENTENCES if len(ranked) > n_bullets + 1 else 1)
     bullet_idx = mmr(a, ranked, n_bullets, chosen=summary_idx)
     phrases, scores = chapter_phrases(a, span)
-    title = span.title or ("Introduction" if span.source == "intro" else chapter_title(phrases, scores, used_titles))
+    title = span.title or ("Introduction" if span.source == "intro"
+                           else chapter_title(phrases, scores, used_titles, a.stats))
     if not title:
         title = f"Part {len(used_titles) + 1}"
     used_titles.add(title.lower())
@@ -173,7 +182,8 @@ def idea_title(a: Analysis, lo: int, hi: int, used: set[str], fallback: str) -> 
     scorer = chapter_scorer(a.stats, a.table, (span.hi - span.lo) / max(1, len(a.sentences)))
     phrases = top_phrases({k: local[k] for k in present if k in local}, scorer, 3, min_count=2)
     options: list[list[Phrase]] = []
-    if len(phrases) >= 2 and scorer(phrases[1]) >= PAIR_SHARE * scorer(phrases[0]):
+    if len(phrases) >= 2 and scorer(phrases[1]) >= PAIR_SHARE * scorer(phrases[0]) \
+            and worth_pairing(a.stats, phrases[1]):
         options.append(phrases[:2])
     options += [[p] for p in phrases] + [phrases[:2], phrases[1:3]]
     for option in options:
