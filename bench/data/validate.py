@@ -1,33 +1,9 @@
 """Validate ask_dev.jsonl / quote_dev.jsonl against the Lexicap VTT corpus."""
 import json, re, glob, os, sys
 from collections import Counter
-CORPUS = os.environ.get("LEXICAP", "/work/shared/lexicap")
+from vtt_cues import CORPUS, ep_data, norm
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-def ts(s):
-    return sum(float(x) * 60 ** i for i, x in enumerate(reversed(s.split(":"))))
-
-def cues(ep):
-    out = []
-    lines = open(f"{CORPUS}/episode_{ep}_large.vtt", encoding="utf-8").read().split("\n")
-    for i, l in enumerate(lines):
-        m = re.match(r"^([\d:.]+) --> ([\d:.]+)", l)
-        if m:
-            txt = []
-            j = i + 1
-            while j < len(lines) and lines[j].strip():
-                txt.append(lines[j].strip()); j += 1
-            out.append((ts(m.group(1)), ts(m.group(2)), " ".join(txt)))
-    return out
-
-norm = lambda s: re.sub(r"\s+", " ", s).strip()
 errs = []
-cache = {}
-def ep_data(ep):
-    if ep not in cache:
-        cs = cues(ep)
-        cache[ep] = (cs, norm(" ".join(c[2] for c in cs)), cs[-1][1])
-    return cache[ep]
 
 ask = [json.loads(l) for l in open(f"{HERE}/ask_dev.jsonl", encoding="utf-8")]
 quo = [json.loads(l) for l in open(f"{HERE}/quote_dev.jsonl", encoding="utf-8")]

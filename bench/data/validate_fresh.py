@@ -2,33 +2,9 @@
 boundary and no quote span wider than its text. Usage: python3 validate_fresh.py [DATA_DIR]."""
 import json, re, os, sys
 from collections import Counter
-CORPUS = os.environ.get("LEXICAP", "/work/shared/lexicap")
+from vtt_cues import ep_data, norm
 HERE = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
-
-def ts(s):
-    return sum(float(x) * 60 ** i for i, x in enumerate(reversed(s.split(":"))))
-
-def cues(ep):
-    out = []
-    lines = open(f"{CORPUS}/episode_{ep}_large.vtt", encoding="utf-8").read().split("\n")
-    for i, l in enumerate(lines):
-        m = re.match(r"^([\d:.]+) --> ([\d:.]+)", l)
-        if m:
-            txt = []
-            j = i + 1
-            while j < len(lines) and lines[j].strip():
-                txt.append(lines[j].strip()); j += 1
-            out.append((ts(m.group(1)), ts(m.group(2)), " ".join(txt)))
-    return out
-
-norm = lambda s: re.sub(r"\s+", " ", s).strip()
 errs = []
-cache = {}
-def ep_data(ep):
-    if ep not in cache:
-        cs = cues(ep)
-        cache[ep] = (cs, norm(" ".join(c[2] for c in cs)), cs[-1][1])
-    return cache[ep]
 def is_start(cs, t): return any(abs(c[0] - t) < 1e-6 for c in cs)
 def is_end(cs, t): return any(abs(c[1] - t) < 1e-6 for c in cs)
 
