@@ -25,6 +25,7 @@ REFRESH_SECONDS = 2.0
 # how listeners name an episode by number inside a sentence: "episode 94", "ep. 94", "episode #94", "#94"
 EPISODE_NUMBER = r"(?:episode|ep\.?)\s*(?:#|no\.?\s*|number\s+)?\d{1,4}|#\d{1,4}"
 _NUMBERED = re.compile(rf"(?<!\w)(?:{EPISODE_NUMBER})(?!\d)", re.IGNORECASE)
+_BEFORE_HASH = re.compile(r"(?:^|\b(?:podcast|show|episode|ep|in|on|from|of))\s*$", re.IGNORECASE)   # "on #305"
 
 
 def episode_reference(text: str, *, any_hash: bool = False) -> str | None:
@@ -35,8 +36,7 @@ def episode_reference(text: str, *, any_hash: bool = False) -> str | None:
     m = _NUMBERED.search(text)
     if m is None:
         return None
-    if not any_hash and m.group(0).startswith("#") and not re.search(r"(?:^|\b(?:podcast|show|episode|ep|in|on|from|of))\s*$",
-                                                    text[:m.start()], re.IGNORECASE):
+    if not any_hash and m.group(0).startswith("#") and not _BEFORE_HASH.search(text[:m.start()]):
         return None
     return m.group(0)
 

@@ -20,10 +20,9 @@ from ingest.models import Sentence
 Kind = Literal["guest", "overview", "moment"]
 
 _EPISODE = r"(?:episode|conversation|interview|podcast|show|one)"
-_NUMBER = EPISODE_NUMBER
 # "this episode", "the Elon Musk episode", "today's show", "episode 94", "#94"
 _REF = (rf"(?:(?:(?:this|the|that|today's|today’s)\s+(?:[\w'’.-]+\s+){{0,3}}?{_EPISODE}(?:\s+#?\d{{1,4}})?)"
-        rf"|{_NUMBER})")
+        rf"|{EPISODE_NUMBER})")
 _OPEN = r"^(?:so\s+|and\s+|ok(?:ay)?,?\s+|hey,?\s+|please\s+)?"
 _CLOSE = rf"(?:\s+(?:in|on|of|from)\s+{_REF})?\s*(?:please)?\s*[?.!]*$"
 _GUEST = re.compile(
@@ -45,8 +44,10 @@ _OVERVIEW = re.compile(
     rf"|(?:give\s+me\s+|can\s+you\s+give\s+(?:me\s+)?)?(?:an?\s+)?(?:overview|summary|recap|tl;?dr|rundown)"
     rf"|summari[sz]e(?:\s+{_REF})?(?:\s+for\s+me)?"
     rf"|(?:what\s+are\s+)?the\s+(?:main|key|big)\s+(?:topics|points|themes|ideas|takeaways)"
-    rf"|(?:tell\s+me\s+about\s+|(?:in|on)\s+)?(?:{_NUMBER})"      # a bare "episode 94?"
+    rf"|(?:tell\s+me\s+about\s+|(?:in|on)\s+)?(?:{EPISODE_NUMBER})"      # a bare "episode 94?"
     rf"){_CLOSE}", re.IGNORECASE)
+
+
 def episode_named(question: str) -> str | None:
     """The episode a question about an episode names by number ("summarize episode 94", "what's #94 about?")."""
     return episode_reference(question, any_hash=True)

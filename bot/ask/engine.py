@@ -180,8 +180,8 @@ class AskEngine:
             return Answer(question=question, answer=f"{text.meta.title} is only {clock(text.duration)} long.",
                           abstained=True, mode="extractive", scope=eid)
         c = self.citation(Evidence(eid, -1, window, window, 1.0, 1.0, 1.0))
-        return Answer(question=question, answer=f"At {clock(at)} in {c.title}:\n[1] ({clock(c.start)}–{clock(c.end)}) "
-                                                f"“{c.text}”", abstained=False, mode="extractive", citations=[c], scope=eid)
+        said = f"At {clock(at)} in {c.title}:\n[1] ({clock(c.start)}–{clock(c.end)}) “{c.text}”"
+        return Answer(question=question, answer=said, abstained=False, mode="extractive", citations=[c], scope=eid)
 
     def _guest(self, question: str, eid: str) -> Answer | None:
         text = self.library.text(eid)

@@ -234,7 +234,7 @@ class Retriever:
         if i == 0:
             return len(tokens) > 1 and tokens[1][:1].isupper() and same_guest(1)
         for j in (i - 1, i + 1):
-            if j < len(tokens) and tokens[j][:1].isupper() and j > 0 and not same_guest(j):
+            if 0 < j < len(tokens) and tokens[j][:1].isupper() and not same_guest(j):
                 return False                 # a capitalised neighbour that is not this guest's: another name
         return True
 

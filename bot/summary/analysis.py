@@ -15,7 +15,7 @@ import numpy as np
 from bot.framing import Framing
 from bot.summary.chapters import ChapterSpan, plan_chapters
 from bot.summary.keyphrases import CorpusStats, Phrase, phrase_table, sample_others, word_counts
-from bot.summary.text import _WORD, SentenceFeatures, episode_features, stem
+from bot.summary.text import SentenceFeatures, episode_features, stem, tokens
 from ingest.models import EpisodeMeta, Sentence
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def analyze(library, episode_id: str, *, counts_for: Callable[[str, str], Counte
     # ads and the sign-off do not count towards what the episode is about (brand names are not topics)
     counted = [s.text if not framing.ad[i] and i < framing.outro_start else "" for i, s in enumerate(sentences)]
     table = phrase_table(counted)
-    guest = {stem(w) for w in _WORD.findall((meta.guest or "").lower())}
+    guest = {stem(w) for w in tokens(meta.guest or "")}
     if guest:               # in their own episode the guest's name says nothing about a stretch of it
         table = {key: p for key, p in table.items() if not set(key) <= guest}
     own = word_counts(counted)

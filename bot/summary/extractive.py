@@ -74,10 +74,15 @@ def worth_pairing(stats: CorpusStats, p: Phrase) -> bool:
     return len(p.key) > 1 or p.proper or stats.phrase_idf(p.key) >= PAIR_MIN_IDF
 
 
+def pairs_well(stats: CorpusStats, phrases: list[Phrase], scores: list[float]) -> bool:
+    """A title names the best two keyphrases when the runner-up is nearly as strong and adds something."""
+    return len(phrases) >= 2 and scores[1] >= PAIR_SHARE * scores[0] and worth_pairing(stats, phrases[1])
+
+
 def chapter_title(phrases: list[Phrase], scores: list[float], used: set[str], stats: CorpusStats) -> str | None:
     """The chapter's keyphrase, with the runner-up when it is nearly as strong; no title used twice."""
     options: list[list[Phrase]] = []
-    if len(phrases) >= 2 and scores[1] >= PAIR_SHARE * scores[0] and worth_pairing(stats, phrases[1]):
+    if pairs_well(stats, phrases, scores):
         options.append(phrases[:2])
     options += [phrases[:1], phrases[:2], phrases[1:2], phrases[1:3], phrases[2:3]]
     for option in options:
@@ -182,8 +187,7 @@ def idea_title(a: Analysis, lo: int, hi: int, used: set[str], fallback: str) -> 
     scorer = chapter_scorer(a.stats, a.table, (span.hi - span.lo) / max(1, len(a.sentences)))
     phrases = top_phrases({k: local[k] for k in present if k in local}, scorer, 3, min_count=2)
     options: list[list[Phrase]] = []
-    if len(phrases) >= 2 and scorer(phrases[1]) >= PAIR_SHARE * scorer(phrases[0]) \
-            and worth_pairing(a.stats, phrases[1]):
+    if pairs_well(a.stats, phrases, [scorer(p) for p in phrases]):
         options.append(phrases[:2])
     options += [[p] for p in phrases] + [phrases[:2], phrases[1:3]]
     for option in options:
