@@ -167,13 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.torch_threads > 0:
         torch.set_num_threads(args.torch_threads)
     items = load_dev(args.queries)
-    app = prepare(max(40, args.episodes), sorted({i["episode"] for i in load_dev()}))   # the dev library
+    n, required = max(40, args.episodes), sorted({i["episode"] for i in load_dev()})
+    app = prepare(n, required)                                # the dev library
     have = {m.episode_id for m in app.library.episodes}
     missing = sorted({i["episode"] for i in items if episode_id(i["episode"]) not in have})
     if missing:        # e.g. the blind set's own episodes: the dev library plus those, in a store of its own
-        required = sorted({i["episode"] for i in load_dev()})
-        app = build_app_plus(f"dev_{max(40, args.episodes)}", pick_episodes(required, max(40, args.episodes)),
-                             missing)
+        app = build_app_plus(f"dev_{n}", pick_episodes(required, n), missing)
         app.library.refresh(force=True)
     lib = app.library
 
