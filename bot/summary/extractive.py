@@ -85,12 +85,16 @@ def chapter_title(phrases: list[Phrase], scores: list[float], used: set[str], st
     if pairs_well(stats, phrases, scores):
         options.append(phrases[:2])
     options += [phrases[:1], phrases[:2], phrases[1:2], phrases[1:3], phrases[2:3]]
+    return first_unused(options, used)
+
+
+def first_unused(options: list[list[Phrase]], used: set[str]) -> str | None:
+    """The first of the candidate titles (keyphrase lists, "A and B") not already taken."""
     for option in options:
-        if not option:
-            continue
-        title = sentence_case(join_phrases([phrase_text(p) for p in option]))
-        if title.lower() not in used:
-            return title
+        if option:
+            title = sentence_case(join_phrases([phrase_text(p) for p in option]))
+            if title.lower() not in used:
+                return title
     return None
 
 
@@ -190,12 +194,7 @@ def idea_title(a: Analysis, lo: int, hi: int, used: set[str], fallback: str) -> 
     if pairs_well(a.stats, phrases, [scorer(p) for p in phrases]):
         options.append(phrases[:2])
     options += [[p] for p in phrases] + [phrases[:2], phrases[1:3]]
-    for option in options:
-        if option:
-            title = sentence_case(join_phrases([phrase_text(p) for p in option]))
-            if title.lower() not in used:
-                return title
-    return fallback
+    return first_unused(options, used) or fallback
 
 
 def pick_ideas(a: Analysis, avoid: set[int], k: int = N_IDEAS) -> list[int]:
