@@ -42,6 +42,25 @@ def test_lexicap_vtt_parses_with_times_and_guest():
     assert t.meta.title == "Episode 94 — Ilya Sotskever"      # not "episode 094 large — …": the id keeps that
 
 
+@pytest.mark.parametrize(("intro", "guest"), [
+    # real Lexicap intro lines (episodes 1, 60, 74, 179, 209, 228, 319)
+    ("I've gotten the chance to sit down with Max Tegmark. He is a professor here at MIT.", "Max Tegmark"),
+    ("The following is a conversation with S. James Gates, Jr. He's a theoretical physicist", "S. James Gates"),
+    ("The following is a conversation with Michael I. Jordan, a professor at Berkeley", "Michael I. Jordan"),
+    ("The following is a conversation with George St. Pierre, considered by many", "George St. Pierre"),
+    ("The following is a conversation with Luis and João Botala, brothers and cofounders", "Luis and João Botala"),
+    ("The following is a conversation with RZA. The Wu-Tang Clan", "RZA"),
+    ("The following is a conversation with Alexandra and Andrea Botez. They're sisters", "Alexandra and Andrea Botez"),
+    ("Welcome back. Today we have Ada Lovelace and the engine she imagined.", "Ada Lovelace"),
+    ("Welcome back, everybody, it's just me this week.", None),
+])
+def test_guest_from_the_intro(intro, guest):
+    from ingest.models import Cue
+    from ingest.sources.metadata import detect_guest
+
+    assert detect_guest([Cue(start=0.0, end=5.0, text=intro)]) == guest
+
+
 @pytest.mark.parametrize(("stem", "title"), [
     ("episode_006_large", "Episode 6"), ("ep12.medium-v2", "Ep 12"), ("Episode-012", "Episode 12"),
     ("think_small", "Think small"), ("my-talk", "My talk"), ("2023-05-01_show", "2023-05-01 show"),

@@ -29,6 +29,9 @@ ANSWER_MIN_SHARE = 0.3   # the question must carry this share of the window's be
 LEX_K = 40
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’]*")
 MAX_NAMED = 3             # a name shared by more guests than this does not pick their episodes
+# Words of an intro's name that are a rank or office, not the person ("Lord Martin Rees", "Rabbi David Wolpe").
+HONORIFICS = frozenset({"lord", "lady", "sir", "dame", "commander", "lieutenant", "captain", "general", "colonel",
+                        "major", "admiral", "bishop", "rabbi", "father", "professor", "doctor", "president"})
 FRAMING_WEIGHT = 0.5      # a chunk that is mostly intro, sponsor read or sign-off: summaries and ads, not answers
 MAX_CITATION_SECONDS = 60.0
 MIN_CITATION_SECONDS = 30.0     # short windows miss the answer's lead-in; 30 s keeps the median ≤ 45 s
@@ -271,7 +274,7 @@ class Retriever:
             names: dict[str, set[str]] = {}
             for meta in self.library.episodes:
                 for w in words(meta.guest or ""):
-                    if len(w) >= 3:
+                    if len(w) >= 3 and w not in HONORIFICS:
                         names.setdefault(w, set()).add(meta.episode_id)
             self._names, self._spellings, self._names_version = names, list(names), version
         return self._names, self._spellings

@@ -10,10 +10,13 @@ from typing import Any
 from ingest.errors import CorruptTranscript
 from ingest.models import Cue, EpisodeMeta
 
+_NAME_WORD = r"(?:[A-Z][\w'’.-]+|[A-Z]\.)"
 _GUEST = re.compile(
-    r"(?:conversation with|my guest (?:today )?is|joined (?:today )?by|interview with|"
+    r"(?i:conversation with|my guest (?:today )?is|joined (?:today )?by|interview with|sit down with|"
     r"today I'm talking (?:to|with)|today we have)\s+"
-    r"((?:Dr\.? |Professor )?[A-Z][\w'’.-]+(?: (?:[A-Z][\w'’.-]+|de|van|von|der|da|di|le|la)){0,3})")
+    rf"((?:Dr\.? |Professor )?{_NAME_WORD}(?: (?:{_NAME_WORD}|de|van|von|der|da|di|le|la|and(?= [A-Z]))){{0,4}})")
+# A full stop after one of these (or after an initial) is not the end of a sentence.
+_ABBREVIATIONS = frozenset({"St", "Jr", "Sr", "Dr", "Mr", "Mrs", "Ms", "Prof"})
 
 
 def slugify(text: str) -> str:
@@ -47,8 +50,21 @@ def detect_guest(cues: list[Cue], within_seconds: float = 120.0) -> str | None:
     name = match.group(1)
     prefix = re.match(r"(?:Dr\.? |Professor )", name)
     head, rest = (prefix.group(0), name[prefix.end():]) if prefix else ("", name)
-    rest = re.split(r"\.\s", rest)[0]            # "RZA. The …": a sentence ended inside the match
+    rest = _until_sentence_end(rest)
+    rest = re.sub(r"(?: and)+$", "", rest)          # "Luis and João Botala", not "… Botala and"
     return (head + rest).rstrip(".,;'’") or None
+
+
+def _until_sentence_end(name: str) -> str:
+    """The name up to a full stop that ends a sentence: "RZA. The …" -> "RZA", while initials and
+    abbreviations stay ("S. James Gates", "Michael I. Jordan", "George St. Pierre")."""
+    kept: list[str] = []
+    for word in name.split(" "):
+        kept.append(word)
+        stem = word.rstrip(".")
+        if word.endswith(".") and len(stem) > 1 and stem not in _ABBREVIATIONS:
+            break
+    return " ".join(kept)
 
 
 def find_sidecar(path: Path) -> dict[str, Any] | None:
