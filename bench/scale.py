@@ -154,6 +154,34 @@ def timed(fn, *args, **kw) -> tuple[float, object]:
     return (time.perf_counter() - began) * 1000, out
 
 
+def ann_recall(app, questions: list[str], k: int = 40) -> tuple[int, float, float]:
+    """(ef_search, mean, worst question): the share of the exact k nearest committed chunks that the store's
+    HNSW search returns. Only the running setting can be measured: a Chroma process keeps the ef_search its
+    index was loaded with, so a comparison needs one run per setting (README: 100 vs 400 at 318 episodes)."""
+    import numpy as np
+
+    store, active = app.library.store, app.library.active
+    ids, parts, live = [], [], []           # every stored chunk, committed or not
+    while True:
+        got = store.chunks.get(include=["embeddings", "metadatas"], limit=5000, offset=len(ids))
+        if not got["ids"]:
+            break
+        ids += got["ids"]
+        parts.append(np.asarray(got["embeddings"], dtype=np.float32))
+        live += [active.get(m["episode_id"]) == m["gen"] for m in got["metadatas"]]
+    vectors = np.concatenate(parts)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    shares = []
+    for question in questions:
+        v = app.library.embedder.embed_query(question)
+        sims = np.where(live, vectors @ v, -9.0)
+        kth = float(np.partition(-sims, k - 1)[k - 1]) * -1       # ties (a sponsor read repeated word for
+        hits = store.dense_search(v, k, active)                    # word in many episodes) count as found
+        shares.append(sum(h.similarity >= kth - 1e-5 for h in hits) / k)
+    ef = store.client.get_collection(store.chunks.name).configuration["hnsw"]["ef_search"]
+    return ef, sum(shares) / len(shares), min(shares)
+
+
 def query_phase(folder: Path, port: int | None) -> dict:
     from bot.app import App
 
@@ -195,7 +223,8 @@ def query_phase(folder: Path, port: int | None) -> dict:
             ms, _ = timed(summaries.summarize, eps[i % len(eps)])
         mixed_ms.append(ms)
     rss_after = proc_status()["VmRSS"]
-    return {"startup_s": startup_s, "rss_start_mb": rss_start, "rss_warm_mb": rss_warm, "rss_after_mb": rss_after,
+    ann = ann_recall(app, [q["question"] for q in asks])
+    return {"ann_recall": ann, "startup_s": startup_s, "rss_start_mb": rss_start, "rss_warm_mb": rss_warm, "rss_after_mb": rss_after,
             "ask_scoped": scoped, "ask_corpus": corpus, "quote": quote_ms, "summary_cached": cached,
             "summary_first_s": first_summary_s, "mixed": mixed_ms, "n_episodes": len(have),
             "peak_rss_query_mb": proc_status()["VmHWM"]}
@@ -238,6 +267,9 @@ def report(n: int, mode: str, ing: dict, q: dict, server_rss: float | None) -> s
     ]
     if server_rss:
         lines.append(f"| chroma server RSS after queries | {server_rss:.0f} MB | |")
+    ef, mean, worst = q["ann_recall"]
+    lines.append(f"| exact 40 nearest chunks returned by HNSW (ef_search {ef}) | mean {mean:.3f}, "
+                 f"worst question {worst:.3f} | |")
     return "\n".join(lines)
 
 

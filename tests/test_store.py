@@ -25,7 +25,7 @@ from ingest.pipeline import Ingestor, content_generation, ingest_sources
 from ingest.sentences import build_sentences
 from ingest.settings import Settings
 from ingest.sources.files import load_file
-from ingest.store import Store
+from ingest.store import SEARCH_EF, Store
 
 HERE = Path(__file__).resolve().parent
 SMALL = (316, 49, 18)           # the three shortest Lexicap episodes (~50 chunks each)
@@ -116,6 +116,17 @@ def store_behaviours(settings: Settings, tmp_path: Path) -> None:
     [redo] = ingest_paths(ingestor, settings, [other])
     assert redo.status == "added" and redo.chunks == counts[oid]
     assert_consistent(store)
+
+    # the nearest-neighbour search looks at SEARCH_EF candidates, also in a store made with Chroma's default
+    def ef_search() -> int:
+        return store.client.get_collection(store.chunks.name).configuration["hnsw"]["ef_search"]
+
+    assert ef_search() == SEARCH_EF > 100
+    store.chunks.modify(configuration={"hnsw": {"ef_search": 100}})       # as an older podbot left it
+    assert ef_search() == 100
+    reopened, _ = make_store(settings)
+    assert ef_search() == SEARCH_EF
+    assert {h.chunk_id for h in reopened.dense_search(vectors[0], 10, active)} == {h.chunk_id for h in hits}
 
 
 # --- embedded store ---------------------------------------------------------------------------------

@@ -9,7 +9,6 @@
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot.models import Chapter, Idea, Summary, SummaryQuote
@@ -27,6 +26,7 @@ from bot.summary.keyphrases import (
 from bot.summary.quotes import pick_quotes, to_summary_quote
 from bot.summary.scoring import bullet_quality, centrality, idea_quality, mmr
 from bot.summary.text import join_phrases, sentence_case
+from ingest.sources.metadata import until_sentence_end
 
 N_IDEAS = 5
 N_QUOTES = 5
@@ -245,13 +245,10 @@ def glance_count(duration: float) -> int:
     return 3 if duration < 1800 else 4 if duration < 2 * 3600 else 5
 
 
-_NAME_END = re.compile(r"(?<!\b[A-Z])(?<!\b(?:Dr|Mr|Ms|St|Jr|Sr))(?<!\bMrs)(?<!\bProf)\.\s.*$")
-
-
 def headline(a: Analysis, topics: list[Phrase]) -> str:
     about = join_phrases([phrase_text(p) for p in topics[:3]])
-    # a guest name read from the intro can run into the next sentence ("RZA. The"): keep the name
-    guest = _NAME_END.sub("", a.meta.guest or "").strip(" .,") or None
+    # a store ingested by an older podbot can hold a guest name that ran on ("RZA. The"): keep the name
+    guest = until_sentence_end(a.meta.guest or "").strip(" .,") or None
     if guest and about:
         return f"{guest} on {about}"
     if about:

@@ -63,7 +63,8 @@ _FILLERS = re.compile(r"\b(?:um+|uh+|uhm|hmm+|you know|i mean|kind of|sort of|li
 _DANGLING_OPENERS = frozenset("""and but so because or which that this these those it it's its they
 they're them he he's she she's his her then also yeah yes no well right okay oh um uh like exactly sure
 absolutely totally true anyway plus hence thus therefore although though whereas even except not
-cause 'cause of to from by into
+cause 'cause of to from by into partly mostly meaning namely especially particularly again otherwise instead
+besides similarly likewise nor
 """.split())
 _SOFT_OPENERS = frozenset("i i'm i've i think there there's we we're you you're".split())
 # Subordinate or hypothetical openers: fine inside a bullet, not as a standalone quote.

@@ -50,12 +50,12 @@ def detect_guest(cues: list[Cue], within_seconds: float = 120.0) -> str | None:
     name = match.group(1)
     prefix = re.match(r"(?:Dr\.? |Professor )", name)
     head, rest = (prefix.group(0), name[prefix.end():]) if prefix else ("", name)
-    rest = _until_sentence_end(rest)
+    rest = until_sentence_end(rest)
     rest = re.sub(r"(?: and)+$", "", rest)          # "Luis and João Botala", not "… Botala and"
     return (head + rest).rstrip(".,;'’") or None
 
 
-def _until_sentence_end(name: str) -> str:
+def until_sentence_end(name: str) -> str:
     """The name up to a full stop that ends a sentence: "RZA. The …" -> "RZA", while initials and
     abbreviations stay ("S. James Gates", "Michael I. Jordan", "George St. Pierre")."""
     kept: list[str] = []
