@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from common import OUT, ROOT, episode_id, percentile, pick_episodes
+from retrieval import overlaps
 from ingest.chroma_server import ChromaServer  # noqa: E402  (common puts the repo on sys.path)
 
 ASK_DEV = ROOT / "bench" / "data" / "ask_dev.jsonl"
@@ -154,6 +155,20 @@ def timed(fn, *args, **kw) -> tuple[float, object]:
     return (time.perf_counter() - began) * 1000, out
 
 
+def recall_at(runs: list[tuple[float, object]], questions: list[dict]) -> tuple[float, float, int]:
+    """(recall@1, recall@5, n) over the answerable questions: how the ranking holds up as the library grows
+    (a hit is a citation of the right episode overlapping a gold span, as in bench/retrieval.py)."""
+    ranks = []
+    for (_, retrieval), q in zip(runs, questions):
+        if not q["gold"]:
+            continue
+        eid = episode_id(q["episode"])
+        ranks.append(next((i for i, e in enumerate(retrieval.evidence)
+                           if e.episode_id == eid and overlaps(e.start, e.end, q["gold"])), None))
+    n = len(ranks)
+    return sum(r == 0 for r in ranks) / n, sum(r is not None and r < 5 for r in ranks) / n, n
+
+
 def ann_recall(app, questions: list[str], k: int = 40) -> tuple[int, float, float]:
     """(ef_search, mean, worst question): the share of the exact k nearest committed chunks that the store's
     HNSW search returns. Only the running setting can be measured: a Chroma process keeps the ef_search its
@@ -198,8 +213,10 @@ def query_phase(folder: Path, port: int | None) -> dict:
     have = set(app.library.active)
 
     asks = [q for q in load(ASK_DEV) if q.get("episode") and episode_id(q["episode"]) in have]
-    scoped = [timed(ask.retrieve, q["question"], episode_id(q["episode"]))[0] for q in asks]
-    corpus = [timed(ask.retrieve, q["question"], None)[0] for q in asks]
+    scoped_runs = [timed(ask.retrieve, q["question"], episode_id(q["episode"])) for q in asks]
+    corpus_runs = [timed(ask.retrieve, q["question"], None) for q in asks]
+    scoped, corpus = [ms for ms, _ in scoped_runs], [ms for ms, _ in corpus_runs]
+    recall = {"episode": recall_at(scoped_runs, asks), "corpus": recall_at(corpus_runs, asks)}
     qdev = [q for q in load(QUOTE_DEV)]
     quote_ms = [timed(quotes.find, q["query"])[0] for q in qdev]
 
@@ -224,7 +241,7 @@ def query_phase(folder: Path, port: int | None) -> dict:
         mixed_ms.append(ms)
     rss_after = proc_status()["VmRSS"]
     ann = ann_recall(app, [q["question"] for q in asks])
-    return {"ann_recall": ann, "startup_s": startup_s, "rss_start_mb": rss_start, "rss_warm_mb": rss_warm, "rss_after_mb": rss_after,
+    return {"ann_recall": ann, "recall": recall, "startup_s": startup_s, "rss_start_mb": rss_start, "rss_warm_mb": rss_warm, "rss_after_mb": rss_after,
             "ask_scoped": scoped, "ask_corpus": corpus, "quote": quote_ms, "summary_cached": cached,
             "summary_first_s": first_summary_s, "mixed": mixed_ms, "n_episodes": len(have),
             "peak_rss_query_mb": proc_status()["VmHWM"]}
@@ -252,6 +269,8 @@ def report(n: int, mode: str, ing: dict, q: dict, server_rss: float | None) -> s
         f"(n={len(q['ask_scoped'])}) | p95 ≤ 100 ms |",
         f"| /ask retrieval, corpus-wide p50 / p95 | {p(q['ask_corpus'], 50):.0f} / {p(q['ask_corpus'], 95):.0f} ms "
         f"(n={len(q['ask_corpus'])}) | p95 ≤ 100 ms |",
+        *(f"| /ask recall@1 / recall@5, {scope} (dev questions, n={n}) | {r1:.2f} / {r5:.2f} | "
+          f"(40 episodes: bench/retrieval.py) |" for scope, (r1, r5, n) in q["recall"].items()),
         f"| quote lookup, corpus-wide p50 / p95 | {p(q['quote'], 50):.0f} / {p(q['quote'], 95):.0f} ms "
         f"(n={len(q['quote'])}) | ≤ 50 ms |",
         f"| /summary first (uncached) mean | {q['summary_first_s']:.1f} s | |",

@@ -4,11 +4,13 @@ from __future__ import annotations
 import json
 import time
 
+import numpy as np
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from bot.ask.engine import AskEngine
+from conftest import lexicap
 from bot.llm import ChatLLM
 from bot.verbatim import verify_quote
 from ingest.errors import EpisodeNotFound
@@ -83,6 +85,39 @@ def test_scoped_by_fuzzy_guest_name(engine):
 @pytest.mark.parametrize("name", ["94", "#94", "episode 94", "Ep. 094", "Lex Fridman Podcast #94", EP])
 def test_an_episode_named_by_its_number_the_way_listeners_write_it(real_app, name):
     assert real_app.library.resolve_episode(name).episode_id == EP
+
+
+def test_search_inside_episodes_is_exact_and_agrees_with_chroma(engine, real_app):
+    """Inside named episodes the nearest chunks come from the episodes' own vectors (no filtered HNSW query):
+    the same chunks and cosines Chroma gives, in the same order."""
+    lib, retriever = real_app.library, engine.retriever
+    retriever.ensure_index()
+    eids = sorted(lib.active)[:2]
+    for question in ("what is the role of backpropagation", "does he like his coffee"):
+        vector = lib.embedder.embed_query(question)
+        for scope in ([eids[0]], eids):
+            ours = retriever._dense(vector, scope)
+            hits = lib.store.dense_search(vector, len(ours), lib.active, scope)
+            theirs = [(retriever.position[(h.episode_id, h.index)], h.similarity) for h in hits]
+            assert [p for p, _ in ours] == [p for p, _ in theirs]
+            assert np.allclose([x for _, x in ours], [x for _, x in theirs], atol=1e-4)
+
+
+def test_episode_vectors_follow_a_reingest(hash_app, tmp_path):
+    """A replaced transcript is a new generation: its vectors are read again, never the cached old ones."""
+    from ingest.pipeline import ingest_sources
+    from test_store import changed_copy
+
+    src = lexicap(49)
+    [first] = ingest_sources([str(src)], hash_app.ingestor, hash_app.settings)
+    lib = hash_app.library
+    lib.refresh(force=True)
+    before = lib.vectors(first.episode_id)
+    assert len(before) == first.chunks and np.allclose(np.linalg.norm(before, axis=1), 1.0, atol=1e-5)
+    [res] = ingest_sources([str(changed_copy(src, tmp_path / src.name))], hash_app.ingestor, hash_app.settings)
+    assert res.status == "replaced" and res.chunks < first.chunks
+    lib.refresh(force=True)
+    assert len(lib.vectors(first.episode_id)) == res.chunks
 
 
 def test_unknown_episode_is_a_clear_error(engine):

@@ -244,6 +244,21 @@ def test_talk_about_the_talk_makes_a_poor_bullet():
     assert bullet_quality(sentence_features(steering)) < 0.5 * bullet_quality(sentence_features(content))
 
 
+@pytest.mark.parametrize(("text", "leans_back"), [
+    ("I think this is completely central to everything I think about in terms of AI.", True),   # episode 190
+    ("I think that's the key to the whole thing.", True),
+    ("Partly because he understood that you have to study higher dimensional spaces.", True),
+    ("Meaning, infinity might be like a useful hack for certain.", True),
+    ("I think that the brain is a kind of computer.", False),
+    ("I think consciousness is the most fundamental thing there is.", False),
+    ("Geometry is the cilantro of math.", False),
+])
+def test_a_sentence_that_leans_on_the_one_before_is_no_quote(text, leans_back):
+    from bot.summary.text import sentence_features
+
+    assert sentence_features(text).dangling is leans_back
+
+
 def test_a_sentence_the_transcriber_split_makes_a_poor_bullet_unless_nothing_is_cased():
     from bot.summary.scoring import bullet_quality
     from bot.summary.text import episode_features

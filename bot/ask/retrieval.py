@@ -183,6 +183,12 @@ class Retriever:
                 mask[self.episode_rows[e]] = 1.0
         return mask
 
+    def _dense(self, vector: np.ndarray, episode_ids: list[str] | None) -> list[tuple[int, float]]:
+        """(position, cosine) of the DENSE_K chunks nearest the question, best first."""
+        found = ((self.position.get((h.episode_id, h.index)), h.similarity)
+                 for h in self.library.nearest_chunks(vector, DENSE_K, episode_ids))
+        return [(pos, sim) for pos, sim in found if pos is not None]
+
     def _sentence_weights(self, sentences: list[Sentence], query_terms: dict[str, float]) -> np.ndarray:
         out = np.zeros(len(sentences), dtype=np.float32)
         for i, s in enumerate(sentences):
@@ -360,14 +366,11 @@ class Retriever:
             return Retrieval(question, [], scope=episode_ids)
         if vector is None:
             vector = self.library.embedder.embed_query(question)
-        dense_hits = self.library.store.dense_search(vector, DENSE_K, self.library.active, episode_ids)
-        dense_rank = {}
-        dense_sim = {}
-        for rank, hit in enumerate(dense_hits):
-            pos = self.position.get((hit.episode_id, hit.index))
-            if pos is not None:
-                dense_rank[pos] = rank
-                dense_sim[pos] = hit.similarity
+        dense_rank: dict[int, int] = {}
+        dense_sim: dict[int, float] = {}
+        for rank, (pos, similarity) in enumerate(self._dense(vector, episode_ids)):
+            dense_rank[pos] = rank
+            dense_sim[pos] = similarity
 
         all_stems = query_stems = self.lex.expand(question)
         if episode_ids is not None:

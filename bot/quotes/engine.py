@@ -5,7 +5,7 @@ A cascade, cheapest first, that stops as soon as one line clearly is the one:
    best covered are aligned with the query (scoring.py). Near-verbatim lines end here, model-free.
 2. meaning of the finalists: one embedding batch holds the query and the few best windows, so a
    paraphrase is judged sentence by sentence, not by the chunk around it.
-3. nearest chunks: the query vector finds chunks close in meaning (`Store.dense_search`); their
+3. nearest chunks: the query vector finds chunks close in meaning (`Library.nearest_chunks`); their
    sentences join the candidates, confirmed by the chunk's similarity.
 Every match is whole transcript sentences and passes `bot.verbatim.verify_quote` before it is returned.
 """
@@ -154,7 +154,7 @@ class QuoteEngine:
         5 paraphrases not matched. Costs one embedding batch (~20 sentences) only when nothing matched."""
         lib = self.library
         query = lib.embedder.embed_query(text)
-        hits = lib.store.dense_search(query, NEAREST_CHUNKS, lib.active, [scope] if scope else None)
+        hits = lib.nearest_chunks(query, NEAREST_CHUNKS, [scope] if scope else None)
         sids = sorted({sid for hit in hits for sid in index.chunk_span(hit.episode_id, hit.index)})
         if not sids:
             return None
@@ -198,7 +198,7 @@ class QuoteEngine:
             w.sense = scoring.sense_from_similarity(float(np.dot(query, v)))
         if max((w.score for w in finalists), default=0.0) >= scoring.CONFIDENT:
             return                                        # a finalist already reads as the line
-        hits = lib.store.dense_search(query, DENSE_K, lib.active, [scope] if scope else None)
+        hits = lib.nearest_chunks(query, DENSE_K, [scope] if scope else None)
         near: dict[int, float] = {}
         for hit in hits:
             meaning = scoring.meaning_from_similarity(hit.similarity)

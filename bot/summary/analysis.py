@@ -58,7 +58,7 @@ def analyze(library, episode_id: str, *, counts_for: Callable[[str, str], Counte
     text = library.text(episode_id)
     meta = text.meta
     sentences = text.sentences
-    vectors = library.store.load_vectors(episode_id, text.gen)
+    vectors = library.vectors(episode_id)
     if len(vectors) != len(text.chunks):
         log.warning("episode %s: %d vectors for %d chunks; segmenting without them", episode_id, len(vectors),
                     len(text.chunks))

@@ -67,6 +67,9 @@ cause 'cause of to from by into partly mostly meaning namely especially particul
 besides similarly likewise nor
 """.split())
 _SOFT_OPENERS = frozenset("i i'm i've i think there there's we we're you you're".split())
+# "I think this is…", "I believe that's…": a stance whose subject points back at what was just said.
+_STANCE_OPENERS = frozenset({"i think", "i believe", "i mean", "i guess"})
+_BACK_REFERENCES = frozenset("this these those it it's that's they they're them he he's she she's".split())
 # Subordinate or hypothetical openers: fine inside a bullet, not as a standalone quote.
 _CLAUSE_OPENERS = frozenset("""whether while since just like as for with without when if unless let's let
 suppose imagine say for instance maybe perhaps""".split())
@@ -154,7 +157,8 @@ def sentence_features(text: str) -> SentenceFeatures:
         fillers=len(_FILLERS.findall(text)),
         question=stripped.endswith("?"),
         complete=bool(stripped) and stripped[0].isupper() and stripped[-1] in ".!?\"”'",
-        dangling=first in _DANGLING_OPENERS,
+        dangling=first in _DANGLING_OPENERS or (opener2 in _STANCE_OPENERS and len(words) > 2
+                                                and words[2] in _BACK_REFERENCES),
         soft_open=first in _SOFT_OPENERS or opener2 in _SOFT_OPENERS,
         content_ratio=len(keys) / max(1, len(words)),
         clause_open=first in _CLAUSE_OPENERS,
