@@ -259,6 +259,20 @@ def test_a_sentence_that_leans_on_the_one_before_is_no_quote(text, leans_back):
     assert sentence_features(text).dangling is leans_back
 
 
+def test_speaker_initials_written_into_the_text_make_a_poor_bullet_and_no_quote():
+    """Episode 305's transcript has "RL This century is very special…": Rees's initials as words."""
+    from bot.summary.scoring import bullet_quality
+    from bot.summary.text import sentence_features
+
+    labelled = sentence_features("RL The present century is very special among the 45 million centuries of the Earth.")
+    plain = sentence_features("The present century is very special among the 45 million centuries of the Earth.")
+    assert labelled.initials and not plain.initials
+    assert bullet_quality(labelled) < 0.5 * bullet_quality(plain)
+    for text in ("AI is going to change everything we do.", "RL is a kind of machine learning.",
+                 "US President Biden said so."):
+        assert not sentence_features(text).initials, text
+
+
 def test_a_sentence_the_transcriber_split_makes_a_poor_bullet_unless_nothing_is_cased():
     from bot.summary.scoring import bullet_quality
     from bot.summary.text import episode_features

@@ -82,7 +82,7 @@ def bullet_quality(f: SentenceFeatures, *, min_words: int = 8, max_words: int = 
         q *= 0.25
     if f.dangling:
         q *= 0.45
-    if f.continues:
+    if f.continues or f.initials:
         q *= 0.35
     if not f.complete:
         q *= 0.6

@@ -69,6 +69,10 @@ besides similarly likewise nor
 _SOFT_OPENERS = frozenset("i i'm i've i think there there's we we're you you're".split())
 # "I think this is…", "I believe that's…": a stance whose subject points back at what was just said.
 _STANCE_OPENERS = frozenset({"i think", "i believe", "i mean", "i guess"})
+# A speaker's initials the transcriber wrote into the text ("RL Well, I think…", "JG This century…"): the
+# transcript's words, but a bullet or quote opening with them reads as broken.
+_INITIALS_OPEN = re.compile(r"^[A-Z]{2,3}:? (?:Well|I|I'm|I've|This|That|So|Yes|No|And|But|The|It|We|You|Oh|Yeah|"
+                            r"Right|Okay|What|How|Why|There|Absolutely|Exactly|Sure|Of)\b")
 _BACK_REFERENCES = frozenset("this these those it it's that's they they're them he he's she she's".split())
 # Subordinate or hypothetical openers: fine inside a bullet, not as a standalone quote.
 _CLAUSE_OPENERS = frozenset("""whether while since just like as for with without when if unless let's let
@@ -143,6 +147,7 @@ class SentenceFeatures:
     listy: bool                  # mostly a comma-separated list ("Wisdom, truth, Allah, nation, God.")
     meta: bool = False           # steers the conversation ("let me ask you about…"), says nothing itself
     continues: bool = False      # opens in lower case: the transcriber split a sentence ("from web back end…")
+    initials: bool = False       # opens with speaker initials the transcriber wrote as words ("RL Well, …")
 
 
 def sentence_features(text: str) -> SentenceFeatures:
@@ -168,6 +173,7 @@ def sentence_features(text: str) -> SentenceFeatures:
         listy=text.count(",") >= 3 and text.count(",") * 3 >= len(words),
         meta=bool(_META.search(text)),
         continues=stripped[:1].islower(),
+        initials=bool(_INITIALS_OPEN.match(stripped)),
     )
 
 
