@@ -125,6 +125,20 @@ def test_unknown_episode_is_a_clear_error(engine):
         engine.answer("anything", episode="zzzzzz qqqq")
 
 
+def test_an_abbreviation_is_read_as_the_word_it_shortens(engine):
+    """Listeners write "backprop"; episode 94 says "backpropagation" / "back propagation". MiniLM scores the
+    abbreviation at 0.19 (and "backdrop" is one letter away), so it was "not found"; spelled out it is 0.48."""
+    engine.retriever.ensure_index()
+    lex = engine.retriever.lex
+    assert lex.completions("backprop") == ["backpropagation"]
+    assert lex.completions("ruler") == [] and lex.completions("frankl") == []      # plural, name: no
+    assert engine.retriever.corrected("what did he say about backprop?") == \
+        "what did he say about backpropagation?"
+    answer = engine.answer("what did he say about backprop?", episode=EP)
+    assert not answer.abstained
+    assert any("propagation" in c.text.lower() for c in answer.citations)
+
+
 @pytest.mark.parametrize("question", [
     "What sourdough bread recipe did the guest recommend?",
     "Who won the Stanley Cup in the year they recorded this?",

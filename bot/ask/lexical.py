@@ -5,6 +5,7 @@ expanded to close spellings that are present, so rare names still hit.
 """
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -101,11 +102,24 @@ class LexicalIndex:
         for w in words(query):
             out.append(_stem(w))
             if len(w) >= 5 and w not in self.surface_set and not w.isdigit():
+                completions = self.completions(w)
+                out += [_stem(c) for c in completions]
+                if completions:
+                    continue                # "backprop" abbreviates "backpropagation"; it is no "backdrop"
                 for cand, score, _ in process.extract(w, self.surface, scorer=fuzz.ratio, limit=3,
                                                       score_cutoff=80):
                     if cand[0] == w[0] or score >= 88:
                         out.append(_stem(cand))
         return list(dict.fromkeys(out))
+
+    def completions(self, w: str, limit: int = 2) -> list[str]:
+        """Library words that `w` abbreviates by cutting their end ("backprop" -> "backpropagation",
+        "neurosci" -> "neuroscience"): at least half the word and three letters short of it ("ruler" is
+        not short for "rulers", nor "Frankl" for "Franklin"), the most used first."""
+        lo = bisect.bisect_left(self.surface, w)
+        hi = bisect.bisect_left(self.surface, w + "\uffff")
+        found = [c for c in self.surface[lo:hi] if len(w) + 3 <= len(c) <= 2 * len(w)]
+        return sorted(found, key=lambda c: -self.df.get(_stem(c), 0))[:limit]
 
     def spelling(self, w: str) -> str | None:
         """The library's spelling of a misspelled word ("nueral" -> "neural"): only for a lowercase word
@@ -115,6 +129,11 @@ class LexicalIndex:
         if len(w) < 5 or not w.isalpha() or not w.islower() or w in self.surface_set or w in STOPWORDS \
                 or w in english_words():
             return None
+        completions = self.completions(w, limit=2)
+        if completions:              # an abbreviation, spelled out for the embedder ("backprop" scores 0.19)
+            first, *rest = completions
+            dominant = not rest or self.df.get(_stem(first), 0) >= DOMINANT * self.df.get(_stem(rest[0]), 0)
+            return first if dominant else None
         edits = 2 if len(w) >= 8 else 1
         found = process.extract(w, self.surface, scorer=OSA.distance, limit=20, score_cutoff=edits)
         if not found:
