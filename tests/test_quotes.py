@@ -126,6 +126,15 @@ def test_a_line_never_said_is_not_found(real_app, query):
         assert verify_quote(real_app.library.text(result.nearest.episode_id), result.nearest.text) is not None
 
 
+def test_a_word_the_library_never_says_keeps_a_line_close_in_meaning_from_being_found(real_app):
+    """"consciousness is the cilantro of physics": no episode says "cilantro", and the sentence nearest in
+    meaning is not that line (it scored 0.65 on meaning before). A line remembered with one such wrong word
+    is still found: its other words carry it."""
+    assert real_app.quotes.find("consciousness is the cilantro of physics", E001).matches == []
+    wrong = real_app.quotes.find("the magic of deep learning is that it gets better with cilantro", E018)
+    assert wrong.matches and is_right(wrong.matches[0], E018, "magic of deep learning", 618.22)
+
+
 @pytest.mark.parametrize(("query", "start"), [
     ("the whole artificial intelligence thing actually working blows my mind", 1817.88),
     ("training a very deep net from scratch without any pretraining was the moment everything clicked", 213.62),

@@ -122,6 +122,11 @@ class QuoteEngine:
                 self._semantic(scorer, parts.text, windows, scope.episode_id if scope else None)
             except Exception:  # an embedding API or store hiccup costs the paraphrases, not the answer
                 log.warning("quote: semantic search failed; answering from the words alone", exc_info=True)
+        if scorer.unsaid >= scoring.UNSAID_SHARE:
+            # "geometry is the cilantro of mathematics" in a library that never says "cilantro": a sentence
+            # close in meaning ("the geometry of metamathematics") is not that line. The words must carry it.
+            for w in windows.values():
+                w.sense = None
         if parts.attribution:
             self._attribute(index, parts.attribution, windows)
 

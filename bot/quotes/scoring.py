@@ -28,6 +28,7 @@ W_SENSE = 0.5                   # with a sentence vector: score = max(fused, ble
 SENSE_FLOOR, SENSE_SPAN = 0.45, 0.4    # MiniLM cosine of query and sentence -> sense in [0, 1]
 PAIR_GAIN = 0.12                # two sentences are quoted together only if each adds this much coverage
                                 # (a remembered line spans two only when each holds words the other lacks)
+UNSAID_SHARE = 0.25            # query weight in words the library never says, past which meaning cannot lift a line
 THRESHOLD = 0.55                # below: "no line close to that was found"
 DECISIVE = 0.85                 # a lexical score this high needs no model at all
 CONFIDENT = 0.75                # a finalist scoring this with its sentence vector needs no chunk search
@@ -80,6 +81,8 @@ class QueryScorer:
         self.index = index
         self.terms = terms
         self.total = sum(t.weight for t in terms) or 1.0
+        # share of the query's weight in words said nowhere in the library, not even in a close spelling
+        self.unsaid = sum(t.weight for t in terms if not t.alts) / self.total
         self.query_norm = " ".join(query_words)
         self.span = len(query_words) + max(SPAN_SLACK, len(query_words) // 2)
         self.lookup: dict[int, list[tuple[int, float]]] = {}
