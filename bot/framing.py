@@ -35,6 +35,9 @@ _OUTRO = re.compile(r"""(
     that's\ (?:all|it)\ for\ (?:this|today) | catch\ you\ next
 )""", re.VERBOSE)     # matched against lowercased text (re.I is 3x slower)
 
+# The host thanking the guest just before the sign-off ("I'm honored you sat down with me", "thank you so much").
+_THANKS = re.compile(r"\b(?:thank\ you|thanks|honou?red|an\ honou?r)\b")
+THANKS_SECONDS = 90.0       # how far before the sign-off those thanks may start
 GAP = 5                     # unmarked sentences between two marked ones that belong to the same read
 INTRO_GAP = 8               # … within the introduction
 INTRO_WINDOW = 8 * 60.0     # an introduction ends within this many seconds
@@ -111,4 +114,11 @@ def find_framing(sentences: list[Sentence], duration: float) -> Framing:
         # the sign-off swallows the host's closing thanks right before it
         while outro_start > 0 and ad[outro_start - 1]:
             outro_start -= 1
+        # and the thanks to the guest that close the conversation, with the short replies between them
+        began = sentences[outro_start].start
+        for i in range(outro_start - 1, -1, -1):
+            if began - sentences[i].start > THANKS_SECONDS:
+                break
+            if _THANKS.search(low[i]):
+                outro_start = i
     return Framing(ad, intro_end, outro_start)

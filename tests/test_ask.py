@@ -441,6 +441,16 @@ def test_the_shows_intro_and_ad_reads_rank_below_the_conversation(engine, real_a
     assert promo.evidence[0].end < text.sentences[text.framing.intro_end].start   # the intro's ad read
 
 
+def test_the_sign_off_takes_in_the_hosts_closing_thanks(real_app):
+    """Episode 94 ends "So Ilya, thank you so much. You've given me a few incredible ideas. …" before "Thank
+    you for listening": that exchange closes the show, it is no bullet or answer."""
+    text = real_app.library.text(EP)
+    outro = text.sentences[text.framing.outro_start:]
+    assert outro[0].text == "So Ilya, thank you so much."
+    assert any("thank you for listening" in s.text.lower() for s in outro)
+    assert text.duration - outro[0].start < 150
+
+
 def test_misspelled_words_are_respelled_as_the_library_says_them(engine):
     r = engine.retriever
     assert r.corrected("what did he say about nueral netwroks") == "what did he say about neural networks"
