@@ -190,8 +190,9 @@ def ann_recall(app, questions: list[str], k: int = 40) -> tuple[int, float, floa
     for question in questions:
         v = app.library.embedder.embed_query(question)
         sims = np.where(live, vectors @ v, -9.0)
-        kth = float(np.partition(-sims, k - 1)[k - 1]) * -1       # ties (a sponsor read repeated word for
-        hits = store.dense_search(v, k, active)                    # word in many episodes) count as found
+        kth = -float(np.partition(-sims, k - 1)[k - 1])
+        hits = store.dense_search(v, k, active)
+        # a tie with the k-th (a sponsor read repeated word for word in many episodes) counts as found
         shares.append(sum(h.similarity >= kth - 1e-5 for h in hits) / k)
     ef = store.client.get_collection(store.chunks.name).configuration["hnsw"]["ef_search"]
     return ef, sum(shares) / len(shares), min(shares)

@@ -20,7 +20,7 @@ from ingest.embeddings import Embedder, get_embedder
 from ingest.errors import EpisodeNotFound
 from ingest.models import Chunk, EpisodeMeta, Sentence
 from ingest.settings import Settings
-from ingest.store import DenseHit, Store
+from ingest.store import DenseHit, Store, chunk_id
 
 REFRESH_SECONDS = 2.0
 # Episodes whose chunk vectors are kept for searches inside them (~1.5 KB a chunk: ~0.3 MB for a two-hour
@@ -198,7 +198,7 @@ class Library:
                 continue
             gen = self.text(eid).gen
             sims = self.vectors(eid) @ unit
-            hits += [DenseHit(f"{eid}:{gen}:{i}", eid, int(i), float(sims[i]))
+            hits += [DenseHit(chunk_id(eid, gen, int(i)), eid, int(i), float(sims[i]))
                      for i in np.argsort(-sims, kind="stable")[:k]]
         return sorted(hits, key=lambda h: -h.similarity)[:k]
 
@@ -237,6 +237,19 @@ class Library:
         if not found:
             raise EpisodeNotFound(f"no episode matches {q!r}; try `podbot episodes` for the list")
         return found[0]
+
+    def named_in(self, text: str) -> tuple[str, EpisodeMeta | None, str | None]:
+        """The episode `text` names by number ("in episode 190, what did he say…"): (the text without the
+        reference, that episode, None); a number no episode has gives (text, None, the reference as typed);
+        no reference, (text, None, None)."""
+        ref = episode_reference(text)
+        if ref is None:
+            return text, None, None
+        try:
+            meta = self.resolve_episode(ref)
+        except EpisodeNotFound:
+            return text, None, ref
+        return without_reference(text, ref), meta, None
 
     @staticmethod
     def _numbered(q: str, metas: list[EpisodeMeta]) -> list[EpisodeMeta] | None:

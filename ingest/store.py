@@ -28,6 +28,11 @@ SCHEMA_VERSION = 1
 SEARCH_EF = 400
 
 
+def chunk_id(episode_id: str, gen: str, index: int) -> str:
+    """A chunk's id in the store: its episode, the generation that wrote it, its place in the episode."""
+    return f"{episode_id}:{gen}:{index}"
+
+
 @dataclass(slots=True)
 class DenseHit:
     chunk_id: str
@@ -180,7 +185,7 @@ class Store:
 
     def write_chunks(self, gen: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
         """Stage one generation's chunks; invisible to readers until `commit_episode`."""
-        ids = [f"{c.episode_id}:{gen}:{c.index}" for c in chunks]
+        ids = [chunk_id(c.episode_id, gen, c.index) for c in chunks]
         with self.guard("writing chunks"):
             for part in self._batches(len(chunks)):
                 self.chunks.upsert(ids=ids[part], embeddings=vectors[part],

@@ -12,12 +12,11 @@ from bot.ask import about, extractive
 from bot.ask.llm_answer import ask_llm, finalize
 from bot.ask.lexical import stems
 from bot.ask.retrieval import Evidence, Retrieval, Retriever
-from bot.library import Library, episode_reference, without_reference
+from bot.library import Library
 from bot.llm import ChatLLM, LLMUnavailable
 from bot.models import Answer, Citation, Summary
 from bot.timefmt import clock
 from bot.verbatim import verify_quote
-from ingest.errors import EpisodeNotFound
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +58,9 @@ class AskEngine:
         question = self.retriever.corrected(question[:MAX_QUESTION_CHARS])
         scope = self.scope(episode)
         unknown_ref = None
-        if scope is None:
-            question, scope, unknown_ref = self._episode_in_question(question)
+        if scope is None:       # "In episode 190, …": that episode, as if picked with the episode option
+            question, meta, unknown_ref = self.library.named_in(question)
+            scope = [meta.episode_id] if meta else None
         if scope is None:
             named = self.retriever.named_guests(question)
             if named:
@@ -78,19 +78,6 @@ class AskEngine:
         if unknown_ref:
             r.extra["unknown_episode"] = unknown_ref
         return r
-
-    def _episode_in_question(self, question: str) -> tuple[str, list[str] | None, str | None]:
-        """"In episode 190, what did he say about geometry?": that episode is the scope, as if picked with the
-        episode option, and the reference leaves the words searched. A number no episode has is returned as
-        the third item (searched everywhere, and the answer says so)."""
-        ref = episode_reference(question)
-        if ref is None:
-            return question, None, None
-        try:
-            meta = self.library.resolve_episode(ref)
-        except EpisodeNotFound:
-            return question, None, ref
-        return without_reference(question, ref), [meta.episode_id], None
 
     @staticmethod
     def should_abstain(r: Retrieval) -> bool:

@@ -17,7 +17,6 @@ import threading
 import numpy as np
 from rapidfuzz import fuzz
 
-from bot.library import episode_reference, without_reference
 from bot.models import QuoteMatch, QuoteResult
 from bot.quotes import scoring
 from bot.quotes.index import PreparedEpisode, SentenceIndex, prepare_episode
@@ -95,14 +94,9 @@ class QuoteEngine:
         self.library.refresh()
         scope = self.library.resolve_episode(episode) if episode else None
         result = QuoteResult(query=query, scope=scope.episode_id if scope else None)
-        if scope is None:                       # "in episode 140: they lie to themselves in your presence"
-            ref = episode_reference(query)
-            try:
-                scope = self.library.resolve_episode(ref) if ref else None
-            except EpisodeNotFound:
-                scope = None                    # a number no episode has: search every episode for the words
-            if scope is not None:
-                query, result.scope = without_reference(query, ref), scope.episode_id
+        if scope is None:       # "in episode 140: they lie to themselves…"; a number no episode has: everywhere
+            query, scope, _ = self.library.named_in(query)
+            result.scope = scope.episode_id if scope else None
         index = self.index()
         parts = parse_query(query)
         query_words = words(parts.text)
