@@ -7,26 +7,32 @@ which name the sponsor or the code.
 """
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.verbatim import COLD_OPEN_SECONDS, normalize
 from ingest.models import Sentence
 
+# "code LEXPODCAST." / "code LEX at checkout", not "code that…", "code base": programmers say code a lot
+_PROMO_CODE = (r"\bcode\ (?!(?:base|bases|now|again|anymore|together|down|out|reviews?|names?|words?|here|there|"
+               r"itself|too|first|all)\b)[a-z0-9]{3,}(?=\s*(?:$|[.!,;]|at\ checkout|to\ (?:get|save|receive)|"
+               r"for\ (?:\d|a\ free|free)))")
 _AD = re.compile(r"""(
     sponsor(?:s|ed|ing)?\b | brought\ to\ you\ by | presented\ by | advertis |
     (?:minutes?\ of|any|no|the|these|our)\ ads\b | promo\ code | (?:use|enter)\ (?:the\ )?code\b |
-    \bcode\ [a-z0-9]{3,}\b | percent\ off | \d+\s?%\ off | free\ trial | sign\ up\ (?:at|for) |
+    _PROMO_CODE | percent\ off | \d+\s?%\ off | free\ trial | sign\ up\ (?:at|for) |
     dot\ com\ slash | \.com/ | \bslash\ [a-z]+\b | app\ store | google\ play | download\ (?:it|the\ app) |
     in\ the\ description | support\ (?:this|the|our)\ (?:podcast|show|channel) | patreon |
     subscribe\ (?:on|to)\ | five\ stars | rate\ (?:it|us)\ on | review\ (?:it|us)\ on |
     follow\ (?:me|us|the\ show)\ on | connect\ with\ me\ on | apple\ podcasts | spotify |
     listener\ support | our\ (?:first|second|third)\ sponsor | ad\ read | commercial\ break
-)""", re.VERBOSE)     # matched against lowercased text (re.I is 3x slower)
+)""".replace("_PROMO_CODE", _PROMO_CODE), re.VERBOSE)     # matched against lowercased text (re.I is 3x slower)
 
 _INTRO = re.compile(r"""(
     the\ following\ is\ a\ conversation | welcome\ (?:back\ )?to\ (?:the\ )?[\w\s']{0,40}(?:podcast|show) |
     this\ is\ (?:the\ )?[\w\s']{0,40}podcast | (?:and\ )?(?:now,?\ )?here(?:'s|\ is)\ my\ conversation |
-    (?:and\ )?now,?\ here(?:'s|\ is)\ | my\ guest\ (?:today\ )?is | today\ (?:i'm|we're)\ (?:talking|joined) |
+    (?:and\ )?now,?\ (?:dear\ friends,?\ )?here(?:'s|\ is)\ | my\ guest\ (?:today\ )?is | today\ (?:i'm|we're)\ (?:talking|joined) |
     on\ this\ episode
 )""", re.VERBOSE)     # matched against lowercased text (re.I is 3x slower)
 
@@ -51,10 +57,15 @@ class Framing:
     ad: list[bool]
     intro_end: int          # sentences [0, intro_end) are the show's introduction (0: none found)
     outro_start: int        # sentences [outro_start, n) are the sign-off (n: none found)
+    intro_start: int = 0    # sentences [0, intro_start) are a cold open: a clip played before the introduction
+    repeats: dict[int, int] = field(default_factory=dict)   # cold-open sentence -> the same words in the body
 
     def excluded(self, i: int) -> bool:
-        """Not material for ideas, quotes or bullets."""
+        """Not material for ideas, quotes or bullets (a cold open is a clip the episode plays again later)."""
         return self.ad[i] or i < self.intro_end or i >= self.outro_start
+
+    def in_cold_open(self, i: int) -> bool:
+        return i < self.intro_start
 
 
 def about_framing(question: str) -> bool:
@@ -91,10 +102,12 @@ def find_framing(sentences: list[Sentence], duration: float) -> Framing:
     low = [s.text.lower() for s in sentences]
     ad = _close_gaps([bool(_AD.search(t)) for t in low], GAP)
 
-    intro_end = 0
+    intro_start = intro_end = 0
     head = [i for i, s in enumerate(sentences) if s.start <= INTRO_WINDOW]
     intro_marks = [i for i in head if _INTRO.search(low[i])]
-    if intro_marks and intro_marks[0] <= 3:
+    if intro_marks and intro_marks[0] > 3 and sentences[intro_marks[0]].start <= COLD_OPEN_SECONDS:
+        intro_start = intro_marks[0]         # "I hate affirmative action. …" then "The following is a conversation…"
+    if intro_marks and (intro_marks[0] <= 3 or intro_start):
         # the introduction runs to its last framing line or sponsor read near the start
         last = max(intro_marks + [i for i in head if ad[i] and i <= max(intro_marks) + 2 * GAP])
         intro_end = last + 1
@@ -121,4 +134,28 @@ def find_framing(sentences: list[Sentence], duration: float) -> Framing:
                 break
             if _THANKS.search(low[i]):
                 outro_start = i
-    return Framing(ad, intro_end, outro_start)
+    return Framing(ad, intro_end, outro_start, intro_start, _repeats(low, intro_start, intro_end))
+
+
+def _repeats(low: list[str], intro_start: int, intro_end: int) -> dict[int, int]:
+    """Where the body says each cold-open sentence again (same words, modulo case and punctuation; the
+    transcriber may split the sentences differently there): the moment to cite, with its context."""
+    if not intro_start:
+        return {}
+    body, starts = [], []
+    at = 0
+    for j in range(intro_end, len(low)):
+        key = normalize(low[j])
+        starts.append(at)
+        body.append(key)
+        at += len(key) + 1
+    text = " ".join(body)
+    found: dict[int, int] = {}
+    for i in range(intro_start):
+        key = normalize(low[i])
+        if len(key.split()) < 3:                  # "Yeah." is said everywhere
+            continue
+        pos = text.find(key)
+        if pos >= 0:
+            found[i] = intro_end + bisect.bisect_right(starts, pos) - 1
+    return found

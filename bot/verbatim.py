@@ -79,11 +79,13 @@ class EpisodeIndex:
     def sentence_at(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_offsets, offset) - 1)
 
-    def locate(self, quote: str) -> VerifiedQuote | None:
+    def locate(self, quote: str, from_sentence: int = 0) -> VerifiedQuote | None:
+        """The first place at or after sentence `from_sentence` that says `quote`."""
         needle = normalize(quote)
         if len(needle) < 3:
             return None
-        pos = self.norm.find(needle)
+        start = bisect.bisect_left(self.map, self.sentence_offsets[from_sentence]) if from_sentence else 0
+        pos = self.norm.find(needle, start)
         if pos < 0:
             return None
         lo, hi = self.map[pos], self.map[pos + len(needle) - 1] + 1
@@ -113,9 +115,21 @@ def episode_index(text) -> EpisodeIndex:
     return cached
 
 
+COLD_OPEN_SECONDS = 150.0      # an introduction starting later follows no cold open (Lexicap's start at 10-64 s)
+
+
 def verify_quote(text, quote: str) -> VerifiedQuote | None:
-    """Find `quote` verbatim (modulo case/punctuation/whitespace) in an EpisodeText, or reject it."""
-    return episode_index(text).locate(quote)
+    """Find `quote` verbatim (modulo case/punctuation/whitespace) in an EpisodeText, or reject it.
+
+    A line the episode's cold open plays and the conversation says again is placed in the conversation,
+    where the listener hears it in context."""
+    index = episode_index(text)
+    found = index.locate(quote)
+    if found is not None and found.start <= COLD_OPEN_SECONDS:
+        framing = getattr(text, "framing", None)
+        if framing is not None and framing.in_cold_open(found.first_sentence) and framing.intro_end:
+            return index.locate(quote, framing.intro_end) or found
+    return found
 
 
 _QUOTED = re.compile(r"[\"“]([^\"“”]{8,}?)[\"”]")

@@ -84,6 +84,11 @@ def _without_repeats(window: list[Sentence], shown: list[list[Sentence]]) -> lis
     return max(runs, key=lambda r: (r[-1].end - r[0].start) if r else -1.0)
 
 
+def _not_replayed(framing, window: list[Sentence]) -> list[Sentence]:
+    """The window less the lines of a cold open that the conversation says again (cited there, in context)."""
+    return [s for s in window if not (framing.in_cold_open(s.index) and s.index in framing.repeats)]
+
+
 def _warm_framing(texts) -> None:
     for text in texts:
         text.framing        # noqa: B018  (a cached_property: computed once per committed episode)
@@ -410,6 +415,7 @@ class Retriever:
             if any(e == eid and abs(i - chunk.index) <= 1 for e, i in taken):
                 continue                       # one citation per spot: diversity over near-duplicates
             window, context = self._window(eid, chunk, query_terms)
+            window = _not_replayed(self.library.text(eid).framing, window)
             window = _without_repeats(window, [e.sentences for e in evidence if e.episode_id == eid])
             if not window or window[-1].end - window[0].start < MIN_FRESH_SECONDS:
                 continue                       # that spot is already cited

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -22,7 +23,7 @@ from bot.quotes import scoring
 from bot.quotes.index import PreparedEpisode, SentenceIndex, prepare_episode
 from bot.quotes.scoring import Window
 from bot.quotes.text import parse_query, words
-from bot.verbatim import episode_index, verify_quote
+from bot.verbatim import COLD_OPEN_SECONDS, episode_index, verify_quote
 from ingest.errors import EpisodeNotFound
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,7 @@ class QuoteEngine:
         for w in ranked:
             if len(taken) >= limit:
                 break
+            w = _from_cold_open(index, w)
             if any(w.first <= t.last + 1 and w.last >= t.first - 1 for t in taken):
                 continue                                   # same spot, or inside a shown context
             match = self._match(index, w)
@@ -256,6 +258,21 @@ def _windows(scorer: scoring.QueryScorer, singles: np.ndarray, pair_firsts: np.n
         if ok and (sid, sid + 1) not in windows:
             fresh.append(windows.setdefault((sid, sid + 1), Window(sid, sid + 1, coverage=cov)))
     return fresh
+
+
+def _from_cold_open(index: SentenceIndex, w: Window) -> Window:
+    """A line in the clip an episode opens with is quoted where it is said in the conversation, with its
+    context (and so only once): that is the moment to jump to."""
+    e, pos = index.locate(w.first)
+    text = index.texts[e]
+    if text.sentences[pos].start > COLD_OPEN_SECONDS or not text.framing.in_cold_open(pos):
+        return w
+    repeats = text.framing.repeats
+    last = pos + (w.last - w.first)
+    if pos not in repeats or last not in repeats or not 0 <= repeats[last] - repeats[pos] <= w.last - w.first + 1:
+        return w
+    base = int(index.offsets[e])
+    return replace(w, first=base + repeats[pos], last=base + repeats[last])
 
 
 def _align(scorer: scoring.QueryScorer, w: Window) -> None:

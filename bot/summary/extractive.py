@@ -23,7 +23,7 @@ from bot.summary.keyphrases import (
     sentence_phrases,
     top_phrases,
 )
-from bot.summary.quotes import pick_quotes, to_summary_quote
+from bot.summary.quotes import highlight, pick_quotes, to_summary_quote
 from bot.summary.scoring import bullet_quality, centrality, idea_quality, mmr
 from bot.summary.text import join_phrases, sentence_case
 from ingest.sources.metadata import until_sentence_end
@@ -117,8 +117,9 @@ def ranked_sentences(a: Analysis, lo: int, hi: int, *, chapter: bool, need: int,
         idx = _candidates(a, lo, hi, relax=max(relax, 1) if intro else relax)
         if not idx:
             continue
-        if intro:
-            cent = [1.0 / (1.0 + 0.15 * (i - lo)) for i in idx]
+        if intro:       # from the host's introduction on: a cold open before it is quoted where it is said
+            idx = [i for i in idx if not a.framing.in_cold_open(i)] or idx
+            cent = [1.0 / (1.0 + 0.15 * (i - idx[0])) for i in idx]
         else:
             cent = centrality(a, idx, lo, hi, chapter=chapter)
         scored = [(i, float(c) * (bullet_quality(a.features[i], min_words=8 - 3 * relax,
@@ -259,8 +260,12 @@ def headline(a: Analysis, topics: list[Phrase]) -> str:
 def summarize_extractive(a: Analysis) -> Summary:
     """The digest, each sentence used once: quotes, then ideas, then chapters, then the overview."""
     topics = episode_topics(a)
-    quote_idx = pick_quotes(a, N_QUOTES)
-    quotes: list[SummaryQuote] = [q for q in (to_summary_quote(a, i) for i in quote_idx) if q is not None]
+    hl = highlight(a)
+    shown = set(range(hl[0], hl[1] + 1)) if hl else set()
+    quote_idx = pick_quotes(a, N_QUOTES - bool(hl), avoid=shown)
+    quotes: list[SummaryQuote] = [q for q in ([to_summary_quote(a, *hl)] if hl else []) +
+                                  [to_summary_quote(a, i) for i in quote_idx] if q is not None]
+    quote_idx = sorted(shown.union(quote_idx))
 
     idea_idx = pick_ideas(a, avoid=set(quote_idx))
     idea_spans = [idea_span(a, i) for i in idea_idx]

@@ -25,7 +25,7 @@ from bot.summary.analysis import Analysis
 from bot.summary.chapters import ChapterSpan
 from bot.summary.extractive import N_IDEAS, N_QUOTES
 from bot.summary.prompts import map_messages, reduce_messages
-from bot.summary.quotes import QuoteRepair, pick_quotes
+from bot.summary.quotes import QuoteRepair, highlight, pick_quotes, to_summary_quote
 from bot.summary.scoring import GENERIC_WEIGHT, centrality
 from bot.summary.text import content_keys
 from bot.timefmt import clock
@@ -176,6 +176,9 @@ class LLMSummarizer:
             if q is not None and not any(_same(q.text, c.text) for c, _ in candidates):
                 candidates.append((q, chapter))
 
+        hl = highlight(a)
+        pinned = to_summary_quote(a, *hl) if hl else None       # the cold open's lines: the show's own pick
+        add_candidate(pinned, a.chapter_of(hl[0]) + 1 if hl else 0)
         dropped = 0
         for number, note in enumerate(notes, 1):
             for text in note.quotes[:3]:
@@ -197,7 +200,7 @@ class LLMSummarizer:
                                                                     notes=digest_notes, quotes=quote_lines))
 
         # quotes: repaired, deduplicated, topped up from the extractive picks
-        quotes: list[SummaryQuote] = []
+        quotes: list[SummaryQuote] = [pinned] if pinned else []
         for dq in digest.quotes:
             q, how = repair.repair(dq.text)
             dropped += how == "dropped"

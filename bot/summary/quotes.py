@@ -87,6 +87,43 @@ def quotable(a: Analysis) -> list[QuoteCandidate]:
     return out
 
 
+HIGHLIGHT_WORDS = (12, 60)  # the cold open's lines quoted as one passage: at least / at most this many words
+
+
+def _opens_passage(f) -> bool:
+    return f.complete and not (f.question or f.dangling or f.initials or f.restarts
+                               or f.fillers or f.hedges)
+
+
+def highlight(a: Analysis) -> tuple[int, int] | None:
+    """The lines the episode chose for its cold open, where the conversation says them: the show's own pick
+    of its most striking moment ("I hate affirmative action. I don't just disagree with it. …"), quoted
+    as one passage (sentences [first, last]) from its first statement up to HIGHLIGHT_WORDS[1] words."""
+    said = sorted(set(a.framing.repeats.values()))
+    runs: list[list[int]] = []
+    for i in said:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    best: tuple[int, int] | None = None
+    best_words = 0
+    for run in runs:
+        run = [i for i in run if a.usable(i)]
+        while run and not _opens_passage(a.features[run[0]]):
+            run = run[1:]                           # the host's question, a fragment, a line leaning on another
+        taken, words = [], 0
+        for i in run:
+            f = a.features[i]
+            if taken and (i != taken[-1] + 1 or words + f.words > HIGHLIGHT_WORDS[1]) or f.question:
+                break
+            taken.append(i)
+            words += a.features[i].words
+        if taken and HIGHLIGHT_WORDS[0] <= words <= HIGHLIGHT_WORDS[1] and words > best_words:
+            best, best_words = (taken[0], taken[-1]), words
+    return best
+
+
 def pick_quotes(a: Analysis, k: int = 5, *, avoid: set[int] = frozenset()) -> list[int]:
     """k quotable sentences spread over the episode (one per chapter while chapters last)."""
     cands = [c for c in quotable(a) if c.index not in avoid]
