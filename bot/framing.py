@@ -32,7 +32,7 @@ _AD = re.compile(r"""(
 _INTRO = re.compile(r"""(
     the\ following\ is\ a\ conversation | welcome\ (?:back\ )?to\ (?:the\ )?[\w\s']{0,40}(?:podcast|show) |
     this\ is\ (?:the\ )?[\w\s']{0,40}podcast | (?:and\ )?(?:now,?\ )?here(?:'s|\ is)\ my\ conversation |
-    (?:and\ )?now,?\ (?:dear\ friends,?\ )?here(?:'s|\ is)\ | my\ guest\ (?:today\ )?is | today\ (?:i'm|we're)\ (?:talking|joined) |
+    (?:and\ )?\bnow,?\ (?:dear\ friends,?\ )?here(?:'s|\ is)\ | my\ guest\ (?:today\ )?is | today\ (?:i'm|we're)\ (?:talking|joined) |
     on\ this\ episode
 )""", re.VERBOSE)     # matched against lowercased text (re.I is 3x slower)
 

@@ -101,3 +101,11 @@ def test_the_digest_quotes_the_clip_first_and_introduces_from_the_introduction(a
     assert intro.title == "Introduction"
     assert intro.summary.startswith("The following is a conversation with Lord Martin Rees")
     assert not any("ocean" in b for b in intro.bullets)
+
+
+def test_an_introduction_ends_at_the_hand_over_not_at_a_later_here_is():
+    """"And, you know, here's a proof…" (7 min into episode 050) read as "now, here's…" and stretched the
+    introduction over the first seven minutes of the conversation."""
+    sentences = build_sentences(load_file(lexicap(50)).cues)
+    f = find_framing(sentences, sentences[-1].end)
+    assert sentences[f.intro_end - 1].text == "And now, here's my conversation with Michael Kearns."
