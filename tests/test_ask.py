@@ -484,10 +484,26 @@ def test_not_found_points_at_a_telling_sentence_of_the_nearest_passage(engine):
     assert _telling_sentence(trip, question).index == 1                       # one word each: the longer
     idf = {"psychedel": 6.0, "experi": 1.5}
     assert _telling_sentence(trip, question, lambda t: idf.get(t, 0.0)).index == 0     # the rarer word wins
-    answer = engine.answer("What sourdough bread recipe did the guest recommend?", episode=EP)
+    answer = engine.answer("did he talk about playing the piano?", episode=EP)
     assert answer.abstained and answer.nearest_topic
     line = answer.nearest_topic.split("“", 1)[1].rstrip("”")
     assert verify_quote(engine.library.text(EP), line) is not None and len(line.split()) >= 4
+    assert "play" in line.lower()                         # "So yeah, I guess playing Go is kind of like that."
+    # a nearest passage that shares no word of the question with it is no "closest thing discussed"
+    answer = engine.answer("What sourdough bread recipe did the guest recommend?", episode=EP)
+    assert answer.abstained and answer.nearest_topic is None
+    assert answer.answer == "I couldn't find that in Episode 94 — Ilya Sotskever."
+
+
+def test_the_closest_thing_must_share_a_topic_word_besides_the_guests_name():
+    from bot.ask.engine import _shares_a_topic
+
+    names = "Episode 46 — Garry Kasparov Garry Kasparov"
+    assert not _shares_a_topic("Did Kasparov give his opinion on The Queen's Gambit?",
+                               "And now, here's my conversation with Gary Kasparov.", names)
+    assert not _shares_a_topic("Has anyone talked about playing pickleball?", "Can anyone describe that?", names)
+    assert _shares_a_topic("What did Kasparov say about Russia annexing Crimea?",
+                           "And as a result of the World War II, he annexed almost entire Eastern Europe.", names)
 
 
 def test_window_vectors_are_cached_by_text_and_evicted_oldest_first():

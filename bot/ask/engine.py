@@ -15,6 +15,7 @@ from bot.ask.retrieval import Evidence, Retrieval, Retriever
 from bot.library import Library
 from bot.llm import ChatLLM, LLMUnavailable
 from bot.models import Answer, Citation, Summary
+from bot.summary.text import is_content
 from bot.timefmt import clock
 from bot.verbatim import verify_quote
 
@@ -228,8 +229,9 @@ class AskEngine:
             e = r.evidence[0]
             line = _telling_sentence(e.sentences, question, self.retriever.idf)
             meta = self.library.meta(e.episode_id)
-            link = meta.link(line.start)
-            nearest = f"{meta.title} at {clock(line.start)}{f' ({link})' if link else ''}: “{line.text}”"
+            if _shares_a_topic(question, line.text, f"{meta.title} {meta.guest or ''}"):
+                link = meta.link(line.start)
+                nearest = f"{meta.title} at {clock(line.start)}{f' ({link})' if link else ''}: “{line.text}”"
         text = f"I couldn't find that {where}."
         if nearest and named and r.evidence[0].episode_id not in named:
             text += f" It did come up in {nearest}"
@@ -279,6 +281,16 @@ class AskEngine:
         lead = "Just before that" if backwards else "Right after that"
         return Answer(question=question, answer=f"{lead}, in {c.title} ({clock(c.start)}–{clock(c.end)}): “{c.text}”",
                       abstained=False, mode="extractive", citations=[c], scope=prev.episode_id)
+
+
+def _shares_a_topic(question: str, line: str, names: str) -> bool:
+    """Whether the nearest line says a content word of the question other than the episode's own names: only
+    then is it worth offering as "the closest thing discussed" ("Did Kasparov give his opinion on The Queen's
+    Gambit?" is not near "And now, here's my conversation with Gary Kasparov.")."""
+    def topics(text: str) -> set[str]:
+        return set(stems(" ".join(w for w in text.split() if is_content(w.strip(".,;:!?\"'“”‘’()")))))
+
+    return bool(topics(question) & topics(line) - topics(names))
 
 
 def _telling_sentence(sentences: list, question: str, idf: Callable[[str], float] = lambda _: 1.0):
