@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
