@@ -18,7 +18,6 @@ from conftest import HashEmbedder, lexicap
 from ingest.chroma_server import ChromaServer, chroma_cli
 from ingest.errors import StoreUnavailable
 from ingest.pipeline import ingest_sources
-from ingest.settings import Settings
 from ingest.store import Store
 from test_store import SMALL, assert_consistent, committed, make_store, store_behaviours
 
