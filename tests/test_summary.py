@@ -252,6 +252,9 @@ def test_talk_about_the_talk_makes_a_poor_bullet():
     ("I think that the brain is a kind of computer.", False),
     ("I think consciousness is the most fundamental thing there is.", False),
     ("Geometry is the cilantro of math.", False),
+    ("Doesn't think he could endure the struggle of open mic to ultimately to success.", True),   # episode 300
+    ("Makes sense because you want to auction worldwide.", True),                                # episode 168
+    ("Don't be afraid to fail.", False),
 ])
 def test_a_sentence_that_leans_on_the_one_before_is_no_quote(text, leans_back):
     from bot.summary.text import sentence_features

@@ -65,7 +65,9 @@ they're them he he's she she's his her then also yeah yes no well right okay oh 
 absolutely totally true anyway plus hence thus therefore although though whereas even except not
 cause 'cause of to from by into partly mostly meaning namely especially particularly again otherwise instead
 besides similarly likewise nor
-""".split())
+does doesn't did didn't is isn't was wasn't are aren't were weren't has hasn't had makes made seems sounds
+looks gets goes can't could couldn't would wouldn't should shouldn't won't
+""".split())   # the last two lines: a verb with its subject left in the sentence before ("Makes sense because…")
 _SOFT_OPENERS = frozenset("i i'm i've i think there there's we we're you you're".split())
 # "I think this is…", "I believe that's…": a stance whose subject points back at what was just said.
 _STANCE_OPENERS = frozenset({"i think", "i believe", "i mean", "i guess"})
