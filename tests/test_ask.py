@@ -539,3 +539,21 @@ def test_a_repeated_corpus_question_reuses_its_window_vectors(engine, monkeypatc
     again = engine.retrieve(question)
     assert rerank_texts > 0 and sum(n for n in embedded if n > 1) == 0
     assert [(e.episode_id, e.start) for e in again.evidence] == [(e.episode_id, e.start) for e in first.evidence]
+
+
+def test_rerank_windows_embed_each_sentence_of_a_context_once():
+    """Side-by-side windows: overlapping ones (a step of 2) embedded half of every context twice for the
+    same recall."""
+    from bot.ask.retrieval import WINDOW, Evidence, rerank_windows
+    from ingest.models import Sentence
+
+    def evidence(n: int, tag: str) -> Evidence:
+        context = [Sentence(i, float(i), i + 1.0, f"{tag}{i}.") for i in range(n)]
+        return Evidence("ep", 0, context[:2], context, 1.0, 0.5, 0.5)
+
+    texts, owners = rerank_windows([evidence(9, "a"), evidence(4, "b"), evidence(1, "c")])
+    assert WINDOW == 3
+    assert texts == ["a0. a1. a2.", "a3. a4. a5.", "a6. a7. a8.", "b0. b1. b2.", "c0."]
+    assert owners == [0, 0, 0, 1, 2]
+    said = [w for t in texts for w in t.split()]
+    assert len(said) == len(set(said))
