@@ -557,3 +557,18 @@ def test_rerank_windows_embed_each_sentence_of_a_context_once():
     assert owners == [0, 0, 0, 1, 2]
     said = [w for t in texts for w in t.split()]
     assert len(said) == len(set(said))
+
+
+def test_a_rare_word_the_episode_never_says_counts_as_unknown_there(engine):
+    """"cosmology" is said in episode 001 (Tegmark), never in Ilya's: unknown inside 094, known corpus-wide."""
+    engine.retriever.ensure_index()
+    lex, mask = engine.retriever.lex, engine.retriever._mask([EP])
+    known = "Episode 94 — Ilya Sotskever Ilya Sotskever"
+    assert lex.absent_rare_words("What does Ilya think about cosmology?", mask, known) == ["cosmology"]
+    assert lex.absent_rare_words("What does Ilya think about the universe?", mask, known) == []   # an everyday word
+    # a compound the transcript writes in two words is said ("back propagation" in 094)
+    assert lex.absent_rare_words("what did he say about backpropagation?", mask, known) == []
+    assert lex.absent_rare_words("what did Sotskever say about cosmology?", mask, known) == ["cosmology"]
+    scoped = engine.retrieve("What does Ilya think about cosmology?", "94")
+    everywhere = engine.retriever.retrieve("What does Ilya think about cosmology?", None)
+    assert scoped.unknown == 1 and everywhere.unknown == 0

@@ -46,11 +46,19 @@ def stems(text: str) -> list[str]:
 COMMON_WORD = 9_000        # pyspellchecker count from which a word is everyday English ("song", "park", "hall")
 
 
+RARE_WORD = 600            # ... and at most this: a rare word ("apnea" 367, "phosphine" 50; "graphics" 1265)
+
+
 @lru_cache(maxsize=1)
-def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
+def word_counts() -> dict[str, int]:
     from spellchecker import SpellChecker
 
-    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
+@lru_cache(maxsize=1)
+def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
+    counts = word_counts()
     return frozenset(counts), frozenset(w for w, c in counts.items() if c >= COMMON_WORD)
 
 
@@ -161,6 +169,29 @@ class LexicalIndex:
         """Content words never said anywhere in the library, not even in a close spelling."""
         return [w for w in words(query) if w not in self.surface_set and not w.isdigit()
                 and len(self.expand(w)) <= 1]
+
+    def absent_rare_words(self, question: str, mask: np.ndarray, known: str = "") -> list[str]:
+        """Rare words of the question ("phosphine", "apnea", "Navalny") said nowhere in the masked documents:
+        what `unknown_words` tells of the library, told of one episode. In a large library nearly every rare
+        word is said somewhere, so only the scope can tell it was not said here. Rare = at most RARE_WORD in
+        pyspellchecker's counts (0 for words it lacks); a compound the transcript writes in two words ("star
+        shade" for "starshade") or a word close to the episode's title and guest is not absent."""
+        counts = word_counts()
+        known_stems = set(stems(known))
+        out = []
+        for w in words(question):
+            if len(w) < 5 or not w.isalpha() or counts.get(w, 0) > RARE_WORD or _stem(w) in known_stems:
+                continue
+            if self._said_in(self.expand(w), mask) or any(
+                    self._said_in([_stem(w[:i])], mask) and self._said_in([_stem(w[i:])], mask)
+                    for i in range(3, len(w) - 2)):
+                continue
+            out.append(w)
+        return out
+
+    def _said_in(self, query_stems: list[str], mask: np.ndarray) -> bool:
+        present = [t for t in query_stems if t in self.df]
+        return bool(present) and float(self.scores(present, mask).max(initial=0.0)) > 0.0
 
     def absent_names(self, question: str, mask: np.ndarray, known: str = "") -> list[str]:
         """Capitalised names in the question ("Webb", "Shkreli", "Netflix") said nowhere in the masked
