@@ -169,6 +169,15 @@ def recall_at(runs: list[tuple[float, object]], questions: list[dict]) -> tuple[
     return sum(r == 0 for r in ranks) / n, sum(r is not None and r < 5 for r in ranks) / n, n
 
 
+def refusals(should_abstain, runs: list[tuple[float, object]], questions: list[dict]) -> tuple[int, int, int, int]:
+    """(unanswerables refused, unanswerables, answerables refused, answerables) for questions asked in their
+    episode: whether "not found" holds up as the library grows (its signals were fitted at 40 episodes)."""
+    said = [should_abstain(retrieval) for (_, retrieval) in runs]
+    unans = [a for a, q in zip(said, questions) if not q["gold"]]
+    ans = [a for a, q in zip(said, questions) if q["gold"]]
+    return sum(unans), len(unans), sum(ans), len(ans)
+
+
 def ann_recall(app, questions: list[str], k: int = 40) -> tuple[int, float, float]:
     """(ef_search, mean, worst question): the share of the exact k nearest committed chunks that the store's
     HNSW search returns. Only the running setting can be measured: a Chroma process keeps the ef_search its
@@ -218,6 +227,7 @@ def query_phase(folder: Path, port: int | None) -> dict:
     corpus_runs = [timed(ask.retrieve, q["question"], None) for q in asks]
     scoped, corpus = [ms for ms, _ in scoped_runs], [ms for ms, _ in corpus_runs]
     recall = {"episode": recall_at(scoped_runs, asks), "corpus": recall_at(corpus_runs, asks)}
+    refused = refusals(ask.should_abstain, scoped_runs, asks)
     qdev = [q for q in load(QUOTE_DEV)]
     quote_ms = [timed(quotes.find, q["query"])[0] for q in qdev]
 
@@ -242,7 +252,7 @@ def query_phase(folder: Path, port: int | None) -> dict:
         mixed_ms.append(ms)
     rss_after = proc_status()["VmRSS"]
     ann = ann_recall(app, [q["question"] for q in asks])
-    return {"ann_recall": ann, "recall": recall, "startup_s": startup_s, "rss_start_mb": rss_start, "rss_warm_mb": rss_warm, "rss_after_mb": rss_after,
+    return {"ann_recall": ann, "recall": recall, "refused": refused, "startup_s": startup_s, "rss_start_mb": rss_start, "rss_warm_mb": rss_warm, "rss_after_mb": rss_after,
             "ask_scoped": scoped, "ask_corpus": corpus, "quote": quote_ms, "summary_cached": cached,
             "summary_first_s": first_summary_s, "mixed": mixed_ms, "n_episodes": len(have),
             "peak_rss_query_mb": proc_status()["VmHWM"]}
@@ -272,6 +282,8 @@ def report(n: int, mode: str, ing: dict, q: dict, server_rss: float | None) -> s
         f"(n={len(q['ask_corpus'])}) | p95 ≤ 100 ms |",
         *(f"| /ask recall@1 / recall@5, {scope} (dev questions, n={n}) | {r1:.2f} / {r5:.2f} | "
           f"(40 episodes: bench/retrieval.py) |" for scope, (r1, r5, n) in q["recall"].items()),
+        "| /ask \"not found\" in the episode: unanswerables refused / answerables refused | "
+        "{} of {} / {} of {} | most / almost none |".format(*q["refused"]),
         f"| quote lookup, corpus-wide p50 / p95 | {p(q['quote'], 50):.0f} / {p(q['quote'], 95):.0f} ms "
         f"(n={len(q['quote'])}) | ≤ 50 ms |",
         f"| /summary first (uncached) mean | {q['summary_first_s']:.1f} s | |",
