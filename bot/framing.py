@@ -143,19 +143,19 @@ def _repeats(low: list[str], intro_start: int, intro_end: int) -> dict[int, int]
     if not intro_start:
         return {}
     body, starts = [], []
-    at = 0
+    at = 1
     for j in range(intro_end, len(low)):
         key = normalize(low[j])
         starts.append(at)
         body.append(key)
         at += len(key) + 1
-    text = " ".join(body)
+    text = f" {' '.join(body)} "                  # spaces around: whole words only
     found: dict[int, int] = {}
     for i in range(intro_start):
         key = normalize(low[i])
         if len(key.split()) < 3:                  # "Yeah." is said everywhere
             continue
-        pos = text.find(key)
+        pos = text.find(f" {key} ")
         if pos >= 0:
-            found[i] = intro_end + bisect.bisect_right(starts, pos) - 1
+            found[i] = intro_end + bisect.bisect_right(starts, pos + 1) - 1
     return found
