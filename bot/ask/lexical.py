@@ -175,7 +175,7 @@ class LexicalIndex:
         what `unknown_words` tells of the library, told of one episode. In a large library nearly every rare
         word is said somewhere, so only the scope can tell it was not said here. Rare = at most RARE_WORD in
         pyspellchecker's counts (0 for words it lacks); a compound the transcript writes in two words ("star
-        shade" for "starshade") or a word close to the episode's title and guest is not absent."""
+        shade" for "starshade") or a word of the episode's title and guest is not absent."""
         counts = word_counts()
         known_stems = set(stems(known))
         out = []

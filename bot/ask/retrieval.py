@@ -99,7 +99,7 @@ def rerank_windows(evidence: list[Evidence]) -> tuple[list[str], list[int]]:
 
 def _not_replayed(framing, window: list[Sentence]) -> list[Sentence]:
     """The window less the lines of a cold open that the conversation says again (cited there, in context)."""
-    return [s for s in window if not (framing.in_cold_open(s.index) and s.index in framing.repeats)]
+    return [s for s in window if s.index not in framing.repeats]
 
 
 def _warm_framing(texts) -> None:
@@ -390,7 +390,8 @@ class Retriever:
         all_stems = query_stems = self.lex.expand(question)
         if episode_ids is not None:
             query_stems = self._without_guest(query_stems, episode_ids)
-        lex_scores = self.lex.scores(query_stems, self._mask(episode_ids))
+        mask = self._mask(episode_ids)
+        lex_scores = self.lex.scores(query_stems, mask)
         n_lex = min(LEX_K, int((lex_scores > 0).sum()))
         lex_top = np.argsort(-lex_scores)[:n_lex] if n_lex else np.zeros(0, dtype=int)
         lex_rank = {int(p): r for r, p in enumerate(lex_top)}
@@ -452,10 +453,10 @@ class Retriever:
         absent = 0
         if episode_ids is not None:
             known = " ".join(f"{m.title} {m.guest or ''}" for m in map(self.library.meta, episode_ids))
-            absent = len(self.lex.absent_names(question, self._mask(episode_ids), known))
+            absent = len(self.lex.absent_names(question, mask, known))
             # a rare word the episode never says tells as much as one the library never says (at 318 episodes
             # the library says nearly every one: scoped refusals of the dev unanswerables fell 22 -> 12 of 40)
-            unknown = sorted(set(unknown) | set(self.lex.absent_rare_words(question, self._mask(episode_ids), known)))
+            unknown = list(set(unknown) | set(self.lex.absent_rare_words(question, mask, known)))
         return Retrieval(question, evidence, best_dense=best_dense, coverage=coverage, rare_hit=rare_hit,
                          unknown=len(unknown), margin=margin, scope=episode_ids, candidates=len(fused),
                          absent_names=absent)

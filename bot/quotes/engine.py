@@ -265,9 +265,9 @@ def _from_cold_open(index: SentenceIndex, w: Window) -> Window:
     context (and so only once): that is the moment to jump to."""
     e, pos = index.locate(w.first)
     text = index.texts[e]
-    if text.sentences[pos].start > COLD_OPEN_SECONDS or not text.framing.in_cold_open(pos):
+    if text.sentences[pos].start > COLD_OPEN_SECONDS:      # spares reading the framing of every window
         return w
-    repeats = text.framing.repeats
+    repeats = text.framing.repeats                          # only cold-open sentences have an entry
     last = pos + (w.last - w.first)
     if pos not in repeats or last not in repeats or not 0 <= repeats[last] - repeats[pos] <= w.last - w.first + 1:
         return w

@@ -118,7 +118,7 @@ def highlight(a: Analysis) -> tuple[int, int] | None:
             if taken and (i != taken[-1] + 1 or words + f.words > HIGHLIGHT_WORDS[1]) or f.question:
                 break
             taken.append(i)
-            words += a.features[i].words
+            words += f.words
         if taken and HIGHLIGHT_WORDS[0] <= words <= HIGHLIGHT_WORDS[1] and words > best_words:
             best, best_words = (taken[0], taken[-1]), words
     return best
