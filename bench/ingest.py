@@ -3,8 +3,9 @@
     .venv/bin/python bench/ingest.py [--episodes 20] [--dtype auto|bf16|fp32] [--precision-check 1000]
 
 Per episode, the full ingest (parse, sentences, chunks, embed, Chroma write, commit) is timed, and the
-same chunk texts are embedded on their own through the same code path (`Ingestor._embed`) right before or
-after it (the order alternates), so both figures see the same machine load. Reports wall and CPU time (CPU time is steadier when other jobs share
+same tile texts are embedded on their own through the same code path (`Ingestor._embed`) right before or
+after it (the order alternates), so both figures see the same machine load. The chunk texts are embedded
+too: what the ingest embedded before it embedded tiles (chunk vector = its tiles' mean), as a baseline. Reports wall and CPU time (CPU time is steadier when other jobs share
 the cores), episodes/min, chunks/s, peak RSS, store size on disk, the ingest/embedding ratio (goal <= 1.15)
 and a projection for the whole 319-episode corpus (goal <= 15 min). `--precision-check K` also compares
 bf16 vs fp32 vectors on K real chunks (cosine, and top-10 agreement for the ask dev-set questions).
@@ -62,7 +63,7 @@ def run_ingest(args) -> dict:
     app = App(settings, embedder=embedder, use_llm=False)
     ingestor = app.ingestor
 
-    from ingest.chunking import chunk_sentences
+    from ingest.chunking import chunk_sentences, tile_texts
     from ingest.sentences import build_sentences
     from ingest.sources.files import load_file
 
@@ -73,28 +74,35 @@ def run_ingest(args) -> dict:
 
     rows = []
     for i, path in enumerate(files):
-        t = load_file(path)                                   # the same chunk texts the ingest will embed
-        texts = [c.text for c in chunk_sentences(t.meta.episode_id, build_sentences(t.cues))]
+        t = load_file(path)                                   # the same tile texts the ingest will embed
+        chunks = chunk_sentences(t.meta.episode_id, build_sentences(t.cues))
+        texts = [x for c in chunks for x in tile_texts(c)]
         ingest = lambda: ingest_sources([str(path)], ingestor, settings)      # noqa: E731
         embed = lambda: ingestor._embed(texts, None)                          # noqa: E731
+        whole = lambda: ingestor._embed([c.text for c in chunks], None)       # noqa: E731
         if i % 2:          # alternate the order, so neither side always runs on a warmer (or busier) machine
             [res], iw, ic = timed(ingest)
             _, ew, ec = timed(embed)
+            _, cw, cc = timed(whole)
         else:
+            _, cw, cc = timed(whole)
             _, ew, ec = timed(embed)
             [res], iw, ic = timed(ingest)
         if res.status == "failed":
             print(f"FAILED {path.name}: {res.message}", file=sys.stderr)
             continue
-        assert res.chunks == len(texts)
-        rows.append({"episode": res.episode_id, "chunks": res.chunks, "ingest_wall": iw,
-                     "ingest_cpu": ic, "embed_wall": ew, "embed_cpu": ec})
-        print(f"{res.episode_id}: {res.chunks} chunks, ingest {iw:.2f}s, embed alone {ew:.2f}s "
+        assert res.chunks == len(chunks)
+        rows.append({"episode": res.episode_id, "chunks": res.chunks, "tiles": len(texts), "ingest_wall": iw,
+                     "ingest_cpu": ic, "embed_wall": ew, "embed_cpu": ec, "chunk_embed_wall": cw,
+                     "chunk_embed_cpu": cc})
+        print(f"{res.episode_id}: {res.chunks} chunks ({len(texts)} tiles), ingest {iw:.2f}s, tiles alone "
+              f"{ew:.2f}s, chunks alone {cw:.2f}s "
               f"(load {os.getloadavg()[0]:.1f})", file=sys.stderr, flush=True)
 
     n = len(rows)
     chunks = sum(r["chunks"] for r in rows)
-    tot = {k: sum(r[k] for r in rows) for k in ("ingest_wall", "ingest_cpu", "embed_wall", "embed_cpu")}
+    tot = {k: sum(r[k] for r in rows) for k in ("ingest_wall", "ingest_cpu", "embed_wall", "embed_cpu",
+                                                "chunk_embed_wall", "chunk_embed_cpu", "tiles")}
     per_ep = tot["ingest_wall"] / n
     return {
         "episodes": n, "chunks": chunks, "dtype": embedder.dtype, "model_load_s": load_s,
@@ -105,6 +113,8 @@ def run_ingest(args) -> dict:
         "episodes_per_min": 60 * n / tot["ingest_wall"], "chunks_per_s": chunks / tot["ingest_wall"],
         "chunks_per_cpu_s": chunks / tot["ingest_cpu"],
         "ratio_wall": tot["ingest_wall"] / tot["embed_wall"], "ratio_cpu": tot["ingest_cpu"] / tot["embed_cpu"],
+        "tiles": tot["tiles"], "chunk_embed_wall": tot["chunk_embed_wall"],
+        "tiles_vs_chunks_cpu": tot["embed_cpu"] / tot["chunk_embed_cpu"],
         "ratio_median_episode": statistics.median(r["ingest_wall"] / r["embed_wall"] for r in rows),
         "corpus_min_wall": CORPUS * per_ep / 60,
         # CPU-time projection: what the 2 cores would take with nobody else on them
@@ -171,7 +181,9 @@ def main() -> int:
     print(f"| chunks/s (wall) | {fmt(r['chunks_per_s'])} |")
     print(f"| chunks per CPU-second | {fmt(r['chunks_per_cpu_s'])} |")
     print(f"| ingest time (wall / CPU) | {fmt(r['ingest_wall'])} s / {fmt(r['ingest_cpu'])} s |")
-    print(f"| pure embedding time, same chunks (wall / CPU) | {fmt(r['embed_wall'])} s / {fmt(r['embed_cpu'])} s |")
+    print(f"| pure embedding time, same {r['tiles']} tiles (wall / CPU) | {fmt(r['embed_wall'])} s / {fmt(r['embed_cpu'])} s |")
+    print(f"| embedding the chunks instead (the pre-tile recipe; wall) | {fmt(r['chunk_embed_wall'])} s "
+          f"(tiles ÷ chunks, CPU: {r['tiles_vs_chunks_cpu']:.2f}) |")
     print(f"| ingest ÷ embedding (wall / CPU; goal ≤ 1.15) | {r['ratio_wall']:.3f} / {r['ratio_cpu']:.3f} |")
     print(f"| median per-episode ratio (wall) | {r['ratio_median_episode']:.3f} |")
     print(f"| projected {CORPUS}-episode corpus (wall, this load) | {fmt(r['corpus_min_wall'])} min |")

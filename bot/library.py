@@ -20,12 +20,16 @@ from ingest.embeddings import Embedder, get_embedder
 from ingest.errors import EpisodeNotFound
 from ingest.models import Chunk, EpisodeMeta, Sentence
 from ingest.settings import Settings
-from ingest.store import DenseHit, Store, chunk_id
+from ingest.chunking import tile_bounds
+from ingest.store import DenseHit, Store, chunk_id, tile_id
 
 REFRESH_SECONDS = 2.0
 # Episodes whose chunk vectors are kept for searches inside them (~1.5 KB a chunk: ~0.3 MB for a two-hour
 # episode, ≤ 30 MB when full). Listeners ask about the same few episodes in a row.
 EPISODE_VECTORS = 96
+# Tile vectors kept in memory (384 floats each: ~30 MB when full); 17% of the tiles the dev set's corpus-wide
+# questions re-rank repeat across questions, and the same question from several listeners repeats them all.
+TILE_CACHE = 20_000
 # how listeners name an episode by number inside a sentence: "episode 94", "ep. 94", "episode #94", "#94"
 EPISODE_NUMBER = r"(?:episode|ep\.?)\s*(?:#|no\.?\s*|number\s+)?\d{1,4}|#\d{1,4}"
 _NUMBERED = re.compile(rf"(?<!\w)(?:{EPISODE_NUMBER})(?!\d)", re.IGNORECASE)
@@ -101,6 +105,7 @@ class Library:
         self._records: dict[str, dict] = {}
         self._texts: dict[str, EpisodeText] = {}
         self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._tiles: OrderedDict[str, np.ndarray] = OrderedDict()
         self._checked = 0.0
         self.version = 0
         self.refresh(force=True)
@@ -182,6 +187,39 @@ class Library:
             while len(self._vectors) > EPISODE_VECTORS:
                 self._vectors.popitem(last=False)
         return vectors
+
+    def tiles(self, wanted: list[tuple[str, int]]) -> list[tuple[str, int, int, np.ndarray]]:
+        """(episode id, first sentence, end sentence (exclusive), unit vector) of every tile of the chunks
+        `wanted` ((episode id, chunk index) pairs).
+
+        Read from the store in one call and kept (LRU, keyed by tile id, which carries the generation: a
+        re-ingested episode is never served old vectors); an episode ingested before tiles were stored has
+        its tiles embedded here, once."""
+        keys: list[tuple[str, str, int, int]] = []          # (tile id, episode id, first, end)
+        for eid, index in dict.fromkeys(wanted):
+            text = self.text(eid)
+            chunk = text.chunks[index]
+            for j, (a, b) in enumerate(tile_bounds(len(chunk.offsets))):
+                keys.append((tile_id(chunk_id(eid, text.gen, index), j), eid, chunk.first_sentence + a,
+                             chunk.first_sentence + b))
+        with self._lock:
+            found = {k[0]: self._tiles[k[0]] for k in keys if k[0] in self._tiles}
+            for tid in found:
+                self._tiles.move_to_end(tid)
+        fresh = self.store.tile_vectors([k[0] for k in keys
+                                         if k[0] not in found and self._records.get(k[1], {}).get("tiles")])
+        missing = [k for k in keys if k[0] not in found and k[0] not in fresh]
+        if missing:
+            texts = [" ".join(s.text for s in self.text(eid).sentences[a:b]) for _, eid, a, b in missing]
+            fresh.update(zip((k[0] for k in missing), self.embedder.embed_documents(texts)))
+        if fresh:
+            with self._lock:
+                for tid, vector in fresh.items():
+                    vector = np.asarray(vector, dtype=np.float32)
+                    found[tid] = self._tiles[tid] = vector / max(float(np.linalg.norm(vector)), 1e-12)
+                while len(self._tiles) > TILE_CACHE:
+                    self._tiles.popitem(last=False)
+        return [(eid, a, b, found[tid]) for tid, eid, a, b in keys]
 
     def nearest_chunks(self, vector: np.ndarray, k: int, episode_ids: list[str] | None = None) -> list[DenseHit]:
         """The k committed chunks nearest `vector`, best first.

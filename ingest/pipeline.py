@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.chunking import CHUNKER_VERSION, chunk_sentences
+from ingest.chunking import CHUNKER_VERSION, chunk_sentences, tile_texts
 from ingest.embeddings import Embedder
 from ingest.errors import BadSourceURL, EmptyTranscript, PodbotError, SourceError, TranscriptTooLarge
 from ingest.models import Chunk, IngestResult, Transcript
@@ -18,12 +18,13 @@ from ingest.settings import Settings
 from ingest.sources.files import expand_paths, load_file
 from ingest.sources.youtube import fetch_youtube, looks_like_youtube
 
-Progress = Callable[[int, int], None]      # (done, total) chunks embedded
+Progress = Callable[[int, int], None]      # (done, total) tiles embedded
 EMBED_STEP = 128
 # Speech runs ~55k characters an hour; the longest Lexicap episode (5 h) has ~330k. A transcript past 4 M
 # characters (~70 hours) is not one episode but a mistake (a concatenated archive, a log file named .txt),
 # and embedding it would hold the ingest for an hour: refuse it before any work is done.
 MAX_TRANSCRIPT_CHARS = 4_000_000
+VECTOR_RECIPE = "tiles-mean"     # chunk vector = mean of its tiles' (a store from before re-embeds on re-ingest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +61,23 @@ def load_transcript(ref: SourceRef, settings: Settings, *, title: str | None = N
 
 def content_generation(embed_model: str, chunks: list[Chunk]) -> str:
     """Same words, times, chunking and model -> same generation (and the same chunk ids)."""
-    digest = hashlib.sha1(f"{CHUNKER_VERSION}|{embed_model}".encode())
+    digest = hashlib.sha1(f"{CHUNKER_VERSION}|{VECTOR_RECIPE}|{embed_model}".encode())
     for chunk in chunks:
         digest.update(chunk.text.encode())
         digest.update(np.asarray(chunk.starts + chunk.ends, dtype=np.float32).tobytes())
     return digest.hexdigest()[:12]
+
+
+def pool_tiles(tile_vectors: np.ndarray, owners: list[int], weights: list[float], n_chunks: int) -> np.ndarray:
+    """Each chunk's vector: the mean of its tiles' unit vectors, weighted by their words, at unit length.
+
+    Against embedding the chunk's own text (dev, held-out and blind /ask questions on 44 episodes, top-1
+    hits of 154): 95 vs 98 inside one episode, 88 vs 91 across all — dev a little lower, held-out and blind
+    equal or higher — for 0.77x the embedding time instead of 1.77x (tiles and chunks both embedded)."""
+    units = tile_vectors / np.maximum(np.linalg.norm(tile_vectors, axis=1, keepdims=True), 1e-12)
+    pooled = np.zeros((n_chunks, tile_vectors.shape[1]), dtype=np.float32)
+    np.add.at(pooled, np.asarray(owners), units * np.asarray(weights, dtype=np.float32)[:, None])
+    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
 
 def _batched(items: list[str], size: int) -> Iterator[tuple[int, list[str]]]:
@@ -108,9 +121,15 @@ class Ingestor:
                                     time.perf_counter() - began, timed=meta.timed)
             keep = {gen} | ({existing[1]["gen"]} if existing else set())
             self.store.drop_stale(meta.episode_id, keep=keep)          # leftovers of a killed ingest
-            vectors = self._embed([c.text for c in chunks], progress)
-            self.store.write_chunks(gen, chunks, vectors)
-            self.store.commit_episode(meta, gen, len(chunks), len(sentences), self._title_vector(meta))
+            tiles, texts = [], []
+            for chunk in chunks:
+                for j, text in enumerate(tile_texts(chunk)):
+                    tiles.append((chunk.index, j))
+                    texts.append(text)
+            tile_vectors = self._embed(texts, progress)
+            vectors = pool_tiles(tile_vectors, [c for c, _ in tiles], [len(t.split()) for t in texts], len(chunks))
+            self.store.write_chunks(gen, chunks, vectors, tiles, tile_vectors)
+            self.store.commit_episode(meta, gen, len(chunks), len(sentences), self._title_vector(meta), len(tiles))
         status = "replaced" if existing else "added"
         return IngestResult(meta.episode_id, meta.title, status, len(chunks), len(sentences),
                             time.perf_counter() - began, timed=meta.timed)

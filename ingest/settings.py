@@ -50,9 +50,9 @@ class Settings(BaseSettings):
                                              "CPUs this process may use)")
 
     # --- retrieval -----------------------------------------------------------------------------------
-    podbot_rerank_pool: int = Field(10, ge=0, le=50, description="corpus-wide /ask candidates re-ranked by "
-                                    "3-sentence windows embedded at query time (0 = off). Each costs ~4 short "
-                                    "embeddings: ~20 ms with AMX bf16, ~90 ms on an AVX2-only core.")
+    podbot_rerank_pool: int = Field(10, ge=0, le=50, description="/ask candidates re-ranked by their best "
+                                    "stored tile (~3 sentences) (0 = off); tiles are read from the store, "
+                                    "or embedded once for episodes ingested before tiles were stored.")
 
     # --- LLM -----------------------------------------------------------------------------------------
     openai_api_key: SecretStr | None = None

@@ -1,8 +1,9 @@
-"""The Chroma store: chunks (vectors + verbatim text + per-sentence times) and one record per episode.
+"""The Chroma store: chunks (vectors + verbatim text + per-sentence times), their tiles' vectors (the
+runs of ~3 sentences the embedder read; `ingest.chunking.tile_bounds`) and one record per episode.
 
 Atomic per episode without transactions: chunk ids carry a content generation (`episode:gen:index`),
 chunks are written first, and the episode record naming the generation is written last — that record
-is the commit. Readers only see chunks of the committed generation, so a killed ingest leaves nothing
+is the commit (tiles are written before their chunks and carry the same generation). Readers only see chunks of the committed generation, so a killed ingest leaves nothing
 visible, and the re-run writes the very same ids (same content -> same generation) without duplicates.
 """
 from __future__ import annotations
@@ -31,6 +32,11 @@ SEARCH_EF = 400
 def chunk_id(episode_id: str, gen: str, index: int) -> str:
     """A chunk's id in the store: its episode, the generation that wrote it, its place in the episode."""
     return f"{episode_id}:{gen}:{index}"
+
+
+def tile_id(chunk: str, position: int) -> str:
+    """A tile's id: its chunk's id and its place in the chunk."""
+    return f"{chunk}/{position}"
 
 
 @dataclass(slots=True)
@@ -63,6 +69,8 @@ class Store:
             prefix = settings.podbot_collection_prefix
             self.chunks = self.client.get_or_create_collection(f"{prefix}_chunks", metadata=meta,
                                                                embedding_function=None)
+            self.tiles = self.client.get_or_create_collection(f"{prefix}_tiles", metadata=meta,
+                                                              embedding_function=None)
             self.episodes = self.client.get_or_create_collection(f"{prefix}_episodes", metadata=meta,
                                                                  embedding_function=None)
             self._widen_search(self.chunks)
@@ -125,11 +133,12 @@ class Store:
 
     # --- episodes ---------------------------------------------------------------------------------
     @staticmethod
-    def _episode_record(meta: EpisodeMeta, gen: str, n_chunks: int, n_sentences: int) -> dict[str, Any]:
+    def _episode_record(meta: EpisodeMeta, gen: str, n_chunks: int, n_sentences: int,
+                        n_tiles: int = 0) -> dict[str, Any]:
         record: dict[str, Any] = {
             "title": meta.title, "source": meta.source, "caption_kind": meta.caption_kind,
             "duration": float(meta.duration), "timed": meta.timed, "gen": gen, "chunks": n_chunks,
-            "sentences": n_sentences, "ingested_at": time.time(), "schema": SCHEMA_VERSION,
+            "sentences": n_sentences, "tiles": n_tiles, "ingested_at": time.time(), "schema": SCHEMA_VERSION,
         }
         for key in ("url", "video_id", "language", "published", "guest"):
             value = getattr(meta, key)
@@ -183,8 +192,19 @@ class Store:
             meta["speakers"] = chunk.speakers
         return meta
 
-    def write_chunks(self, gen: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        """Stage one generation's chunks; invisible to readers until `commit_episode`."""
+    def write_chunks(self, gen: str, chunks: list[Chunk], vectors: np.ndarray,
+                     tiles: list[tuple[int, int]] | None = None, tile_vectors: np.ndarray | None = None) -> None:
+        """Stage one generation's chunks (and their tiles first: (chunk index, position) each, with vectors);
+        invisible to readers until `commit_episode`."""
+        if tiles:
+            assert tile_vectors is not None and len(tile_vectors) == len(tiles)
+            episode_id = chunks[0].episode_id
+            tids = [tile_id(chunk_id(episode_id, gen, c), j) for c, j in tiles]
+            with self.guard("writing tiles"):
+                for part in self._batches(len(tids)):
+                    self.tiles.upsert(ids=tids[part], embeddings=tile_vectors[part],
+                                      metadatas=[{"episode_id": episode_id, "gen": gen, "ep_gen": f"{episode_id}@{gen}",
+                                                  "idx": c, "tile": j} for c, j in tiles[part]])
         ids = [chunk_id(c.episode_id, gen, c.index) for c in chunks]
         with self.guard("writing chunks"):
             for part in self._batches(len(chunks)):
@@ -192,21 +212,22 @@ class Store:
                                    documents=[c.text for c in chunks[part]],
                                    metadatas=[self.chunk_metadata(c, gen) for c in chunks[part]])
 
-    def staged_count(self, episode_id: str, gen: str) -> int:
-        with self.guard("counting chunks"):
-            return len(self.chunks.get(where={"ep_gen": f"{episode_id}@{gen}"}, include=[])["ids"])
+    def staged_count(self, episode_id: str, gen: str, collection: str = "chunks") -> int:
+        with self.guard(f"counting {collection}"):
+            return len(getattr(self, collection).get(where={"ep_gen": f"{episode_id}@{gen}"}, include=[])["ids"])
 
     def commit_episode(self, meta: EpisodeMeta, gen: str, n_chunks: int, n_sentences: int,
-                       vector: np.ndarray) -> None:
+                       vector: np.ndarray, n_tiles: int = 0) -> None:
         """Make a staged generation visible (the episode record is the commit), then drop older ones."""
-        staged = self.staged_count(meta.episode_id, gen)
-        if staged != n_chunks:
-            raise StoreError(f"{self.where}: episode {meta.episode_id}: {staged} of {n_chunks} chunks "
-                             "were stored; not committing (re-run the ingest)")
+        for kind, expected in (("chunks", n_chunks), ("tiles", n_tiles)):
+            staged = self.staged_count(meta.episode_id, gen, kind) if expected else 0
+            if staged != expected:
+                raise StoreError(f"{self.where}: episode {meta.episode_id}: {staged} of {expected} {kind} "
+                                 "were stored; not committing (re-run the ingest)")
+        record = self._episode_record(meta, gen, n_chunks, n_sentences, n_tiles)
         with self.guard("committing an episode"):
             self.episodes.upsert(ids=[meta.episode_id], embeddings=vector[None, :],
-                                 documents=[meta.description or ""],
-                                 metadatas=[self._episode_record(meta, gen, n_chunks, n_sentences)])
+                                 documents=[meta.description or ""], metadatas=[record])
         self.drop_stale(meta.episode_id, keep={gen})
 
     def update_episode_meta(self, meta: EpisodeMeta, record: dict[str, Any],
@@ -217,7 +238,7 @@ class Store:
         given a document without a vector it embeds it with its default model, which downloads (offline: fails).
         """
         new: dict[str, Any] = self._episode_record(meta, record["gen"], record["chunks"],
-                                                   record.get("sentences", 0))
+                                                   record.get("sentences", 0), record.get("tiles", 0))
         new["ingested_at"] = record.get("ingested_at", new["ingested_at"])
         for key in record:                      # Chroma merges metadata: a key set to None is removed
             new.setdefault(key, None)
@@ -234,6 +255,7 @@ class Store:
             if keep:
                 where = {"$and": [where, {"gen": {"$nin": sorted(keep)}}]}
             self.chunks.delete(where=where)
+            self.tiles.delete(where=where)
 
     def forget(self, episode_id: str) -> bool:
         """Remove an episode: the record first (instantly invisible), then its chunks."""
@@ -263,6 +285,14 @@ class Store:
             got = self.chunks.get(where={"ep_gen": f"{episode_id}@{gen}"}, include=["metadatas", "embeddings"])
         order = np.argsort([m["idx"] for m in got["metadatas"]])
         return np.asarray(got["embeddings"], dtype=np.float32)[order]
+
+    def tile_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored tile vectors by id (ids of episodes ingested before tiles existed are simply absent)."""
+        if not ids:
+            return {}
+        with self.guard("loading tile vectors"):
+            got = self.tiles.get(ids=ids, include=["embeddings"])
+        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"])}
 
     def dense_search(self, vector: np.ndarray, k: int, active: dict[str, str],
                      episode_ids: list[str] | None = None) -> list[DenseHit]:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from conftest import FIXTURES, lexicap
 from ingest.chunking import MAX_WORDS as CHUNK_MAX_WORDS
-from ingest.chunking import chunk_sentences
+from ingest.chunking import chunk_sentences, tile_bounds, tile_texts
 from ingest.models import Cue
 from ingest.sentences import MAX_WORDS, build_sentences
 from ingest.sources.files import load_file
@@ -267,3 +268,28 @@ def test_chunk_sentences_roundtrip_keeps_speakers():
     assert len(chunks) > 1
     assert [s for c in chunks for s in c.sentences()] == sentences
     assert all(len(words(c.text)) <= 20 for c in chunks)
+
+
+@pytest.mark.parametrize("n", range(1, 40))
+def test_tiles_cut_a_chunk_into_runs_of_two_to_four_sentences(n):
+    bounds = tile_bounds(n)
+    assert bounds[0][0] == 0 and bounds[-1][1] == n
+    assert all(a == b for (_, a), (b, _) in zip(bounds, bounds[1:]))          # contiguous, no overlap
+    assert all(2 <= b - a <= 4 for a, b in bounds) or n == 1
+
+
+def test_tile_texts_are_the_chunk_verbatim(ep94):
+    t, sentences = ep94
+    for chunk in chunk_sentences(t.meta.episode_id, sentences)[:40]:
+        texts = tile_texts(chunk)
+        assert " ".join(texts) == chunk.text and len(texts) == len(tile_bounds(len(chunk.offsets)))
+
+
+def test_a_chunk_vector_is_the_word_weighted_mean_of_its_tiles():
+    from ingest.pipeline import pool_tiles
+
+    tiles = np.asarray([[2.0, 0.0], [0.0, 1.0], [3.0, 4.0]])
+    pooled = pool_tiles(tiles, [0, 0, 1], [3.0, 1.0, 5.0], 2)
+    assert np.allclose(np.linalg.norm(pooled, axis=1), 1.0)
+    assert np.allclose(pooled[0], np.asarray([3.0, 1.0]) / np.sqrt(10.0))   # unit tiles, weighted 3:1
+    assert np.allclose(pooled[1], [0.6, 0.8])

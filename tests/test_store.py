@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 
 from conftest import HashEmbedder, lexicap
-from ingest.chunking import chunk_sentences
+from ingest.chunking import chunk_sentences, tile_bounds, tile_texts
 from ingest.errors import StoreError, StoreModelMismatch
-from ingest.pipeline import Ingestor, content_generation, ingest_sources
+from ingest.pipeline import Ingestor, content_generation, ingest_sources, pool_tiles
 from ingest.sentences import build_sentences
 from ingest.settings import Settings
 from ingest.sources.files import load_file
@@ -38,9 +38,9 @@ def make_store(settings: Settings, embedder=None) -> tuple[Store, Ingestor]:
     return store, Ingestor(settings, embedder, store)
 
 
-def raw_chunk_ids(store: Store, episode_id: str | None = None) -> list[str]:
-    """Every chunk id in the collection, committed or not (what readers must never see raw)."""
-    got = store.chunks.get(where={"episode_id": episode_id} if episode_id else None, include=[])
+def raw_chunk_ids(store: Store, episode_id: str | None = None, collection: str = "chunks") -> list[str]:
+    """Every chunk (or tile) id in the collection, committed or not (what readers must never see raw)."""
+    got = getattr(store, collection).get(where={"episode_id": episode_id} if episode_id else None, include=[])
     return got["ids"]
 
 
@@ -49,14 +49,17 @@ def committed(store: Store) -> dict[str, dict]:
 
 
 def assert_consistent(store: Store) -> None:
-    """Every visible episode complete; no chunk in the collection beyond the committed ones."""
+    """Every visible episode complete; no chunk or tile in the collections beyond the committed ones."""
     records = committed(store)
     for eid, record in records.items():
         chunks = store.load_chunks(eid, record["gen"])
         assert len(chunks) == record["chunks"], eid
         assert [c.index for c in chunks] == list(range(record["chunks"]))
+        assert record["tiles"] == sum(len(tile_bounds(len(c.offsets))) for c in chunks) > record["chunks"] / 2
     ids = raw_chunk_ids(store)
     assert len(ids) == len(set(ids)) == sum(r["chunks"] for r in records.values())
+    tiles = raw_chunk_ids(store, collection="tiles")
+    assert len(tiles) == len(set(tiles)) == sum(r["tiles"] for r in records.values())
 
 
 def ingest_paths(ingestor: Ingestor, settings: Settings, paths) -> list:
@@ -103,7 +106,7 @@ def store_behaviours(settings: Settings, tmp_path: Path) -> None:
     other = paths[1]
     oid = first[1].episode_id
     assert store.forget(oid) is True
-    assert oid not in committed(store) and raw_chunk_ids(store, oid) == []
+    assert oid not in committed(store) and raw_chunk_ids(store, oid) == raw_chunk_ids(store, oid, "tiles") == []
     t = load_file(other)
     chunks = chunk_sentences(t.meta.episode_id, build_sentences(t.cues))
     gen = content_generation(ingestor.embedder.name, chunks)
@@ -179,6 +182,22 @@ def test_partial_stage_is_never_committed(hash_app):
     assert store.list_episodes() == []
 
 
+def test_an_episode_missing_tiles_is_never_committed(hash_app):
+    """Tiles are staged before their chunks; a count short of the episode's tiles refuses the commit."""
+    t = load_file(lexicap(SMALL[0]))
+    chunks = chunk_sentences(t.meta.episode_id, build_sentences(t.cues))
+    gen = content_generation("test-hash", chunks)
+    tiles = [(c.index, j) for c in chunks for j, _ in enumerate(tile_texts(c))]
+    tile_vectors = np.asarray(hash_app.embedder.embed_documents([x for c in chunks for x in tile_texts(c)]))
+    vectors = pool_tiles(tile_vectors, [c for c, _ in tiles], [1.0] * len(tiles), len(chunks))
+    store = hash_app.store
+    store.write_chunks(gen, chunks, vectors, tiles[:5], tile_vectors[:5])
+    with pytest.raises(StoreError) as info:
+        store.commit_episode(t.meta, gen, len(chunks), 0, vectors[0], len(tiles))
+    assert f"5 of {len(tiles)} tiles" in info.value.message
+    assert store.list_episodes() == []
+
+
 def test_staged_new_version_does_not_hide_the_committed_one(hash_app, tmp_path):
     """While a replacement is half-written, readers keep seeing the whole old version."""
     path = lexicap(SMALL[0])
@@ -242,7 +261,10 @@ def test_vectors_roundtrip_in_chunk_order(hash_app):
     gen = committed(hash_app.store)[a.episode_id]["gen"]
     chunks = hash_app.store.load_chunks(a.episode_id, gen)
     vectors = hash_app.store.load_vectors(a.episode_id, gen)
-    expected = hash_app.embedder.embed_documents([c.text for c in chunks])
+    texts = [tile_texts(c) for c in chunks]                 # each chunk's vector pools its own tiles'
+    tiles = np.asarray(hash_app.embedder.embed_documents([x for ts in texts for x in ts]))
+    owners = [i for i, ts in enumerate(texts) for _ in ts]
+    expected = pool_tiles(tiles, owners, [len(x.split()) for ts in texts for x in ts], len(chunks))
     assert vectors.shape == (a.chunks, 64)
     assert np.allclose(vectors, expected, atol=1e-5)
 

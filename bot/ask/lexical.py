@@ -82,6 +82,14 @@ def _typo_cost(typed: str, word: str) -> int:
     return cost
 
 
+def close_to(word: str, known_words: list[str], cutoff: float = 85) -> bool:
+    """`word` is one of `known_words` in a close spelling: a listener's "Sutskever" for the transcriber's
+    "Sotskever" (ratio 89), "Sara" for "Sarah" (89). At 85, not "elman" for "Feldman" (83): a respelled
+    "Ekman" asked in Lisa Feldman Barrett's episode is another name."""
+    return bool(known_words) and process.extractOne(word, known_words, scorer=fuzz.ratio,
+                                                    score_cutoff=cutoff) is not None
+
+
 class LexicalIndex:
     """BM25 (bm25s) over a fixed list of documents plus document frequencies for term weighting."""
 
@@ -175,12 +183,13 @@ class LexicalIndex:
         what `unknown_words` tells of the library, told of one episode. In a large library nearly every rare
         word is said somewhere, so only the scope can tell it was not said here. Rare = at most RARE_WORD in
         pyspellchecker's counts (0 for words it lacks); a compound the transcript writes in two words ("star
-        shade" for "starshade") or a word of the episode's title and guest is not absent."""
+        shade" for "starshade") or a word of the episode's title and guest, in a close spelling ("Sutskever"
+        for the transcriber's "Sotskever"), is not absent."""
         counts = word_counts()
-        known_stems = set(stems(known))
+        known_words = _WORD.findall(known.lower())
         out = []
         for w in words(question):
-            if len(w) < 5 or not w.isalpha() or counts.get(w, 0) > RARE_WORD or _stem(w) in known_stems:
+            if len(w) < 5 or not w.isalpha() or counts.get(w, 0) > RARE_WORD or close_to(w, known_words):
                 continue
             if self._said_in(self.expand(w), mask) or any(
                     self._said_in([_stem(w[:i])], mask) and self._said_in([_stem(w[i:])], mask)
@@ -201,12 +210,12 @@ class LexicalIndex:
         (transcribers spell "WWI" as "World War I") are not counted.
         """
         tokens = re.findall(r"(?u)\b\w[\w-]*\b", re.sub(r"['’]s\b", "", question))
-        known_words = [w for w in _WORD.findall(known.lower())]
+        known_words = _WORD.findall(known.lower())
         out = []
         for i, name in enumerate(tokens):
             if not i or not name[:1].isupper() or name.isupper() or len(name) < 3 or name.lower() in STOPWORDS:
                 continue
-            if name in out or process.extractOne(name.lower(), known_words, scorer=fuzz.ratio, score_cutoff=80):
+            if name in out or close_to(name.lower(), known_words, 80):
                 continue
             present = [t for t in self.expand(name) if t in self.df]
             if not present or float(self.scores(present, mask).max(initial=0.0)) <= 0.0:

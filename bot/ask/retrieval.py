@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.ask.lexical import STOPWORDS, LexicalIndex, common_words, stems, words
+from bot.ask.lexical import STOPWORDS, LexicalIndex, close_to, common_words, stems, words
 from bot.framing import about_framing
 from bot.library import Library
 from ingest.models import Chunk, Sentence
@@ -21,8 +20,7 @@ from ingest.models import Chunk, Sentence
 RRF_K = 60
 W_DENSE = 1.0
 W_LEX = 1.0
-RERANK_WEIGHT = 0.5      # share of the fused rank vs the fine-window rank
-WINDOW = 3               # sentences per re-rank window (side by side, not overlapping)
+RERANK_WEIGHT = 0.5      # share of the fused rank vs the fine (tile) rank
 NEIGHBOUR = 0.0          # share of a neighbouring chunk's fused score added to a chunk (answers straddle chunks)
 DENSE_K = 40
 ANSWER_SECONDS = 50.0    # a question-led citation: the host's question and the answer that follows it
@@ -37,36 +35,6 @@ FRAMING_WEIGHT = 0.5      # a chunk that is mostly intro, sponsor read or sign-o
 MAX_CITATION_SECONDS = 60.0
 MIN_CITATION_SECONDS = 30.0     # short windows miss the answer's lead-in; 30 s keeps the median ≤ 45 s
 MIN_FRESH_SECONDS = 10.0        # what is left of a citation after the sentences a better one already quotes
-WINDOW_CACHE = 20_000           # re-rank window vectors kept (384 floats each: ~30 MB when full)
-
-
-class VectorCache:
-    """The re-rank's window vectors by text, least recently used out first: related questions (and the
-    same question from several listeners) re-read the same passages — 17% of the windows on the dev set.
-    Keyed by the text itself, so a re-ingested episode can never be served a stale vector."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._lock = threading.Lock()
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-
-    def vectors(self, texts: list[str], embed) -> np.ndarray:
-        with self._lock:
-            known = {t: self._vectors[t] for t in texts if t in self._vectors}
-            for t in known:
-                self._vectors.move_to_end(t)
-        missing = list(dict.fromkeys(t for t in texts if t not in known))
-        if missing:
-            fresh = embed(missing)
-            with self._lock:
-                for t, v in zip(missing, fresh):
-                    known[t] = self._vectors[t] = v
-                while len(self._vectors) > self.size:
-                    self._vectors.popitem(last=False)
-        return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
-
-    def __len__(self) -> int:
-        return len(self._vectors)
 
 
 def _without_repeats(window: list[Sentence], shown: list[list[Sentence]]) -> list[Sentence]:
@@ -83,18 +51,6 @@ def _without_repeats(window: list[Sentence], shown: list[list[Sentence]]) -> lis
         else:
             runs[-1].append(s)
     return max(runs, key=lambda r: (r[-1].end - r[0].start) if r else -1.0)
-
-
-def rerank_windows(evidence: list[Evidence]) -> tuple[list[str], list[int]]:
-    """The texts the corpus-wide re-rank embeds: each candidate's context in WINDOW-sentence windows side by
-    side (a final sentence or two past the last full window is left out), and which candidate each is from."""
-    texts, owners = [], []
-    for i, e in enumerate(evidence):
-        ss = e.context
-        for j in range(0, max(1, len(ss) - 2), WINDOW):
-            texts.append(" ".join(s.text for s in ss[j:j + WINDOW]))
-            owners.append(i)
-    return texts, owners
 
 
 def _not_replayed(framing, window: list[Sentence]) -> list[Sentence]:
@@ -169,7 +125,6 @@ class Retriever:
         self._names: dict[str, set[str]] = {}
         self._spellings: list[str] = []
         self._names_version = -1
-        self._windows = VectorCache(WINDOW_CACHE)
 
     def ensure_index(self) -> None:
         self.library.refresh()
@@ -220,8 +175,8 @@ class Retriever:
         Left in, "according to Ilya" pulls the intro ("The following is a conversation with Ilya
         Sotskever...") and the sponsor reads above the passage that answers.
         """
-        names = set(self.lex.expand(" ".join(self.library.meta(e).guest or "" for e in episode_ids)))
-        kept = [t for t in query_stems if t not in names]
+        names = list(set(self.lex.expand(" ".join(self.library.meta(e).guest or "" for e in episode_ids))))
+        kept = [t for t in query_stems if not close_to(t, names)]     # "Sutskever" for "Sotskever" too
         return kept or query_stems
 
     def _framing_share(self, eid: str, chunk: Chunk) -> float:
@@ -354,19 +309,29 @@ class Retriever:
         return pool[i:j + 1], pool
 
     def _rerank(self, vector: np.ndarray, evidence: list[Evidence]) -> list[Evidence]:
-        """Corpus-wide, re-order the pool by its best 3-sentence window's similarity to the question.
+        """Corpus-wide, re-order the pool by the similarity of each candidate's best tile (~3 sentences) to the
+        question.
 
         Chunk vectors blur a 90-word passage; across hundreds of episodes the right spot often ranks
-        below near-misses. Fine windows of the top candidates separate them (+4 points recall@1 on the
-        dev set, +12 on the blind set) at the cost of embedding each candidate's context once per
-        corpus-wide question. The windows do not overlap: overlapping ones (a step of 2) embedded half the
-        text twice for the same recall (p50 650 -> 505 ms on B).
+        below near-misses. The tiles the ingest embedded (`ingest.chunking.tile_bounds`) separate them:
+        every tile overlapping a candidate's context counts. Embedding such windows per question instead
+        cost 0.5-1 s on 2 AVX2 cores for the same recall; stored tiles cost a store read (~5-20 ms) or
+        nothing once cached. Inside one episode it would lift recall@5 (dev 0.858 -> 0.887) but moves citations
+        off the host's question that leads into the answer (`_window`) and off named passages (recall@1 dev
+        0.566 -> 0.557): there the fused order stands.
         """
-        texts, owners = rerank_windows(evidence)
-        sims = self._windows.vectors(texts, self.library.embedder.embed_documents) @ vector
+        text_of = self.library.text
+        spans = [(e.episode_id, e.context[0].index, e.context[-1].index + 1) for e in evidence]
+        wanted = [(eid, int(c)) for eid, lo, hi in spans
+                  for c in dict.fromkeys(text_of(eid).sentence_chunk[lo:hi].tolist())]
         best = np.full(len(evidence), -1.0)
-        for owner, sim in zip(owners, sims):
-            best[owner] = max(best[owner], float(sim))
+        tiles = self.library.tiles(wanted)
+        if tiles:
+            sims = np.stack([t[3] for t in tiles]) @ (vector / max(float(np.linalg.norm(vector)), 1e-12))
+            for i, (eid, lo, hi) in enumerate(spans):
+                for (teid, a, b, _), sim in zip(tiles, sims):
+                    if teid == eid and a < hi and b > lo:
+                        best[i] = max(best[i], float(sim))
         fine_rank = {i: int((best > best[i]).sum()) for i in range(len(evidence))}
         score = {i: RERANK_WEIGHT / (10 + i) + (1 - RERANK_WEIGHT) / (10 + fine_rank[i]) for i in range(len(evidence))}
         return [evidence[i] for i in sorted(score, key=lambda i: -score[i])]
@@ -419,7 +384,7 @@ class Retriever:
         all_terms = {t: self.lex.idf(t) for t in all_stems if t in self.lex.df}
         total_weight = sum(all_terms.values()) or 1.0
         evidence: list[Evidence] = []
-        pool = self.library.settings.podbot_rerank_pool     # corpus-wide: candidates re-ordered by fine windows
+        pool = self.library.settings.podbot_rerank_pool     # corpus-wide: candidates re-ordered by their best tile
         taken: list[tuple[str, int]] = []
         for pos in ranked:
             eid, chunk = self.chunks[pos]
@@ -448,7 +413,9 @@ class Retriever:
             present = set(stems(evidence[0].context_text))
             coverage = sum(w for t, w in all_terms.items() if t in present) / total_weight
             anywhere = set(stems(" ".join(e.context_text for e in evidence)))
-            rarest = sorted(all_terms, key=lambda t: -all_terms[t])[:2]
+            # the question's own words, not the scoped guest's name: Whisper spells it otherwise in the
+            # transcript ("Sotskever"), and a listener's "Sutskever" is no sign the passage is off-topic
+            rarest = sorted(query_terms or all_terms, key=lambda t: -(query_terms or all_terms)[t])[:2]
             rare_hit = bool(rarest) and not unknown and all(t in anywhere for t in rarest)
         absent = 0
         if episode_ids is not None:

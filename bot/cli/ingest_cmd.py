@@ -35,7 +35,7 @@ def run_ingest(args) -> int:
         def update(done: int, total: int) -> None:
             bar = bars.get(ref.value)
             if bar is None:
-                bar = bars[ref.value] = tqdm(total=total, desc=str(ref)[-40:], unit="chunk", disable=args.quiet,
+                bar = bars[ref.value] = tqdm(total=total, desc=str(ref)[-40:], unit="passage", disable=args.quiet,
                                              position=1, leave=False)
             bar.n = done
             bar.refresh()

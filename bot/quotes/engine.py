@@ -121,7 +121,7 @@ class QuoteEngine:
             # "geometry is the cilantro of mathematics" in a library that never says "cilantro": a sentence
             # close in meaning ("the geometry of metamathematics") is not that line. The words must carry it.
             for w in windows.values():
-                w.sense = None
+                w.sense, w.meaning = None, 0.0
         if parts.attribution:
             self._attribute(index, parts.attribution, windows)
 
