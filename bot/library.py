@@ -20,7 +20,7 @@ from ingest.embeddings import Embedder, get_embedder
 from ingest.errors import EpisodeNotFound
 from ingest.models import Chunk, EpisodeMeta, Sentence
 from ingest.settings import Settings
-from ingest.chunking import tile_bounds
+from ingest.chunking import tile_bounds, tile_texts
 from ingest.store import DenseHit, Store, chunk_id, tile_id
 
 REFRESH_SECONDS = 2.0
@@ -195,12 +195,12 @@ class Library:
         Read from the store in one call and kept (LRU, keyed by tile id, which carries the generation: a
         re-ingested episode is never served old vectors); an episode ingested before tiles were stored has
         its tiles embedded here, once."""
-        keys: list[tuple[str, str, int, int]] = []          # (tile id, episode id, first, end)
+        keys: list[tuple[str, str, int, int, int, int]] = []   # (tile id, episode, chunk, position, first, end)
         for eid, index in dict.fromkeys(wanted):
             text = self.text(eid)
             chunk = text.chunks[index]
             for j, (a, b) in enumerate(tile_bounds(len(chunk.offsets))):
-                keys.append((tile_id(chunk_id(eid, text.gen, index), j), eid, chunk.first_sentence + a,
+                keys.append((tile_id(chunk_id(eid, text.gen, index), j), eid, index, j, chunk.first_sentence + a,
                              chunk.first_sentence + b))
         with self._lock:
             found = {k[0]: self._tiles[k[0]] for k in keys if k[0] in self._tiles}
@@ -210,8 +210,9 @@ class Library:
                                          if k[0] not in found and self._records.get(k[1], {}).get("tiles")])
         missing = [k for k in keys if k[0] not in found and k[0] not in fresh]
         if missing:
-            texts = [" ".join(s.text for s in self.text(eid).sentences[a:b]) for _, eid, a, b in missing]
-            fresh.update(zip((k[0] for k in missing), self.embedder.embed_documents(texts)))
+            texts = {(eid, index): tile_texts(self.text(eid).chunks[index]) for _, eid, index, *_ in missing}
+            fresh.update(zip((k[0] for k in missing), self.embedder.embed_documents(
+                [texts[eid, index][j] for _, eid, index, j, _, _ in missing])))
         if fresh:
             with self._lock:
                 for tid, vector in fresh.items():
@@ -219,7 +220,7 @@ class Library:
                     found[tid] = self._tiles[tid] = vector / max(float(np.linalg.norm(vector)), 1e-12)
                 while len(self._tiles) > TILE_CACHE:
                     self._tiles.popitem(last=False)
-        return [(eid, a, b, found[tid]) for tid, eid, a, b in keys]
+        return [(eid, a, b, found[tid]) for tid, eid, _, _, a, b in keys]
 
     def nearest_chunks(self, vector: np.ndarray, k: int, episode_ids: list[str] | None = None) -> list[DenseHit]:
         """The k committed chunks nearest `vector`, best first.

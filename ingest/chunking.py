@@ -19,7 +19,7 @@ def tile_bounds(n_sentences: int, size: int = TILE_SENTENCES) -> list[tuple[int,
     """A chunk's sentences cut into near-equal runs of ~`size`, as [start, stop) positions in the chunk.
 
     Tiles, not chunks, are what the embedder reads: a chunk's vector is the mean of its tiles' (weighted by
-    sentences), and a tile's own vector tells *where* in a passage a question is answered — the fine
+    words; `ingest.pipeline.pool_tiles`), and a tile's own vector tells *where* in a passage a question is answered — the fine
     re-rank across all episodes reads stored tile vectors instead of embedding candidates per question
     (p95 ~1 s -> ~40 ms on 2 AVX2 cores). Embedding an episode's tiles costs ~1.1x embedding its chunks.
     """

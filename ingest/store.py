@@ -2,9 +2,10 @@
 runs of ~3 sentences the embedder read; `ingest.chunking.tile_bounds`) and one record per episode.
 
 Atomic per episode without transactions: chunk ids carry a content generation (`episode:gen:index`),
-chunks are written first, and the episode record naming the generation is written last — that record
-is the commit (tiles are written before their chunks and carry the same generation). Readers only see chunks of the committed generation, so a killed ingest leaves nothing
-visible, and the re-run writes the very same ids (same content -> same generation) without duplicates.
+tiles and then chunks are written first (tile ids extend their chunk's), and the episode record naming the
+generation is written last — that record is the commit. Readers only see chunks and tiles of the committed
+generation, so a killed ingest leaves nothing visible, and the re-run writes the very same ids (same
+content -> same generation) without duplicates.
 """
 from __future__ import annotations
 
@@ -258,7 +259,7 @@ class Store:
             self.tiles.delete(where=where)
 
     def forget(self, episode_id: str) -> bool:
-        """Remove an episode: the record first (instantly invisible), then its chunks."""
+        """Remove an episode: the record first (instantly invisible), then its chunks and tiles."""
         with self.lock(episode_id):
             existed = self.get_episode(episode_id) is not None
             with self.guard("forgetting an episode"):
