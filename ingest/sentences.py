@@ -39,6 +39,17 @@ _STARTERS = frozenset("""
 _NO_BEFORE_NUMBER = re.compile(r"\s+[\"'“‘(\[]?\d")          # "No. 5" abbreviates number; "No. I think" ends
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")              # "J", "O.J", "a.m" (before the final period)
 _NEXT_WORD = re.compile(r"[.!?…\"'”’)\]]*\s+[\"'“‘(\[]?([^\s\"'“”‘’()\[\]]+(?:['’][^\s\"'“”‘’()]+)?)")
+# Whisper, trained on transcripts that name speakers by their initials, sometimes writes such initials where
+# the speaker changes ("SL. So let's talk…", "RL Currently, the pedestrians…", "LW. Can you elaborate?") —
+# different letters for the same person, so they are no speaker labels. 18 of Lexicap's 319 episodes carry
+# them. A tag: two or three capitals opening a turn (text start or after a sentence end), before a capital or
+# a dash, at least TAG_MIN times, and at least TAG_SHARE of the times it is written at all ("AI", "US" and
+# "OK" are said inside sentences too).
+_TAG_AT_TURN = re.compile(r"(?:^|[.!?…][\"'”’)\]]*\s+)([A-Z]{2,3})\.?(?:\s+[–—-])?(?=\s+[A-Z–—-])")
+_CAPITALS = re.compile(r"\b[A-Z]{2,3}\b")
+_TAG_SENTENCE = re.compile(r"[A-Z]{2,3}\.?(?:\s+[–—-])?")
+TAG_MIN = 2
+TAG_SHARE = 0.75
 
 
 def _dedupe_loops(cues: list[Cue]) -> list[Cue]:
@@ -107,9 +118,33 @@ def _opens_a_name(text: str, end: int) -> bool:
     return bare[:1].isupper() and bare.lower() not in _STARTERS and not bare.isdigit()
 
 
+def is_turn_tag(text: str) -> bool:
+    """A sentence that is only speaker initials (how `build_sentences` leaves a turn tag: on its own, so
+    no quote, bullet or keyphrase opens with it). Judged by shape: a one-word "OK." passes too."""
+    return bool(_TAG_SENTENCE.fullmatch(text.strip()))
+
+
+def _turn_tags(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each turn tag in the joined transcript text (see _TAG_AT_TURN)."""
+    found = [(m.group(1), m.start(1), m.end()) for m in _TAG_AT_TURN.finditer(text)]
+    if not found:
+        return []
+    at_turn: dict[str, int] = {}
+    for tag, _, _ in found:
+        at_turn[tag] = at_turn.get(tag, 0) + 1
+    written: dict[str, int] = {}
+    for m in _CAPITALS.finditer(text):
+        if m.group() in at_turn:
+            written[m.group()] = written.get(m.group(), 0) + 1
+    tags = {t for t, n in at_turn.items() if n >= TAG_MIN and n >= TAG_SHARE * written[t]}
+    return [(a, b) for tag, a, b in found if tag in tags]
+
+
 def _sentence_spans(tl: _Timeline) -> list[tuple[int, int]]:
     text = tl.text
     cuts = {0, len(text)}
+    for a, b in _turn_tags(text):           # a tag is a sentence of its own
+        cuts.update((a, b))
     for match in _END.finditer(text):
         if not _is_abbreviation(text, match.start() + 1 if match.group().startswith(".") else match.end()):
             cuts.add(match.end())

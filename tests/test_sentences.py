@@ -10,7 +10,7 @@ from conftest import FIXTURES, lexicap
 from ingest.chunking import MAX_WORDS as CHUNK_MAX_WORDS
 from ingest.chunking import chunk_sentences, tile_bounds, tile_texts
 from ingest.models import Cue
-from ingest.sentences import MAX_WORDS, build_sentences
+from ingest.sentences import MAX_WORDS, build_sentences, is_turn_tag
 from ingest.sources.files import load_file
 
 
@@ -206,6 +206,35 @@ def test_speaker_change_splits_sentences():
     assert [(x.text, x.speaker) for x in s] == [("so what do you think about that", "A"),
                                                 ("I think it is fine really", "B")]
     assert s[1].start == 4.0
+
+
+def test_whisper_speaker_initials_become_sentences_of_their_own():
+    """Episode 65: Whisper wrote initials at turns ("SL. So let's talk…", "RL Currently, the pedestrians…")."""
+    t = load_file(lexicap(65))
+    s = build_sentences(t.cues)
+    check_invariants(t.cues, s)
+    texts = [x.text for x in s]
+    tags = [x for x in texts if is_turn_tag(x)]
+    assert len(tags) >= 30 and {"SL.", "RL", "IA", "TK", "MG"} <= set(tags)
+    assert "Currently, the pedestrians are treated as things that cannot be hit, and they're not" in " ".join(texts)
+    assert any(x.startswith("Currently, the pedestrians are treated") for x in texts)
+    assert not [x for x in texts if re.match(r"(SL|RL|IA|TK|MG)\.? [A-Z]", x)]
+    assert " ".join(texts).split() == " ".join(c.text for c in t.cues).split()      # every word kept, in order
+
+
+@pytest.mark.parametrize("text, tags", [
+    ("TK So what do you think? JG Well, I think so. TK And then? JG Then we stop.", ["TK", "JG", "TK", "JG"]),
+    ("RL – I don't agree. LW. Why not? RL – Because. LW. Fine.", ["RL –", "LW.", "RL –", "LW."]),
+    # said inside sentences too: words, not tags
+    ("AI Safety matters. We build AI every day. AI Labs exist. The AI is here.", []),
+    ("OK. So we start. OK, fine. OK So then. Is it OK with you?", []),
+    ("TK So what do you think? I think so.", []),                  # once is not a habit
+])
+def test_turn_tags_are_told_from_acronyms(text, tags):
+    cues = [Cue(i * 2.0, i * 2.0 + 2, w) for i, w in enumerate(re.findall(r"\S+(?: \S+){0,3}", text))]
+    s = build_sentences(cues)
+    assert [x.text for x in s if is_turn_tag(x.text) and x.text not in ("OK.",)] == tags
+    assert " ".join(x.text for x in s) == text
 
 
 def test_fixture_speakers_and_abbreviations():

@@ -276,6 +276,17 @@ def test_speaker_initials_written_into_the_text_make_a_poor_bullet_and_no_quote(
         assert not sentence_features(text).initials, text
 
 
+def test_speaker_initials_whisper_wrote_at_turns_are_no_topic_title_or_bullet(hash_app, tmp_path):
+    """Episode 65 has "IA", "SL.", "RL", "TK", "MG" at speaker turns; its chapters were once "IA and SL"."""
+    ingest_sources([str(lexicap(65))], hash_app.ingestor, hash_app.settings)
+    s = SummaryEngine(hash_app.library, cache_dir=tmp_path / "cache").summarize("065")
+    tag = re.compile(r"\b(IA|SL|RL|TK|MG)\b")
+    names = [c.title for c in s.chapters] + [i.title for i in s.ideas] + list(s.topics) + [s.headline]
+    assert not [n for n in names if tag.search(n)], names
+    lines = [b for c in s.chapters for b in c.bullets] + [i.explanation for i in s.ideas] + [q.text for q in s.quotes] + list(s.at_a_glance)
+    assert lines and not [x for x in lines if tag.match(x)]
+
+
 def test_a_sentence_the_transcriber_split_makes_a_poor_bullet_unless_nothing_is_cased():
     from bot.summary.scoring import bullet_quality
     from bot.summary.text import episode_features

@@ -16,6 +16,7 @@ from bot.ask.lexical import STOPWORDS, LexicalIndex, close_to, common_words, ste
 from bot.framing import about_framing
 from bot.library import Library
 from ingest.models import Chunk, Sentence
+from ingest.sentences import is_turn_tag
 
 RRF_K = 60
 W_DENSE = 1.0
@@ -56,6 +57,16 @@ def _without_repeats(window: list[Sentence], shown: list[list[Sentence]]) -> lis
 def _not_replayed(framing, window: list[Sentence]) -> list[Sentence]:
     """The window less the lines of a cold open that the conversation says again (cited there, in context)."""
     return [s for s in window if s.index not in framing.repeats]
+
+
+def _trim_tags(window: list[Sentence]) -> list[Sentence]:
+    """The window without speaker initials at its edges (a citation does not open or close on "TK")."""
+    a, b = 0, len(window)
+    while a < b - 1 and is_turn_tag(window[a].text):
+        a += 1
+    while b - 1 > a and is_turn_tag(window[b - 1].text):
+        b -= 1
+    return window[a:b]
 
 
 def _warm_framing(texts) -> None:
@@ -305,8 +316,8 @@ class Retriever:
             a = b = lo + asked[-1]
             while b + 1 < len(text.sentences) and text.sentences[b + 1].end - text.sentences[a].start <= ANSWER_SECONDS:
                 b += 1
-            return text.sentences[a:b + 1], text.sentences[lo:max(hi, b) + 1]
-        return pool[i:j + 1], pool
+            return _trim_tags(text.sentences[a:b + 1]), text.sentences[lo:max(hi, b) + 1]
+        return _trim_tags(pool[i:j + 1]), pool
 
     def _rerank(self, vector: np.ndarray, evidence: list[Evidence]) -> list[Evidence]:
         """Corpus-wide, re-order the pool by the similarity of each candidate's best tile (~3 sentences) to the

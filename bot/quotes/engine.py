@@ -25,6 +25,7 @@ from bot.quotes.scoring import Window
 from bot.quotes.text import parse_query, words
 from bot.verbatim import COLD_OPEN_SECONDS, episode_index, verify_quote
 from ingest.errors import EpisodeNotFound
+from ingest.sentences import is_turn_tag
 
 log = logging.getLogger(__name__)
 
@@ -236,14 +237,18 @@ class QuoteEngine:
         if verify_quote(text, quote) is None:             # cannot happen for whole sentences; never print it
             log.error("quote index out of step with %s: %r", text.episode_id, quote[:80])
             return None
-        before = text.sentences[pos - 1].text if pos > 0 else ""
-        end_pos = pos + len(sentences)
-        after = text.sentences[end_pos].text if end_pos < len(text.sentences) else ""
+        before = _said(text.sentences, range(pos - 1, -1, -1))
+        after = _said(text.sentences, range(pos + len(sentences), len(text.sentences)))
         meta = text.meta
         return QuoteMatch(episode_id=meta.episode_id, title=meta.title, start=sentences[0].start,
                           end=sentences[-1].end, text=quote, context_before=before, context_after=after,
                           score=round(w.score, 3), url=meta.link(sentences[0].start),
                           speaker=sentences[0].speaker or None)
+
+
+def _said(sentences, order: range) -> str:
+    """The first sentence in `order` that is words, not a speaker's initials ("TK"): the context shown."""
+    return next((sentences[k].text for k in order if not is_turn_tag(sentences[k].text)), "")
 
 
 def _windows(scorer: scoring.QueryScorer, singles: np.ndarray, pair_firsts: np.ndarray,

@@ -17,6 +17,7 @@ from bot.summary.chapters import ChapterSpan, plan_chapters
 from bot.summary.keyphrases import CorpusStats, Phrase, phrase_table, sample_others, word_counts
 from bot.summary.text import SentenceFeatures, episode_features, stem, tokens
 from ingest.models import EpisodeMeta, Sentence
+from ingest.sentences import is_turn_tag
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,10 @@ def analyze(library, episode_id: str, *, counts_for: Callable[[str, str], Counte
     duration = text.duration
     framing = text.framing
     features = episode_features([s.text for s in sentences])
-    # ads and the sign-off do not count towards what the episode is about (brand names are not topics)
-    counted = [s.text if not framing.ad[i] and i < framing.outro_start else "" for i, s in enumerate(sentences)]
+    # ads, the sign-off and speaker initials Whisper wrote at a turn ("TK", "SL.") do not count towards what
+    # the episode is about (brand names and initials are not topics)
+    counted = [s.text if not framing.ad[i] and i < framing.outro_start and not is_turn_tag(s.text) else ""
+               for i, s in enumerate(sentences)]
     table = phrase_table(counted)
     guest = {stem(w) for w in tokens(meta.guest or "")}
     if guest:               # in their own episode the guest's name says nothing about a stretch of it
