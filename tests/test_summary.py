@@ -287,6 +287,27 @@ def test_speaker_initials_whisper_wrote_at_turns_are_no_topic_title_or_bullet(ha
     assert lines and not [x for x in lines if tag.match(x)]
 
 
+@pytest.mark.parametrize("text, addressed", [
+    ("You mentioned the benefits of System 1 is essentially that it's fast, allows us to function.", True),  # 65
+    ("In talking about the brief history of things, you said it's much harder to describe Sweden.", True),  # 187
+    ("You've written about your collaboration with Amos Tversky that this was bliss.", True),
+    ("In your book, the loyalty towards the in group is human nature.", True),
+    ("The loyalty and affection towards in group is part of human nature.", False),
+    ("If you say it often enough, people believe it is true.", False),
+    ("When you write code for a living, you learn to read it first.", False),
+])
+def test_the_host_reporting_the_guests_words_is_no_idea(text, addressed):
+    """At a glance and Ideas are the guest's claims; 15 of 381 on 40 dev episodes were the host's recaps."""
+    from bot.summary.scoring import idea_quality
+    from bot.summary.text import sentence_features
+
+    f = sentence_features(text)
+    assert f.addressed is addressed
+    if addressed:
+        plain = sentence_features("The loyalty and affection towards in group is part of human nature, they say.")
+        assert idea_quality(f) < 0.5 * idea_quality(plain)
+
+
 def test_a_sentence_the_transcriber_split_makes_a_poor_bullet_unless_nothing_is_cased():
     from bot.summary.scoring import bullet_quality
     from bot.summary.text import episode_features

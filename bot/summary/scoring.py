@@ -112,6 +112,8 @@ def idea_quality(f: SentenceFeatures) -> float:
         q *= 0.5
     if f.hedges:
         q *= 0.5
+    if f.addressed:         # an idea is the guest's, not the host's summary of it
+        q *= 0.4
     return q
 
 

@@ -90,6 +90,12 @@ _META = re.compile(r"\b(?:let me (?:just )?(?:ask|go|jump|link|return|get back|p
                    r"going back to|to go back to|we(?:'ll| will) (?:talk|get) (?:about|to|into) (?:that|this|it)|"
                    r"we(?:'ve)? talked about|as (?:we|you) (?:said|mentioned) (?:earlier|before)|"
                    r"the (?:next|last) question|my (?:next|last) question|on that (?:note|topic))\b", re.IGNORECASE)
+# The host reporting the guest's own words back ("You mentioned the benefits of System 1…", "In your book, you
+# write…"): context for a question, not the guest's idea.
+_ADDRESSED = re.compile(r"\b(?:you(?:'ve| have)? (?:said|mentioned|wrote|written|talked about|described|argued|"
+                        r"pointed out)|"
+                        r"(?:in|from) your (?:book|paper|essay|writing|work|talk|lecture|blog|post))\b",
+                        re.IGNORECASE)
 _CLAIM = re.compile(r"\b(?:is|are|was|were|will|can|can't|cannot|must|should|means|requires|makes|"
                     r"matters|works|becomes|need|needs|because)\b", re.IGNORECASE)
 
@@ -150,6 +156,7 @@ class SentenceFeatures:
     meta: bool = False           # steers the conversation ("let me ask you about…"), says nothing itself
     continues: bool = False      # opens in lower case: the transcriber split a sentence ("from web back end…")
     initials: bool = False       # opens with speaker initials the transcriber wrote as words ("RL Well, …")
+    addressed: bool = False      # the host telling the guest what they said or wrote ("You mentioned…")
 
 
 def sentence_features(text: str) -> SentenceFeatures:
@@ -176,6 +183,7 @@ def sentence_features(text: str) -> SentenceFeatures:
         meta=bool(_META.search(text)),
         continues=stripped[:1].islower(),
         initials=bool(_INITIALS_OPEN.match(stripped)),
+        addressed=bool(_ADDRESSED.search(text)),
     )
 
 
