@@ -105,6 +105,7 @@ class Library:
         self._records: dict[str, dict] = {}
         self._texts: dict[str, EpisodeText] = {}
         self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._episode_tiles: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._tiles: OrderedDict[str, np.ndarray] = OrderedDict()
         self._checked = 0.0
         self.version = 0
@@ -187,6 +188,25 @@ class Library:
             while len(self._vectors) > EPISODE_VECTORS:
                 self._vectors.popitem(last=False)
         return vectors
+
+    def episode_tiles(self, episode_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk index of each tile, unit tile vectors) for a whole episode: what a question inside it is
+        compared with sentence-run by sentence-run. Kept for the last EPISODE_VECTORS episodes, by generation."""
+        text = self.text(episode_id)
+        key = (episode_id, text.gen)
+        with self._lock:
+            cached = self._episode_tiles.get(key)
+            if cached is not None:
+                self._episode_tiles.move_to_end(key)
+                return cached
+        tiles = self.tiles([(episode_id, i) for i in range(len(text.chunks))])
+        owners = text.sentence_chunk[[a for _, a, _, _ in tiles]].astype(np.int64) if tiles else np.zeros(0, np.int64)
+        matrix = np.stack([t[3] for t in tiles]) if tiles else np.zeros((0, 1), dtype=np.float32)
+        with self._lock:
+            self._episode_tiles[key] = (owners, matrix)
+            while len(self._episode_tiles) > EPISODE_VECTORS:
+                self._episode_tiles.popitem(last=False)
+        return owners, matrix
 
     def tiles(self, wanted: list[tuple[str, int]]) -> list[tuple[str, int, int, np.ndarray]]:
         """(episode id, first sentence, end sentence (exclusive), unit vector) of every tile of the chunks

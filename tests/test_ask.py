@@ -557,3 +557,34 @@ def test_a_rare_word_the_episode_never_says_counts_as_unknown_there(engine):
     scoped = engine.retrieve("What does Ilya think about cosmology?", "94")
     everywhere = engine.retriever.retrieve("What does Ilya think about cosmology?", None)
     assert scoped.unknown == 1 and everywhere.unknown == 0
+
+
+def test_inside_an_episode_chunks_are_also_ranked_by_their_best_tile(engine, monkeypatch):
+    """Inside an episode a third ranked list puts each chunk at its best tile's similarity: a question worded
+    like one tile finds that tile's chunk first. After warm() such a question reads nothing from the store."""
+    from ingest.chunking import tile_bounds, tile_texts
+
+    library, retriever = engine.library, engine.retriever
+    retriever.ensure_index()
+    eid = library.resolve_episode("94").episode_id
+    text = library.text(eid)
+    owners, matrix = library.episode_tiles(eid)
+    assert len(owners) == len(matrix) == sum(len(tile_bounds(len(c.offsets))) for c in text.chunks)
+    assert list(owners) == sorted(owners)                                   # every tile knows its chunk
+    chunk = max(text.chunks[5:-5], key=lambda c: len(c.offsets))
+    question = tile_texts(chunk)[1]
+    ranked = retriever._tile_ranked(library.embedder.embed_query(question), [eid])
+    assert retriever.chunks[ranked[0]][0] == eid and retriever.chunks[ranked[0]][1].index == chunk.index
+    assert len(set(ranked)) == len(ranked) and all(retriever.chunks[p][0] == eid for p in ranked)
+
+    library._episode_tiles.clear()
+    library._vectors.clear()
+    engine.warm()
+
+    def no_store(*args, **kwargs):
+        raise AssertionError("read the store after warm()")
+
+    monkeypatch.setattr(library.store, "tile_vectors", no_store)
+    monkeypatch.setattr(library.store, "load_vectors", no_store)
+    r = engine.retrieve("what did Ilya say about the Hessian free optimizer?", "94")
+    assert r.evidence and all(e.episode_id == eid for e in r.evidence)

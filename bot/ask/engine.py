@@ -12,12 +12,13 @@ from bot.ask import about, extractive
 from bot.ask.llm_answer import ask_llm, finalize
 from bot.ask.lexical import stems
 from bot.ask.retrieval import Evidence, Retrieval, Retriever
-from bot.library import Library
+from bot.library import EPISODE_VECTORS, Library
 from bot.llm import ChatLLM, LLMUnavailable
 from bot.models import Answer, Citation, Summary
 from bot.summary.text import is_content
 from bot.timefmt import clock
 from bot.verbatim import verify_quote
+from ingest.errors import EpisodeNotFound
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ FLOOR_DENSE = 0.25
 ABSENT_NAMES = 2
 ABSENT_NAMES_MAX_DENSE = 0.60
 MAX_QUESTION_CHARS = 2000
+NEAREST_PASSAGES = 5     # not found: the closest thing discussed is looked for in this many best passages
 WHICH_EPISODE = ("Which episode do you mean? Pick one with the episode option, or name it in the question "
                  "(\"summarize episode 94\", \"what is the Ilya Sutskever episode about?\").")
 _FOLLOW_ON = re.compile(r"\b(after that|afterwards|what came next|next|then what|before that|go on|continue)\b",
@@ -46,6 +48,19 @@ class AskEngine:
         self.llm = llm
         self.digest = digest
         self.retriever = Retriever(library)
+
+    def warm(self) -> None:
+        """Build the lexical index and read the vectors a question inside an episode compares with (its chunks'
+        and its tiles', ~50-200 ms from the store per episode) for as many episodes as are kept in memory
+        (`EPISODE_VECTORS`, the last ones in the library): the first question about an episode then costs
+        what the next one does."""
+        self.retriever.ensure_index()
+        for meta in self.library.episodes[-EPISODE_VECTORS:]:
+            try:
+                self.library.vectors(meta.episode_id)
+                self.library.episode_tiles(meta.episode_id)
+            except EpisodeNotFound:              # forgotten meanwhile
+                continue
 
     # --- retrieval --------------------------------------------------------------------------------
     def scope(self, episode: str | None) -> list[str] | None:
@@ -224,16 +239,17 @@ class AskEngine:
             where = "in " + " or ".join(self.library.meta(eid).title for eid in named)
         else:
             where = "in the episodes I know"
-        nearest = None
-        if r.evidence:
-            e = r.evidence[0]
+        nearest, near_episode = None, None
+        for e in r.evidence[:NEAREST_PASSAGES]:        # the best passage that shares a topic word with the question
             line = _telling_sentence(e.sentences, question, self.retriever.idf)
             meta = self.library.meta(e.episode_id)
             if _shares_a_topic(question, line.text, f"{meta.title} {meta.guest or ''}"):
                 link = meta.link(line.start)
                 nearest = f"{meta.title} at {clock(line.start)}{f' ({link})' if link else ''}: “{line.text}”"
+                near_episode = e.episode_id
+                break
         text = f"I couldn't find that {where}."
-        if nearest and named and r.evidence[0].episode_id not in named:
+        if nearest and named and near_episode not in named:
             text += f" It did come up in {nearest}"
         elif nearest:
             text += f" The closest thing discussed was in {nearest}"
