@@ -363,6 +363,16 @@ def test_repeated_sounds_and_et_cetera_are_not_topics():
     assert not any("choo choo" in p or "cetera" in p for p in spellings)
 
 
+def test_a_phrase_does_not_end_or_start_on_a_preposition():
+    """Episode 20's chapter was "Actions per and units" (from "actions per minute")."""
+    from bot.summary.keyphrases import sentence_phrases
+
+    spellings = {spelling.lower() for _, spelling, _ in sentence_phrases(
+        "Pros reach three hundred actions per game, versus amateurs despite training.")}
+    assert "actions" in spellings and "game" in spellings
+    assert not any(w in p.split() for p in spellings for w in ("per", "versus", "despite"))
+
+
 def test_titles_keep_names_spelled_with_inner_capitals():
     assert sentence_case("iPod and the iTunes store") == "iPod and the iTunes store"
     assert sentence_case("eBay") == "eBay"

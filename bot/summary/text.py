@@ -54,7 +54,8 @@ whenever where where's whereas wherever whether which while who who's whoever wh
 willing wish with within without won't wonder wonderful work worked works worth would wouldn't wow yeah
 year years yes yet you you'd you'll you're you've your yours yourself yourselves zero
 ah aw eh ha hm ho mm oh ok uh um ya ye yo et cetera etcetera blah
-""".split())
+per versus vs despite amid amidst beneath underneath alongside atop unto till lest albeit whereby thereof plus minus
+""".split())   # the last line: prepositions and conjunctions ("Actions per and units" was a chapter title)
 
 # Spoken fillers: they make a sentence a poor bullet or quote.
 _FILLERS = re.compile(r"\b(?:um+|uh+|uhm|hmm+|you know|i mean|kind of|sort of|like,|i guess|or whatever|"
