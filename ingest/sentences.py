@@ -39,15 +39,16 @@ _STARTERS = frozenset("""
 _NO_BEFORE_NUMBER = re.compile(r"\s+[\"'“‘(\[]?\d")          # "No. 5" abbreviates number; "No. I think" ends
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")              # "J", "O.J", "a.m" (before the final period)
 _NEXT_WORD = re.compile(r"[.!?…\"'”’)\]]*\s+[\"'“‘(\[]?([^\s\"'“”‘’()\[\]]+(?:['’][^\s\"'“”‘’()]+)?)")
-# Whisper, trained on transcripts that name speakers by their initials, sometimes writes such initials where
-# the speaker changes ("SL. So let's talk…", "RL Currently, the pedestrians…", "LW. Can you elaborate?") —
-# different letters for the same person, so they are no speaker labels. 18 of Lexicap's 319 episodes carry
-# them. A tag: two or three capitals opening a turn (text start or after a sentence end), before a capital or
-# a dash, at least TAG_MIN times, and at least TAG_SHARE of the times it is written at all ("AI", "US" and
-# "OK" are said inside sentences too).
-_TAG_AT_TURN = re.compile(r"(?:^|[.!?…][\"'”’)\]]*\s+)([A-Z]{2,3})\.?(?:\s+[–—-])?(?=\s+[A-Z–—-])")
-_CAPITALS = re.compile(r"\b[A-Z]{2,3}\b")
-_TAG_SENTENCE = re.compile(r"[A-Z]{2,3}\.?(?:\s+[–—-])?")
+# Whisper, trained on transcripts that name their speakers, sometimes writes initials or a name in capitals
+# where the speaker changes ("SL. So let's talk…", "RL Currently, the pedestrians…", "BJÖRN I think Algol 60")
+# — different ones for the same person, so they are no speaker labels. 23 of Lexicap's 319 episodes carry
+# them. A tag: a word in capitals opening a turn (text start or after a sentence end), before a capital or a
+# dash, at least TAG_MIN times, and at least TAG_SHARE of the times it is written at all ("AI", "US" and "OK"
+# are said inside sentences too).
+_CAPS = "A-ZÀ-ÖØ-Þ"
+_TAG_AT_TURN = re.compile(rf"(?:^|[.!?…][\"'”’)\]]*\s+)([{_CAPS}]{{2,12}})\.?(?:\s+[–—-])?(?=\s+[{_CAPS}–—-])")
+_CAPITALS = re.compile(rf"\b[{_CAPS}]{{2,12}}\b")
+_TAG_SENTENCE = re.compile(rf"[{_CAPS}]{{2,12}}\.?(?:\s+[–—-])?")
 TAG_MIN = 2
 TAG_SHARE = 0.75
 
@@ -119,16 +120,16 @@ def _opens_a_name(text: str, end: int) -> bool:
 
 
 def is_turn_tag(text: str) -> bool:
-    """A sentence that is only speaker initials (how `build_sentences` leaves a turn tag: on its own, so
-    no quote, bullet or keyphrase opens with it). Judged by shape: a one-word "OK." passes too."""
+    """A sentence that is only a speaker tag (how `build_sentences` leaves one: on its own, so no quote,
+    bullet or keyphrase opens with it). Judged by shape: any one word in capitals ("OK.") passes too."""
     return bool(_TAG_SENTENCE.fullmatch(text.strip()))
 
 
 def _turn_tags(text: str) -> list[tuple[int, int]]:
     """(start, end) of each turn tag in the joined transcript text (see _TAG_AT_TURN)."""
     found = [(m.group(1), m.start(1), m.end()) for m in _TAG_AT_TURN.finditer(text)]
-    if not found:
-        return []
+    if not found or sum(map(str.isupper, text)) > 0.5 * sum(map(str.isalpha, text)):
+        return []                           # captions in capitals: every word is written that way
     at_turn: dict[str, int] = {}
     for tag, _, _ in found:
         at_turn[tag] = at_turn.get(tag, 0) + 1

@@ -229,6 +229,9 @@ def test_whisper_speaker_initials_become_sentences_of_their_own():
     ("AI Safety matters. We build AI every day. AI Labs exist. The AI is here.", []),
     ("OK. So we start. OK, fine. OK So then. Is it OK with you?", []),
     ("TK So what do you think? I think so.", []),                  # once is not a habit
+    ("BJÖRN I think Algol 60. TITLE So what came next? BJÖRN Simula. TITLE Why?", ["BJÖRN", "TITLE", "BJÖRN", "TITLE"]),
+    ("NASA Ames is here. NASA Ames is there. We love NASA.", []),
+    ("YEAH I THINK SO. YEAH WE DID. OK THEN.", []),                 # captions in capitals
 ])
 def test_turn_tags_are_told_from_acronyms(text, tags):
     cues = [Cue(i * 2.0, i * 2.0 + 2, w) for i, w in enumerate(re.findall(r"\S+(?: \S+){0,3}", text))]
