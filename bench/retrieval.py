@@ -126,7 +126,7 @@ def systems(app):
     from bot.ask.engine import AskEngine
 
     engine = AskEngine(app.library)
-    engine.warm()                                          # as the bot does at start-up
+    engine.warm().join()                                   # as the bot does at start-up
     engine.retrieve("warm up", None)
     baseline = Baseline(app)
 

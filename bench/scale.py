@@ -215,7 +215,7 @@ def query_phase(folder: Path, port: int | None) -> dict:
     app.library.refresh(force=True)
     ask, quotes, summaries = app.ask, app.quotes, app.summaries
     ask.retriever.ensure_index()
-    ask.warm()                                             # as the bot does at start-up
+    ask.warm().join()                                      # as the bot does at start-up
     ask.answer("warm up the retriever please")
     quotes.warm()
     quotes.find("warm up the quote index")

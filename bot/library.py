@@ -24,9 +24,10 @@ from ingest.chunking import tile_bounds, tile_texts
 from ingest.store import DenseHit, Store, chunk_id, tile_id
 
 REFRESH_SECONDS = 2.0
-# Episodes whose chunk vectors are kept for searches inside them (~1.5 KB a chunk: ~0.3 MB for a two-hour
-# episode, ≤ 30 MB when full). Listeners ask about the same few episodes in a row.
-EPISODE_VECTORS = 96
+# Episodes whose chunk and tile vectors are kept for searches inside them (~1.5 KB a vector: ~1 MB for a
+# two-hour episode). 400 holds a back catalogue the size of Lexicap's (318 episodes: ~340 MB), so after the
+# start-up warm-up (`AskEngine.warm`) no question waits for the store to send an episode's vectors.
+EPISODE_VECTORS = 400
 # Tile vectors kept in memory (384 floats each: ~30 MB when full); 17% of the tiles the dev set's corpus-wide
 # questions re-rank repeat across questions, and the same question from several listeners repeats them all.
 TILE_CACHE = 20_000

@@ -579,7 +579,7 @@ def test_inside_an_episode_chunks_are_also_ranked_by_their_best_tile(engine, mon
 
     library._episode_tiles.clear()
     library._vectors.clear()
-    engine.warm()
+    engine.warm().join()
 
     def no_store(*args, **kwargs):
         raise AssertionError("read the store after warm()")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 
@@ -49,18 +50,27 @@ class AskEngine:
         self.digest = digest
         self.retriever = Retriever(library)
 
-    def warm(self) -> None:
-        """Build the lexical index and read the vectors a question inside an episode compares with (its chunks'
-        and its tiles', ~50-200 ms from the store per episode) for as many episodes as are kept in memory
-        (`EPISODE_VECTORS`, the last ones in the library): the first question about an episode then costs
-        what the next one does."""
+    def warm(self) -> threading.Thread:
+        """Build the lexical index now; then, in the background, read the vectors a question inside an episode
+        is compared with (its chunks' and its tiles', ~50-250 ms from the store per episode) for as many
+        episodes as are kept in memory (`EPISODE_VECTORS`, the last ones in the library), so a first question
+        about an episode costs what the next one does. Questions are answered meanwhile. Returns the thread
+        (benches wait for it)."""
         self.retriever.ensure_index()
+        thread = threading.Thread(target=self._read_vectors, name="ask-vectors-warm", daemon=True)
+        thread.start()
+        return thread
+
+    def _read_vectors(self) -> None:
         for meta in self.library.episodes[-EPISODE_VECTORS:]:
             try:
                 self.library.vectors(meta.episode_id)
                 self.library.episode_tiles(meta.episode_id)
             except EpisodeNotFound:              # forgotten meanwhile
                 continue
+            except Exception as exc:             # a store hiccup: those episodes are read on first use instead
+                log.warning("warm-up stopped reading vectors: %s: %s", type(exc).__name__, exc)
+                return
 
     # --- retrieval --------------------------------------------------------------------------------
     def scope(self, episode: str | None) -> list[str] | None:
