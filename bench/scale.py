@@ -214,7 +214,6 @@ def query_phase(folder: Path, port: int | None) -> dict:
     app = App(make_settings(folder, port), use_llm=False)
     app.library.refresh(force=True)
     ask, quotes, summaries = app.ask, app.quotes, app.summaries
-    ask.retriever.ensure_index()
     ask.warm().join()                                      # as the bot does at start-up
     ask.answer("warm up the retriever please")
     quotes.warm()

@@ -192,7 +192,8 @@ class Library:
 
     def episode_tiles(self, episode_id: str) -> tuple[np.ndarray, np.ndarray]:
         """(chunk index of each tile, unit tile vectors) for a whole episode: what a question inside it is
-        compared with sentence-run by sentence-run. Kept for the last EPISODE_VECTORS episodes, by generation."""
+        compared with sentence-run by sentence-run. Kept for the last EPISODE_VECTORS episodes, by generation
+        (`tiles` then serves them from here too, so they are not also kept one by one)."""
         text = self.text(episode_id)
         key = (episode_id, text.gen)
         with self._lock:
@@ -200,7 +201,7 @@ class Library:
             if cached is not None:
                 self._episode_tiles.move_to_end(key)
                 return cached
-        tiles = self.tiles([(episode_id, i) for i in range(len(text.chunks))])
+        tiles = self.tiles([(episode_id, i) for i in range(len(text.chunks))], keep=False)
         owners = text.sentence_chunk[[a for _, a, _, _ in tiles]].astype(np.int64) if tiles else np.zeros(0, np.int64)
         matrix = np.stack([t[3] for t in tiles]) if tiles else np.zeros((0, 1), dtype=np.float32)
         with self._lock:
@@ -209,36 +210,45 @@ class Library:
                 self._episode_tiles.popitem(last=False)
         return owners, matrix
 
-    def tiles(self, wanted: list[tuple[str, int]]) -> list[tuple[str, int, int, np.ndarray]]:
+    def tiles(self, wanted: list[tuple[str, int]], *, keep: bool = True) -> list[tuple[str, int, int, np.ndarray]]:
         """(episode id, first sentence, end sentence (exclusive), unit vector) of every tile of the chunks
         `wanted` ((episode id, chunk index) pairs).
 
-        Read from the store in one call and kept (LRU, keyed by tile id, which carries the generation: a
-        re-ingested episode is never served old vectors); an episode ingested before tiles were stored has
-        its tiles embedded here, once."""
+        Taken from the episode's tile matrix when `episode_tiles` holds it; else read from the store in one
+        call and, with `keep`, kept (LRU, keyed by tile id, which carries the generation: a re-ingested
+        episode is never served old vectors); an episode ingested before tiles were stored has its tiles
+        embedded here, once."""
         keys: list[tuple[str, str, int, int, int, int]] = []   # (tile id, episode, chunk, position, first, end)
+        gens: dict[str, str] = {}
         for eid, index in dict.fromkeys(wanted):
             text = self.text(eid)
+            gens[eid] = text.gen
             chunk = text.chunks[index]
             for j, (a, b) in enumerate(tile_bounds(len(chunk.offsets))):
                 keys.append((tile_id(chunk_id(eid, text.gen, index), j), eid, index, j, chunk.first_sentence + a,
                              chunk.first_sentence + b))
+        found: dict[str, np.ndarray] = {}
         with self._lock:
-            found = {k[0]: self._tiles[k[0]] for k in keys if k[0] in self._tiles}
-            for tid in found:
-                self._tiles.move_to_end(tid)
-        fresh = self.store.tile_vectors([k[0] for k in keys
-                                         if k[0] not in found and self._records.get(k[1], {}).get("tiles")])
+            for tid, eid, index, j, _, _ in keys:
+                whole = self._episode_tiles.get((eid, gens[eid]))
+                if whole is not None:
+                    found[tid] = whole[1][int(np.searchsorted(whole[0], index)) + j]
+                elif tid in self._tiles:
+                    found[tid] = self._tiles[tid]
+                    self._tiles.move_to_end(tid)
+        stored = [k[0] for k in keys if k[0] not in found and self._records.get(k[1], {}).get("tiles")]
+        fresh = self.store.tile_vectors(stored) if stored else {}
         missing = [k for k in keys if k[0] not in found and k[0] not in fresh]
         if missing:
             texts = {(eid, index): tile_texts(self.text(eid).chunks[index]) for _, eid, index, *_ in missing}
             fresh.update(zip((k[0] for k in missing), self.embedder.embed_documents(
                 [texts[eid, index][j] for _, eid, index, j, _, _ in missing])))
-        if fresh:
+        for tid, vector in fresh.items():
+            vector = np.asarray(vector, dtype=np.float32)
+            found[tid] = vector / max(float(np.linalg.norm(vector)), 1e-12)
+        if fresh and keep:
             with self._lock:
-                for tid, vector in fresh.items():
-                    vector = np.asarray(vector, dtype=np.float32)
-                    found[tid] = self._tiles[tid] = vector / max(float(np.linalg.norm(vector)), 1e-12)
+                self._tiles.update((tid, found[tid]) for tid in fresh)
                 while len(self._tiles) > TILE_CACHE:
                     self._tiles.popitem(last=False)
         return [(eid, a, b, found[tid]) for tid, eid, _, _, a, b in keys]

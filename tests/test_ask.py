@@ -502,6 +502,7 @@ def test_the_corpus_rerank_reads_stored_tiles_and_embeds_nothing_but_the_questio
     and a repeated one does not even read the store again."""
     library = engine.library
     library._tiles.clear()
+    library._episode_tiles.clear()
     embedded, read = [], []
     original_embed, original_read = library.embedder.embed_documents, library.store.tile_vectors
     monkeypatch.setattr(library.embedder, "embed_documents", lambda texts: embedded.append(len(texts)) or
@@ -525,8 +526,10 @@ def test_tiles_of_an_episode_stored_before_tiles_existed_are_embedded_once(engin
     eid = library.resolve_episode("94").episode_id
     wanted = [(eid, 3), (eid, 4)]
     library._tiles.clear()
+    library._episode_tiles.clear()
     stored = library.tiles(wanted)
     library._tiles.clear()
+    library._episode_tiles.clear()
     monkeypatch.setattr(library.store, "tile_vectors", lambda ids: {})        # as a store from before tiles
     embedded = library.tiles(wanted)
     assert [t[:3] for t in embedded] == [t[:3] for t in stored]
@@ -588,3 +591,5 @@ def test_inside_an_episode_chunks_are_also_ranked_by_their_best_tile(engine, mon
     monkeypatch.setattr(library.store, "load_vectors", no_store)
     r = engine.retrieve("what did Ilya say about the Hessian free optimizer?", "94")
     assert r.evidence and all(e.episode_id == eid for e in r.evidence)
+    r = engine.retrieve("who invented the Hessian free optimizer?")     # the corpus re-rank reads them too
+    assert r.evidence
