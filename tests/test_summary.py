@@ -308,6 +308,30 @@ def test_the_host_reporting_the_guests_words_is_no_idea(text, addressed):
         assert idea_quality(f) < 0.5 * idea_quality(plain)
 
 
+@pytest.mark.parametrize("text, asks", [
+    ("Do you think improving the model, constructing an understanding of the world is the popular approach.", True),
+    ("Do you, your father now, an engineer, you're building up a company.", True),          # 151, a bullet before
+    ("Can you give me a history of Keras and all the major deep learning frameworks.", True),  # 38
+    ("So how do you see the future of the field.", True),
+    ("Why is it that we dream at all.", True),
+    ("What is interesting is that the model learns it anyway.", False),
+    ("What I think is that the model learns it anyway.", False),
+    ("It is true that we can sleep less.", False),
+    ("There is no way to tell from the outside.", False),
+])
+def test_a_question_whisper_ended_with_a_full_stop_is_still_a_question(text, asks):
+    """Whisper often closes the host's questions with "."; a question is no bullet, idea or quote
+    (on the 40 dev episodes 16 such lines in 11 digests, e.g. the idea "Do you like, what was it, Ian Goodfellow…")."""
+    from bot.summary.scoring import bullet_quality
+    from bot.summary.text import sentence_features
+
+    f = sentence_features(text)
+    assert f.question is asks
+    if asks:
+        assert bullet_quality(f) < 0.5 * bullet_quality(sentence_features("The model learns to see the future "
+                                                                           "of the field from its own data."))
+
+
 def test_a_sentence_the_transcriber_split_makes_a_poor_bullet_unless_nothing_is_cased():
     from bot.summary.scoring import bullet_quality
     from bot.summary.text import episode_features

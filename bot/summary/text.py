@@ -97,6 +97,13 @@ _ADDRESSED = re.compile(r"\b(?:you(?:'ve| have)? (?:said|mentioned|wrote|written
                         r"pointed out)|"
                         r"(?:in|from) your (?:book|paper|essay|writing|work|talk|lecture|blog|post))\b",
                         re.IGNORECASE)
+# A question Whisper closed with a full stop ("Do you think improving the model … neural networks."): an
+# auxiliary verb then its subject, or a wh-word, auxiliary and subject, opening the sentence.
+_ASKS = re.compile(r"^(?:(?:so|and|but|now|okay|well|then|also)[, ]+)?(?:(?:what|how|why|where|when|who|which)\s+)?"
+                   r"(?:do|does|did|are|is|was|were|can|could|would|will|should|have|has|don't|doesn't|didn't|"
+                   r"isn't|aren't|wasn't|weren't|won't|wouldn't|can't|couldn't|shouldn't|haven't|hasn't)\s+"
+                   r"(?:you|we|they|he|she|it|there|i|this|that|these|those|people|anyone|anybody|somebody|someone)\b",
+                   re.IGNORECASE)
 _CLAIM = re.compile(r"\b(?:is|are|was|were|will|can|can't|cannot|must|should|means|requires|makes|"
                     r"matters|works|becomes|need|needs|because)\b", re.IGNORECASE)
 
@@ -170,7 +177,7 @@ def sentence_features(text: str) -> SentenceFeatures:
         words=len(words),
         keys=keys,
         fillers=len(_FILLERS.findall(text)),
-        question=stripped.endswith("?"),
+        question=stripped.endswith("?") or bool(_ASKS.match(stripped)),
         complete=bool(stripped) and stripped[0].isupper() and stripped[-1] in ".!?\"”'",
         dangling=first in _DANGLING_OPENERS or (opener2 in _STANCE_OPENERS and len(words) > 2
                                                 and words[2] in _BACK_REFERENCES),
