@@ -390,6 +390,32 @@ def test_a_small_batch_is_split_across_the_embedders_workers(monkeypatch):
     assert sizes == [1]
 
 
+def test_batches_reach_the_model_in_few_shapes_with_the_same_vectors(monkeypatch):
+    """Every batch is padded to a multiple of 8 word-pieces (the kernels keep state per shape: an ingest's
+    memory grew with every new length) and the padding changes no vector; oneDNN's per-shape cache is capped."""
+    import os
+
+    import ingest.embeddings as embeddings
+
+    assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == "16"       # set before torch first runs
+    embedder = embeddings.LocalEmbedder(dtype="fp32", workers=1, runtime="torch")
+    lengths: list[int] = []
+    model_forward = embedder.model.forward
+
+    def forward(features):
+        lengths.append(int(features["input_ids"].shape[1]))
+        return model_forward(features)
+
+    monkeypatch.setattr(embedder.model, "forward", forward)
+    texts = ["hi", "the weakest link is the human", "a Ferrari and Usain Bolt " * 5, "x " * 300]
+    padded = np.stack([embedder.embed_query(t) for t in texts])
+    assert lengths and all(n % 8 == 0 for n in lengths) and lengths[-1] == 256     # the model's limit holds
+    monkeypatch.setattr(embeddings, "_pad_tokens", lambda features, multiple=8: features)
+    lengths.clear()
+    plain = np.stack([embedder.embed_query(t) for t in texts])
+    assert any(n % 8 for n in lengths)                                 # without it, shapes are any length
+    assert (padded * plain).sum(1).min() > 0.9999
+
 def test_local_embedder_fast_path_keeps_the_models_vectors(monkeypatch):
     """bf16 + parallel single-thread passes must give the same model's vectors as plain fp32, in input
     order, unit norm — that is what lets the store keep recording plain "all-MiniLM-L6-v2"."""
