@@ -416,6 +416,7 @@ def test_batches_reach_the_model_in_few_shapes_with_the_same_vectors(monkeypatch
     assert any(n % 8 for n in lengths)                                 # without it, shapes are any length
     assert (padded * plain).sum(1).min() > 0.9999
 
+
 def test_local_embedder_fast_path_keeps_the_models_vectors(monkeypatch):
     """bf16 + parallel single-thread passes must give the same model's vectors as plain fp32, in input
     order, unit norm — that is what lets the store keep recording plain "all-MiniLM-L6-v2"."""
