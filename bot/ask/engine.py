@@ -33,6 +33,10 @@ FLOOR_DENSE = 0.25
 # ...or it names two things (people, works, products) the scoped episode never mentions, in any spelling
 ABSENT_NAMES = 2
 ABSENT_NAMES_MAX_DENSE = 0.60
+# ...or two of its words are said nowhere in scope ("sleep apnea and CPAP", "cannabis or CBD"): one such word
+# is often a listener's paraphrase ("footballer", "feud"), two are a topic the episode does not have
+UNKNOWN_WORDS = 2
+UNKNOWN_WORDS_MAX_DENSE = 0.60
 MAX_QUESTION_CHARS = 2000
 NEAREST_PASSAGES = 5     # not found: the closest thing discussed is looked for in this many best passages
 WHICH_EPISODE = ("Which episode do you mean? Pick one with the episode option, or name it in the question "
@@ -114,6 +118,8 @@ class AskEngine:
         if r.unknown and r.best_dense < UNKNOWN_WORD_MIN_DENSE:
             return True
         if r.absent_names >= ABSENT_NAMES and r.best_dense < ABSENT_NAMES_MAX_DENSE:
+            return True
+        if r.unknown >= UNKNOWN_WORDS and r.best_dense < UNKNOWN_WORDS_MAX_DENSE:
             return True
         return not r.rare_hit and r.best_dense < NO_RARE_MIN_DENSE and r.margin < NO_RARE_MIN_MARGIN
 

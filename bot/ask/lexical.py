@@ -173,10 +173,13 @@ class LexicalIndex:
             return self.spelling(typed) or word
         return _ALPHA.sub(fix, text.lstrip())
 
-    def unknown_words(self, query: str) -> list[str]:
-        """Content words never said anywhere in the library, not even in a close spelling."""
+    def unknown_words(self, query: str, known: str = "") -> list[str]:
+        """Content words never said anywhere in the library, not even in a close spelling, nor a word of
+        `known` (titles and guests) in a close spelling: the listener's "Sara" where the transcriber wrote
+        "Sarah" names the guest."""
+        known_words = _WORD.findall(known.lower())
         return [w for w in words(query) if w not in self.surface_set and not w.isdigit()
-                and len(self.expand(w)) <= 1]
+                and len(self.expand(w)) <= 1 and not close_to(w, known_words)]
 
     def absent_rare_words(self, question: str, mask: np.ndarray, known: str = "") -> list[str]:
         """Rare words of the question ("phosphine", "apnea", "Navalny") said nowhere in the masked documents:
@@ -191,14 +194,17 @@ class LexicalIndex:
         for w in words(question):
             if len(w) < 5 or not w.isalpha() or counts.get(w, 0) > RARE_WORD or close_to(w, known_words):
                 continue
-            if self._said_in(self.expand(w), mask) or any(
-                    self._said_in([_stem(w[:i])], mask) and self._said_in([_stem(w[i:])], mask)
-                    for i in range(3, len(w) - 2)):
+            if self._said_in(self.expand(w), mask) or self._split_said(w, mask):
                 continue
             out.append(w)
         return out
 
-    def _said_in(self, query_stems: list[str], mask: np.ndarray) -> bool:
+    def _split_said(self, word: str, mask: np.ndarray | None) -> bool:
+        """`word` is said as two words (3+ letters each) in the masked documents."""
+        return any(self._said_in([_stem(word[:i])], mask) and self._said_in([_stem(word[i:])], mask)
+                   for i in range(3, len(word) - 2))
+
+    def _said_in(self, query_stems: list[str], mask: np.ndarray | None) -> bool:
         present = [t for t in query_stems if t in self.df]
         return bool(present) and float(self.scores(present, mask).max(initial=0.0)) > 0.0
 

@@ -271,6 +271,10 @@ class Retriever:
         ws = words(text)
         return bool(ws) and all(self._guest_word(w) for w in ws)
 
+    def _known_names(self) -> str:
+        """Every episode's title and guest, the words a question may spell otherwise than the transcriber."""
+        return " ".join(f"{m.title} {m.guest or ''}" for m in self.library.episodes)
+
     def _guest_word(self, word: str) -> set[str] | None:
         """The episodes of the guests whose name holds `word`, or a close spelling of it (5+ letters)."""
         names, spellings = self._guest_names()
@@ -445,7 +449,7 @@ class Retriever:
         sims = sorted(dense_sim.values(), reverse=True)
         margin = best_dense - float(np.mean(sims[5:20])) if len(sims) > 6 else 0.0
         coverage = 0.0
-        unknown = self.lex.unknown_words(question)
+        unknown = self.lex.unknown_words(question, self._known_names())
         rare_hit = False
         if evidence:
             present = set(stems(evidence[0].context_text))
