@@ -614,3 +614,14 @@ def test_a_guest_named_as_the_listener_spells_it_is_no_unknown_word():
     lex = LexicalIndex(["Sarah Seeger talks about exoplanets", "the host talks about rockets"])
     assert lex.unknown_words("What did Sara say about exoplanets?") == ["sara"]
     assert lex.unknown_words("What did Sara say about exoplanets?", "Sara Seager: Search for Planets") == []
+
+
+def test_a_word_the_transcript_says_in_two_is_no_unknown_word():
+    """Whisper writes "power play" where the listener writes "PowerPlay": known. The two words said apart
+    ("a play about power") are not that word."""
+    from bot.ask.lexical import LexicalIndex
+
+    apart = LexicalIndex(["he wrote a play about power", "the host talks about an idea"])
+    assert apart.unknown_words("What is the PowerPlay idea?") == ["powerplay"]
+    together = LexicalIndex(["his power play idea grows a problem solver", "the host talks about an idea"])
+    assert together.unknown_words("What is the PowerPlay idea?") == []

@@ -95,6 +95,7 @@ class LexicalIndex:
 
     def __init__(self, docs: list[str]):
         self.n_docs = len(docs)
+        self.docs = docs
         tokenized = [stems(d) for d in docs]
         self.bm25 = bm25s.BM25()
         self.bm25.index(tokenized, show_progress=False)
@@ -179,7 +180,19 @@ class LexicalIndex:
         "Sarah" names the guest."""
         known_words = _WORD.findall(known.lower())
         return [w for w in words(query) if w not in self.surface_set and not w.isdigit()
-                and len(self.expand(w)) <= 1 and not close_to(w, known_words)]
+                and len(self.expand(w)) <= 1 and not close_to(w, known_words) and not self.said_apart(w)]
+
+    def said_apart(self, word: str) -> bool:
+        """`word` is said somewhere as two words ("power play" for "PowerPlay", "star shade" for "starshade")."""
+        for i in range(3, len(word) - 2):
+            a, b = word[:i], word[i:]
+            if a not in self.surface_set or b not in self.surface_set:
+                continue
+            both = self.scores([_stem(a)]) * self.scores([_stem(b)])
+            together = re.compile(rf"\b{a}[\s-]+{b}\b", re.IGNORECASE)
+            if any(together.search(self.docs[int(d)]) for d in np.flatnonzero(both > 0)):
+                return True
+        return False
 
     def absent_rare_words(self, question: str, mask: np.ndarray, known: str = "") -> list[str]:
         """Rare words of the question ("phosphine", "apnea", "Navalny") said nowhere in the masked documents:
