@@ -625,3 +625,13 @@ def test_a_word_the_transcript_says_in_two_is_no_unknown_word():
     assert apart.unknown_words("What is the PowerPlay idea?") == ["powerplay"]
     together = LexicalIndex(["his power play idea grows a problem solver", "the host talks about an idea"])
     assert together.unknown_words("What is the PowerPlay idea?") == []
+
+
+def test_a_name_the_episode_never_says_outweighs_a_passage_ahead_of_the_rest(engine):
+    """Musk is never said in Ilya's episode (only in 001 and 018); its nearest passage is ahead of the rest
+    (margin) but not close to the question: not found."""
+    from bot.ask.engine import NO_RARE_MIN_MARGIN
+
+    r = engine.retrieve("What does Ilya think about Musk?", "94")
+    assert r.absent_names == 1 and r.unknown == 0 and r.margin >= NO_RARE_MIN_MARGIN   # the old rules answer it
+    assert engine.answer("What does Ilya think about Musk?", "94").abstained

@@ -121,7 +121,10 @@ class AskEngine:
             return True
         if r.unknown >= UNKNOWN_WORDS and r.best_dense < UNKNOWN_WORDS_MAX_DENSE:
             return True
-        return not r.rare_hit and r.best_dense < NO_RARE_MIN_DENSE and r.margin < NO_RARE_MIN_MARGIN
+        # a passage clearly ahead of the rest (margin) stands, unless the question names someone or something
+        # the episode never mentions ("What does Guido think about Rust?": Python talk, far ahead, no Rust)
+        return not r.rare_hit and r.best_dense < NO_RARE_MIN_DENSE and (r.margin < NO_RARE_MIN_MARGIN
+                                                                       or r.absent_names > 0)
 
     def citation(self, e: Evidence) -> Citation:
         meta = self.library.meta(e.episode_id)
