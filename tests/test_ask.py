@@ -635,3 +635,17 @@ def test_a_name_the_episode_never_says_outweighs_a_passage_ahead_of_the_rest(eng
     r = engine.retrieve("What does Ilya think about Musk?", "94")
     assert r.absent_names == 1 and r.unknown == 0 and r.margin >= NO_RARE_MIN_MARGIN   # the old rules answer it
     assert engine.answer("What does Ilya think about Musk?", "94").abstained
+
+
+def test_a_term_the_episode_never_says_needs_a_closer_passage_than_an_everyday_word(engine):
+    """TPUs are never mentioned in Ilya's episode. An unknown everyday word ("footballer") is often the
+    listener's own wording and is forgiven from a dense similarity of 0.45; a term or name only from 0.50."""
+    from bot.ask.engine import UNKNOWN_TERM_MIN_DENSE, UNKNOWN_WORD_MIN_DENSE
+    from bot.ask.lexical import is_term
+
+    assert is_term("tpus") and is_term("mypy") and not is_term("footballer") and not is_term("stimulant")
+    question = "What does Ilya think about training neural networks on TPUs?"
+    r = engine.retrieve(question, "94")
+    assert r.unknown == r.unknown_terms == 1
+    assert UNKNOWN_WORD_MIN_DENSE <= r.best_dense < UNKNOWN_TERM_MIN_DENSE
+    assert engine.answer(question, "94").abstained

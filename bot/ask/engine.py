@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 # question names something said nowhere in the library and nothing is close, or its two most distinctive
 # words are missing from the passages and the best passage is neither close nor clearly ahead of the rest.
 UNKNOWN_WORD_MIN_DENSE = 0.45
+UNKNOWN_TERM_MIN_DENSE = 0.50     # ...closer still when that word is a term or name ("mypy", "Duolingo", "phosphine")
 NO_RARE_MIN_DENSE = 0.40
 NO_RARE_MIN_MARGIN = 0.13
 FLOOR_DENSE = 0.25
@@ -116,6 +117,8 @@ class AskEngine:
         if r.best_dense < FLOOR_DENSE:
             return True
         if r.unknown and r.best_dense < UNKNOWN_WORD_MIN_DENSE:
+            return True
+        if r.unknown_terms and r.best_dense < UNKNOWN_TERM_MIN_DENSE:
             return True
         if r.absent_names >= ABSENT_NAMES and r.best_dense < ABSENT_NAMES_MAX_DENSE:
             return True

@@ -47,6 +47,13 @@ COMMON_WORD = 9_000        # pyspellchecker count from which a word is everyday 
 
 
 RARE_WORD = 600            # ... and at most this: a rare word ("apnea" 367, "phosphine" 50; "graphics" 1265)
+TERM_WORD = 300            # ... and below this, a term or name rather than a listener's wording ("samplers" 50,
+                           # "mypy" 0; "stimulant" 390, "footballer" 629)
+
+
+def is_term(word: str) -> bool:
+    """A word too rare in everyday English to be a paraphrase: a name, a product, a technical term."""
+    return word_counts().get(word, 0) < TERM_WORD
 
 
 @lru_cache(maxsize=1)

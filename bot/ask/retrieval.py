@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.ask.lexical import STOPWORDS, LexicalIndex, close_to, common_words, stems, words
+from bot.ask.lexical import STOPWORDS, LexicalIndex, close_to, common_words, is_term, stems, words
 from bot.framing import about_framing
 from bot.library import Library
 from ingest.models import Chunk, Sentence
@@ -112,6 +112,7 @@ class Retrieval:
     coverage: float = 0.0            # share of the question's term weight found in the best passage
     rare_hit: bool = False           # the question's two most distinctive words occur in the passages
     unknown: int = 0                 # question words said nowhere in the library (in scope: rare words, nowhere in it)
+    unknown_terms: int = 0           # ... of which terms and names, not everyday words (`lexical.is_term`)
     absent_names: int = 0            # names in the question never said in the scoped episode(s)
     margin: float = 0.0              # best dense similarity minus the typical top-20 similarity
     scope: list[str] | None = None
@@ -467,5 +468,6 @@ class Retriever:
             # the library says nearly every one: scoped refusals of the dev unanswerables fell 22 -> 12 of 40)
             unknown = list(set(unknown) | set(self.lex.absent_rare_words(question, mask, known)))
         return Retrieval(question, evidence, best_dense=best_dense, coverage=coverage, rare_hit=rare_hit,
-                         unknown=len(unknown), margin=margin, scope=episode_ids, candidates=len(fused),
+                         unknown=len(unknown), unknown_terms=sum(map(is_term, unknown)), margin=margin,
+                         scope=episode_ids, candidates=len(fused),
                          absent_names=absent)
