@@ -550,6 +550,7 @@ def test_a_rare_word_the_episode_never_says_counts_as_unknown_there(engine):
     known = "Episode 94 — Ilya Sotskever Ilya Sotskever"
     assert lex.absent_rare_words("What does Ilya think about cosmology?", mask, known) == ["cosmology"]
     assert lex.absent_rare_words("What does Ilya think about the universe?", mask, known) == []   # an everyday word
+    assert lex.absent_rare_words("did he ever compare python to perl?", mask, known) == ["perl"]   # four letters
     # a compound the transcript writes in two words is said ("back propagation" in 094)
     assert lex.absent_rare_words("what did he say about backpropagation?", mask, known) == []
     assert lex.absent_rare_words("what did Sotskever say about cosmology?", mask, known) == ["cosmology"]

@@ -202,17 +202,17 @@ class LexicalIndex:
         return False
 
     def absent_rare_words(self, question: str, mask: np.ndarray, known: str = "") -> list[str]:
-        """Rare words of the question ("phosphine", "apnea", "Navalny") said nowhere in the masked documents:
-        what `unknown_words` tells of the library, told of one episode. In a large library nearly every rare
-        word is said somewhere, so only the scope can tell it was not said here. Rare = at most RARE_WORD in
-        pyspellchecker's counts (0 for words it lacks); a compound the transcript writes in two words ("star
-        shade" for "starshade") or a word of the episode's title and guest, in a close spelling ("Sutskever"
-        for the transcriber's "Sotskever"), is not absent."""
+        """Rare words (4+ letters) of the question ("phosphine", "Navalny", "perl") said nowhere in the masked
+        documents: what `unknown_words` tells of the library, told of one episode. In a large library nearly
+        every rare word is said somewhere, so only the scope can tell it was not said here. Rare = at most
+        RARE_WORD in pyspellchecker's counts (0 for words it lacks); a compound the transcript writes in two
+        words ("star shade" for "starshade") or a word of the episode's title and guest, in a close spelling
+        ("Sutskever" for the transcriber's "Sotskever"), is not absent."""
         counts = word_counts()
         known_words = _WORD.findall(known.lower())
         out = []
         for w in words(question):
-            if len(w) < 5 or not w.isalpha() or counts.get(w, 0) > RARE_WORD or close_to(w, known_words):
+            if len(w) < 4 or not w.isalpha() or counts.get(w, 0) > RARE_WORD or close_to(w, known_words):
                 continue
             if self._said_in(self.expand(w), mask) or self._split_said(w, mask):
                 continue
