@@ -650,3 +650,14 @@ def test_a_term_the_episode_never_says_needs_a_closer_passage_than_an_everyday_w
     assert r.unknown == r.unknown_terms == 1
     assert UNKNOWN_WORD_MIN_DENSE <= r.best_dense < UNKNOWN_TERM_MIN_DENSE
     assert engine.answer(question, "94").abstained
+
+
+def test_an_english_word_the_library_never_says_is_unknown_despite_a_lookalike():
+    """"tarot" is no misspelling of "tarts": an English word is unknown unless the library says it, in some
+    form ("feuds" for "feud", "proud" for "proudest")."""
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["the tarts were good and we talked about them", "I am proud of the feuds we had"])
+    assert lex.unknown_words("did they talk about tarot?") == ["tarot"]
+    assert lex.unknown_words("what is he proudest of?") == []
+    assert lex.unknown_words("did they talk about the feud?") == []

@@ -97,6 +97,9 @@ def close_to(word: str, known_words: list[str], cutoff: float = 85) -> bool:
                                                     score_cutoff=cutoff) is not None
 
 
+_ENDINGS = ("est", "er", "ers", "ing", "ings", "ed", "es", "s", "ly")
+
+
 class LexicalIndex:
     """BM25 (bm25s) over a fixed list of documents plus document frequencies for term weighting."""
 
@@ -186,8 +189,19 @@ class LexicalIndex:
         `known` (titles and guests) in a close spelling: the listener's "Sara" where the transcriber wrote
         "Sarah" names the guest."""
         known_words = _WORD.findall(known.lower())
+        english = english_words()
         return [w for w in words(query) if w not in self.surface_set and not w.isdigit()
-                and len(self.expand(w)) <= 1 and not close_to(w, known_words) and not self.said_apart(w)]
+                and _stem(w) not in self.df and not self._inflects(w)
+                and (w in english or len(self.expand(w)) <= 1)
+                and not close_to(w, known_words) and not self.said_apart(w)]
+
+    def _inflects(self, word: str) -> bool:
+        """`word` is a library word with an ending the stemmer keeps ("proudest" for "proud")."""
+        for suffix in _ENDINGS:
+            base = word[:-len(suffix)]
+            if word.endswith(suffix) and len(base) >= 3 and (base in self.surface_set or base + "e" in self.surface_set):
+                return True
+        return False
 
     def said_apart(self, word: str) -> bool:
         """`word` is said somewhere as two words ("power play" for "PowerPlay", "star shade" for "starshade")."""
