@@ -199,7 +199,7 @@ class LexicalIndex:
         """`word` is a library word with an ending the stemmer keeps ("proudest" for "proud")."""
         for suffix in _ENDINGS:
             base = word[:-len(suffix)]
-            if word.endswith(suffix) and len(base) >= 3 and (base in self.surface_set or base + "e" in self.surface_set):
+            if word.endswith(suffix) and len(base) >= 3 and {base, base + "e"} & self.surface_set:
                 return True
         return False
 
