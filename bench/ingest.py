@@ -1,6 +1,11 @@
 """Ingest benchmark (not a test): N Lexicap episodes into a fresh store, against pure embedding time.
 
-    .venv/bin/python bench/ingest.py [--episodes 20] [--dtype auto|bf16|fp32] [--precision-check 1000]
+    .venv/bin/python bench/ingest.py [--episodes 20] [--mode both|episodes|batch] [--no-child]
+                                     [--dtype auto|bf16|fp32] [--precision-check 1000]
+
+Two ways an ingest runs, both measured (--mode both): each file alone (what /ingest in Discord does, one
+source at a time), and all N in one call, as `podbot ingest FOLDER` does, where episode N+1 is embedded
+in a child process while episode N is written (`ingest.embed_ahead`; --no-child embeds in this process).
 
 Per episode, the full ingest (parse, sentences, chunks, embed, Chroma write, commit) is timed, and the
 same tile texts are embedded on their own through the same code path (`Ingestor._embed`) right before or
@@ -123,6 +128,71 @@ def run_ingest(args) -> dict:
     }
 
 
+def run_batch(args, embedder=None) -> dict:
+    """The CLI's way: all N files in one `ingest_sources` call into a fresh store (episode N+1 embedded in a
+    child process while episode N is written), against embedding the same tiles in this process, measured
+    right before and right after it. CPU time includes the embedding child's; its start-up (loading the model)
+    is timed on its own, as the parent's model load is."""
+    from bot.app import App
+    from ingest.chunking import chunk_sentences, tile_texts
+    from ingest.embeddings import LocalEmbedder
+    from ingest.pipeline import ingest_sources
+    from ingest.sentences import build_sentences
+    from ingest.settings import Settings
+    from ingest.sources.files import load_file
+
+    files = pick(args.episodes)
+    out = OUT / f"ingest-batch-{args.episodes}"
+    shutil.rmtree(out, ignore_errors=True)
+    settings = Settings(_env_file=None, podbot_data_dir=out, podbot_embed_process=not args.no_child)
+    embedder = embedder or LocalEmbedder(settings.podbot_embed_batch,
+                                         dtype=None if args.dtype == "auto" else args.dtype, workers=args.workers)
+    embedder.embed_documents(["warm up the kernels"] * 8)
+    app = App(settings, embedder=embedder, use_llm=False)
+    per_episode = []
+    for path in files:
+        t = load_file(path)
+        chunks = chunk_sentences(t.meta.episode_id, build_sentences(t.cues))
+        per_episode.append([x for c in chunks for x in tile_texts(c)])
+
+    def embed_all() -> tuple[float, float]:
+        w, c = time.perf_counter(), time.process_time()
+        for texts in per_episode:
+            app.ingestor._embed(texts, None)
+        return time.perf_counter() - w, time.process_time() - c
+
+    from ingest.embed_ahead import InChild, embedding_stage
+
+    stage = embedding_stage(embedder, len(files), child=settings.podbot_embed_process)
+    w = time.perf_counter()
+    stage.submit(["warm up the kernels"] * 8).result()    # the child loads the model (as the parent did above)
+    startup = time.perf_counter() - w
+    pids = list(stage._pool._processes) if isinstance(stage, InChild) else []
+
+    def cpu_now() -> float:
+        own = time.process_time()
+        for pid in pids:        # the child's user + system time, from /proc (it is reaped only at the end)
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            own += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return own
+
+    before = embed_all()
+    w, c0 = time.perf_counter(), cpu_now()
+    results = ingest_sources([str(p) for p in files], app.ingestor, settings, stage=stage)
+    wall, cpu = time.perf_counter() - w, cpu_now() - c0
+    stage.close()
+    after = embed_all()
+    failed = [r for r in results if r.status == "failed"]
+    assert not failed, failed
+    embed_wall, embed_cpu = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
+    chunks = sum(r.chunks for r in results)
+    return {"episodes": len(results), "chunks": chunks, "tiles": sum(map(len, per_episode)), "wall": wall,
+            "cpu": cpu, "embed_wall": embed_wall, "embed_wall_before": before[0], "embed_wall_after": after[0],
+            "embed_cpu": embed_cpu, "ratio_wall": wall / embed_wall, "ratio_cpu": cpu / embed_cpu,
+            "chunks_per_s": chunks / wall, "child": bool(pids), "child_startup_s": startup,
+            "corpus_min_wall": CORPUS * wall / len(results) / 60}
+
+
 def precision_check(k: int) -> dict:
     """bf16 vs fp32 MiniLM on k real chunks: cosine of the vectors, top-10 agreement for real questions."""
     import numpy as np
@@ -170,8 +240,14 @@ def main() -> int:
                          "`--dtype fp32 --workers 1 --torch-threads 2` is the pre-optimisation embedder")
     ap.add_argument("--precision-check", type=int, default=0, metavar="K")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--mode", choices=["both", "episodes", "batch"], default="both",
+                    help="episodes: each file ingested alone; batch: all in one call, as `podbot ingest DIR` does")
+    ap.add_argument("--no-child", action="store_true", help="batch mode: embed in this process")
     args = ap.parse_args()
 
+    if args.mode == "batch":
+        print_batch(run_batch(args))
+        return 0
     r = run_ingest(args)
     print(f"\n### Ingest benchmark: {r['episodes']} Lexicap episodes, {r['chunks']} chunks "
           f"(MiniLM {r['dtype']}, {r['workers']} workers × {r['threads']} torch threads, batch {r['batch']}, "
@@ -200,9 +276,28 @@ def main() -> int:
         print(f"| top-10 overlap, {p['questions']} dev questions | {p['top10_overlap']:.3f} |")
         print(f"| same top-1 | {p['top1_same']:.3f} |")
         print(f"| bf16 speed-up (CPU time) | {p['speedup_cpu']:.2f}× |")
+    if args.mode == "both":
+        r["batch"] = run_batch(args)
+        print_batch(r["batch"])
     if args.json:
         args.json.write_text(json.dumps(r, indent=2))
     return 0
+
+
+def print_batch(b: dict) -> None:
+    how = "embedding in a child process while writing" if b["child"] else "embedding in this process"
+    print(f"\n### Batch ingest: {b['episodes']} episodes in one call ({how}), {b['chunks']} chunks, "
+          f"{b['tiles']} tiles\n")
+    print("| figure | value |\n| --- | --- |")
+    print(f"| ingest time (wall / CPU incl. the child) | {fmt(b['wall'])} s / {fmt(b['cpu'])} s |")
+    print(f"| pure embedding of the same tiles, before / after (wall) | {fmt(b['embed_wall_before'])} s / "
+          f"{fmt(b['embed_wall_after'])} s |")
+    print(f"| ingest ÷ embedding (wall / CPU; goal ≤ 1.15) | {b['ratio_wall']:.3f} / {b['ratio_cpu']:.3f} |")
+    print(f"| chunks/s (wall) | {fmt(b['chunks_per_s'])} |")
+    if b["child"]:
+        print(f"| the child's start-up (model load; not in the above, like the parent's) | "
+              f"{fmt(b['child_startup_s'])} s |")
+    print(f"| projected {CORPUS}-episode corpus (wall) | {fmt(b['corpus_min_wall'])} min |")
 
 
 if __name__ == "__main__":

@@ -149,10 +149,17 @@ class LocalEmbedder:
                 self.runtime = "onnx"
             except Exception as exc:      # no onnx exporter, a read-only cache, an ORT problem: torch still works
                 log.warning("ONNX Runtime unavailable for the local embedder (%s); using torch fp32", exc)
+        self._cache_dir = cache_dir
         self._lock = threading.Lock()           # one embed call at a time; it already uses every core
         self._tokenizer_lock = threading.Lock()  # HF fast tokenizers are not safe to call concurrently
         self._pool = (ThreadPoolExecutor(self.workers, thread_name_prefix="podbot-embed")
                       if self.workers > 1 else None)
+
+    def spawn_params(self) -> dict:
+        """Arguments that build the same embedder in another process (ingest.embed_ahead): same precision,
+        workers and runtime, so the same vectors."""
+        return {"batch_size": self.batch_size, "dtype": self.dtype, "workers": self.workers,
+                "runtime": self.runtime, "cache_dir": self._cache_dir}
 
     def _forward(self, texts: list[str]) -> np.ndarray:
         import torch

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ingest.chunking import CHUNKER_VERSION, chunk_sentences, tile_texts
+from ingest.embed_ahead import EmbeddingStage, Progress, embed_in_place, embedding_stage
 from ingest.embeddings import Embedder
 from ingest.errors import BadSourceURL, EmptyTranscript, PodbotError, SourceError, TranscriptTooLarge
 from ingest.models import Chunk, IngestResult, Transcript
@@ -18,8 +20,6 @@ from ingest.settings import Settings
 from ingest.sources.files import expand_paths, load_file
 from ingest.sources.youtube import fetch_youtube, looks_like_youtube
 
-Progress = Callable[[int, int], None]      # (done, total) tiles embedded
-EMBED_STEP = 128
 # Speech runs ~55k characters an hour; the longest Lexicap episode (5 h) has ~330k. A transcript past 4 M
 # characters (~70 hours) is not one episode but a mistake (a concatenated archive, a log file named .txt),
 # and embedding it would hold the ingest for an hour: refuse it before any work is done.
@@ -80,13 +80,24 @@ def pool_tiles(tile_vectors: np.ndarray, owners: list[int], weights: list[float]
     return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
 
-def _batched(items: list[str], size: int) -> Iterator[tuple[int, list[str]]]:
-    for lo in range(0, len(items), size):
-        yield lo, items[lo:lo + size]
+@dataclass(slots=True)
+class Prepared:
+    """An episode cut up and ready to embed: its sentences, chunks, content generation and tile texts."""
+
+    transcript: Transcript
+    n_sentences: int
+    chunks: list[Chunk]
+    gen: str
+    tiles: list[tuple[int, int]]        # (chunk index, position in the chunk) per tile text
+    texts: list[str]
+    began: float
 
 
 class Ingestor:
-    """Writes transcripts into the store; one embedder and one store reused across many episodes."""
+    """Writes transcripts into the store; one embedder and one store reused across many episodes.
+
+    An ingest is three steps — `prepare` (sentences, chunks, tiles), embed, `write` (stage, commit) — so a batch
+    (`ingest_sources`) can embed one episode while it writes the one before."""
 
     def __init__(self, settings: Settings, embedder: Embedder, store):
         self.settings = settings
@@ -94,6 +105,12 @@ class Ingestor:
         self.store = store
 
     def ingest(self, transcript: Transcript, progress: Progress | None = None) -> IngestResult:
+        prepared = self.prepare(transcript)
+        done = self.unchanged(prepared, progress)
+        return done if done is not None else self.write(prepared, embed_in_place(self.embedder, prepared.texts,
+                                                                                   progress))
+
+    def prepare(self, transcript: Transcript) -> Prepared:
         began = time.perf_counter()
         meta = transcript.meta
         size = sum(len(c.text) + 1 for c in transcript.cues)
@@ -106,70 +123,126 @@ class Ingestor:
             raise EmptyTranscript(f"{meta.source}: transcript has no text")
         meta.duration = max(meta.duration, sentences[-1].end)
         chunks = chunk_sentences(meta.episode_id, sentences)
-        gen = content_generation(self.embedder.name, chunks)
+        tiles, texts = [], []
+        for chunk in chunks:
+            for j, text in enumerate(tile_texts(chunk)):
+                tiles.append((chunk.index, j))
+                texts.append(text)
+        return Prepared(transcript, len(sentences), chunks, content_generation(self.embedder.name, chunks),
+                        tiles, texts, began)
 
+    def unchanged(self, prepared: Prepared, progress: Progress | None = None) -> IngestResult | None:
+        """The result when the store already holds this very content (a metadata change is applied), else None."""
+        with self.store.lock(prepared.transcript.meta.episode_id):
+            return self._same(prepared, self.store.get_episode(prepared.transcript.meta.episode_id), progress)
+
+    def _same(self, prepared: Prepared, existing, progress: Progress | None) -> IngestResult | None:
+        meta, chunks = prepared.transcript.meta, prepared.chunks
+        if not (existing and existing[1].get("gen") == prepared.gen and existing[1].get("chunks") == len(chunks)):
+            return None
+        old_meta, record = existing
+        if old_meta.model_dump(exclude={"description"}) != meta.model_dump(exclude={"description"}) \
+                or (old_meta.description or None) != (meta.description or None):
+            self.store.update_episode_meta(meta, record, self._title_vector(meta))
+        if progress:
+            progress(len(chunks), len(chunks))
+        return self._result(prepared, "unchanged")
+
+    def write(self, prepared: Prepared, tile_vectors: np.ndarray) -> IngestResult:
+        """Stage and commit an embedded episode (unless the same content was committed meanwhile)."""
+        meta, chunks, gen = prepared.transcript.meta, prepared.chunks, prepared.gen
         with self.store.lock(meta.episode_id):
             existing = self.store.get_episode(meta.episode_id)
-            if existing and existing[1].get("gen") == gen and existing[1].get("chunks") == len(chunks):
-                old_meta, record = existing
-                if old_meta.model_dump(exclude={"description"}) != meta.model_dump(exclude={"description"}) \
-                        or (old_meta.description or None) != (meta.description or None):
-                    self.store.update_episode_meta(meta, record, self._title_vector(meta))
-                if progress:
-                    progress(len(chunks), len(chunks))
-                return IngestResult(meta.episode_id, meta.title, "unchanged", len(chunks), len(sentences),
-                                    time.perf_counter() - began, timed=meta.timed)
+            if (same := self._same(prepared, existing, None)) is not None:
+                return same
             keep = {gen} | ({existing[1]["gen"]} if existing else set())
             self.store.drop_stale(meta.episode_id, keep=keep)          # leftovers of a killed ingest
-            tiles, texts = [], []
-            for chunk in chunks:
-                for j, text in enumerate(tile_texts(chunk)):
-                    tiles.append((chunk.index, j))
-                    texts.append(text)
-            tile_vectors = self._embed(texts, progress)
-            vectors = pool_tiles(tile_vectors, [c for c, _ in tiles], [len(t.split()) for t in texts], len(chunks))
-            self.store.write_chunks(gen, chunks, vectors, tiles, tile_vectors)
-            self.store.commit_episode(meta, gen, len(chunks), len(sentences), self._title_vector(meta), len(tiles))
-        status = "replaced" if existing else "added"
-        return IngestResult(meta.episode_id, meta.title, status, len(chunks), len(sentences),
-                            time.perf_counter() - began, timed=meta.timed)
+            vectors = pool_tiles(tile_vectors, [c for c, _ in prepared.tiles],
+                                 [len(t.split()) for t in prepared.texts], len(chunks))
+            self.store.write_chunks(gen, chunks, vectors, prepared.tiles, tile_vectors)
+            self.store.commit_episode(meta, gen, len(chunks), prepared.n_sentences, self._title_vector(meta),
+                                      len(prepared.tiles))
+        return self._result(prepared, "replaced" if existing else "added")
+
+    @staticmethod
+    def _result(prepared: Prepared, status: str) -> IngestResult:
+        meta = prepared.transcript.meta
+        return IngestResult(meta.episode_id, meta.title, status, len(prepared.chunks), prepared.n_sentences,
+                            time.perf_counter() - prepared.began, timed=meta.timed)
 
     def _title_vector(self, meta) -> np.ndarray:
         return self.embedder.embed_query(f"{meta.title}. {meta.guest or ''}")
 
     def _embed(self, texts: list[str], progress: Progress | None) -> np.ndarray:
-        parts = []
-        for lo, batch in _batched(texts, EMBED_STEP):
-            parts.append(self.embedder.embed_documents(batch))
-            if progress:
-                progress(lo + len(batch), len(texts))
-        return np.concatenate(parts) if parts else np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return embed_in_place(self.embedder, texts, progress)
 
 
 def ingest_sources(sources: list[str], ingestor: Ingestor, settings: Settings, *, title: str | None = None,
                    url: str | None = None, on_result: Callable[[SourceRef | str, IngestResult], None] | None = None,
                    progress_for: Callable[[SourceRef], Progress | None] | None = None,
-                   http_client=None) -> list[IngestResult]:
-    """Ingest every source; a failing source is reported and skipped, the others still land."""
-    results: list[IngestResult] = []
+                   http_client=None, stage: EmbeddingStage | None = None) -> list[IngestResult]:
+    """Ingest every source; a failing source is reported and skipped, the others still land.
+
+    Results come in source order. With several sources, episode N+1 is read and embedded (in a child process
+    for the local model, `ingest.embed_ahead`) while episode N is written. A caller that ingests batch after
+    batch can pass its own `stage` (kept open) so the child loads the model once."""
     refs: list[SourceRef | tuple[str, PodbotError]] = []
     for source in sources:
         try:
             refs.extend(resolve_source(source))
         except PodbotError as exc:
             refs.append((source, exc))
-    for ref in refs:
-        if isinstance(ref, tuple):
-            result = IngestResult(ref[0], "", "failed", message=ref[1].message)
-            shown: SourceRef | str = ref[0]
-        else:
-            shown = ref
-            try:
-                transcript = load_transcript(ref, settings, title=title, url=url, http_client=http_client)
-                result = ingestor.ingest(transcript, progress_for(ref) if progress_for else None)
-            except PodbotError as exc:
-                result = IngestResult(ref.value, "", "failed", message=exc.message)
+    own_stage = stage is None
+    if stage is None:
+        stage = embedding_stage(ingestor.embedder, sum(isinstance(r, SourceRef) for r in refs),
+                                child=settings.podbot_embed_process)
+    results: list[IngestResult] = []
+    waiting: deque[tuple[SourceRef | str, Callable[[], IngestResult]]] = deque()
+
+    def report(shown: SourceRef | str, finish: Callable[[], IngestResult]) -> None:
+        try:
+            result = finish()
+        except PodbotError as exc:
+            result = IngestResult(getattr(shown, "value", str(shown)), "", "failed", message=exc.message)
         results.append(result)
         if on_result:
             on_result(shown, result)
+
+    try:
+        for ref in refs:
+            if isinstance(ref, tuple):
+                job: Callable[[], IngestResult] = _failed(ref[1])
+                shown: SourceRef | str = ref[0]
+            else:
+                shown = ref
+                job = _start(ref, ingestor, settings, stage, title, url, http_client,
+                             progress_for(ref) if progress_for else None)
+            waiting.append((shown, job))
+            while len(waiting) > 1:        # everything before the newest: its vectors are ready or close
+                report(*waiting.popleft())
+        while waiting:
+            report(*waiting.popleft())
+    finally:
+        if own_stage:
+            stage.close()
     return results
+
+
+def _failed(exc: PodbotError) -> Callable[[], IngestResult]:
+    def finish() -> IngestResult:
+        raise exc
+    return finish
+
+
+def _start(ref: SourceRef, ingestor: Ingestor, settings: Settings, stage: EmbeddingStage, title: str | None,
+           url: str | None, http_client, progress: Progress | None) -> Callable[[], IngestResult]:
+    """Read, prepare and hand the episode's tiles to the embedding stage; the returned step writes it."""
+    try:
+        prepared = ingestor.prepare(load_transcript(ref, settings, title=title, url=url, http_client=http_client))
+        done = ingestor.unchanged(prepared, progress)
+    except PodbotError as exc:
+        return _failed(exc)
+    if done is not None:
+        return lambda: done
+    pending = stage.submit(prepared.texts)
+    return lambda: ingestor.write(prepared, pending.result(progress))

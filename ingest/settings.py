@@ -48,6 +48,8 @@ class Settings(BaseSettings):
         description="derived model files (the ONNX export of the local model), shared by every data dir")
     podbot_embed_workers: int | None = Field(None, ge=1, description="parallel forward passes (default: the "
                                              "CPUs this process may use)")
+    podbot_embed_process: bool = Field(True, description="An ingest of 3+ sources embeds in a child process, so "
+                                       "one episode is embedded while the one before is written.")
 
     # --- retrieval -----------------------------------------------------------------------------------
     podbot_rerank_pool: int = Field(10, ge=0, le=50, description="/ask candidates re-ranked by their best "

@@ -25,7 +25,7 @@ from ingest.pipeline import Ingestor, content_generation, ingest_sources, pool_t
 from ingest.sentences import build_sentences
 from ingest.settings import Settings
 from ingest.sources.files import load_file
-from ingest.store import SEARCH_EF, Store
+from ingest.store import SEARCH_EF, Store, chunk_id, tile_generation, tile_id
 
 HERE = Path(__file__).resolve().parent
 SMALL = (316, 49, 18)           # the three shortest Lexicap episodes (~50 chunks each)
@@ -493,3 +493,34 @@ def test_onnx_runtime_gives_the_torch_models_vectors_and_falls_back_to_torch(tmp
     monkeypatch.setenv("PODBOT_EMBED_RUNTIME", "gpu")
     with pytest.raises(ValidationError, match="podbot_embed_runtime"):
         Settings(_env_file=None)
+
+
+def test_chunks_and_tiles_written_before_the_compact_records_still_read_and_drop(hash_app):
+    """Stores written before chunks kept their text in metadata (text as a Chroma document, sentence places and
+    times as lists, tiles with five metadata keys): their chunks still load exactly, and a re-ingest with other
+    content drops their tiles like its own."""
+    store = hash_app.store
+    t = load_file(lexicap(SMALL[0]))
+    chunks = chunk_sentences(t.meta.episode_id, build_sentences(t.cues))
+    eid, gen = t.meta.episode_id, "oldgen000000"
+    tiles = [(c.index, j) for c in chunks for j, _ in enumerate(tile_texts(c))]
+    tile_vectors = np.asarray(hash_app.embedder.embed_documents([x for c in chunks for x in tile_texts(c)]))
+    vectors = pool_tiles(tile_vectors, [c for c, _ in tiles], [1.0] * len(tiles), len(chunks))
+    store.tiles.upsert(ids=[tile_id(chunk_id(eid, gen, c), j) for c, j in tiles], embeddings=tile_vectors,
+                       metadatas=[{"episode_id": eid, "gen": gen, "ep_gen": f"{eid}@{gen}", "idx": c, "tile": j}
+                                  for c, j in tiles])
+    old_meta = [{"episode_id": eid, "gen": gen, "ep_gen": f"{eid}@{gen}", "idx": c.index, "start": c.start,
+                 "end": c.end, "first_sentence": c.first_sentence, "offsets": c.offsets, "starts": c.starts,
+                 "ends": c.ends} for c in chunks]
+    store.chunks.upsert(ids=[chunk_id(eid, gen, c.index) for c in chunks], embeddings=vectors,
+                        documents=[c.text for c in chunks], metadatas=old_meta)
+    store.commit_episode(t.meta, gen, len(chunks), 0, vectors[0], len(tiles))
+    assert store.load_chunks(eid, gen) == chunks
+    assert store.staged_count(eid, gen, "tiles") == len(tiles)
+    assert_consistent(store)
+    [again] = ingest_sources([str(lexicap(SMALL[0]))], hash_app.ingestor, hash_app.settings)
+    assert again.status == "replaced"          # another generation (model and recipe are part of it)
+    assert_consistent(store)
+    assert not [tid for tid in raw_chunk_ids(store, eid, "tiles") if tile_generation(tid) == gen]
+    new_gen = committed(store)[eid]["gen"]
+    assert store.load_chunks(eid, new_gen) == chunks
