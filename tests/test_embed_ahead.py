@@ -117,9 +117,9 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
-def test_a_killed_batch_ingest_takes_its_embedding_child_with_it(tmp_path):
-    cmd = [sys.executable, str(HERE / "_ingest_child.py"), str(tmp_path / "data"), "--embedder", "local",
-           *[str(lexicap(n)) for n in (*SMALL, 94)]]
+def test_a_killed_batch_ingest_takes_its_embedding_child_with_it(tmp_path, real_app):
+    sources = [str(lexicap(n)) for n in (*SMALL, 94)]
+    cmd = [sys.executable, str(HERE / "_ingest_child.py"), str(tmp_path / "data"), "--embedder", "local", *sources]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
@@ -130,13 +130,25 @@ def test_a_killed_batch_ingest_takes_its_embedding_child_with_it(tmp_path):
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(Path(f"/proc/{k}").exists() and
-                                                  "zombie" not in _state(k) for k in kids):
+        while time.monotonic() < deadline and [k for k in kids if _alive(k)]:
             time.sleep(0.1)
-        assert not [k for k in kids if Path(f"/proc/{k}").exists() and "zombie" not in _state(k)]
+        assert not [k for k in kids if _alive(k)]
     finally:
         proc.kill()
         proc.wait(10)
+    # what the killed run committed is whole, and a re-run completes it
+    settings = Settings(_env_file=None, podbot_data_dir=tmp_path / "data")
+    store = Store(settings, embed_model=real_app.embedder.name, embed_dim=real_app.embedder.dim)
+    assert 1 <= len(committed(store)) < len(sources)
+    assert_consistent(store)
+    results = ingest_sources(sources, Ingestor(settings, real_app.embedder, store), settings)
+    assert results[0].status == "unchanged" and all(r.status in ("added", "unchanged") for r in results)
+    assert len(committed(store)) == len(sources)
+    assert_consistent(store)
+
+
+def _alive(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid)
 
 
 def _state(pid: int) -> str:
