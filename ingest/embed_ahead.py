@@ -108,7 +108,7 @@ class InChild:
             return InPlace(self.embedder).submit(texts)
         try:
             futures = [self._pool.submit(_child_embed, batch) for batch in _batches(texts)]
-        except (BrokenProcessPool, RuntimeError) as exc:
+        except (BrokenProcessPool, RuntimeError, OSError) as exc:      # could not start, or already gone
             self._give_up(exc)
             return InPlace(self.embedder).submit(texts)
         return Pending(lambda progress: self._collect(texts, futures, progress))

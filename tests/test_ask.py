@@ -10,6 +10,8 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from bot.ask.engine import AskEngine
+from bot.ask.retrieval import CORE_WEIGHT
+from bot.ask.wording import question_core
 from conftest import lexicap
 from bot.llm import ChatLLM
 from bot.verbatim import verify_quote
@@ -661,3 +663,34 @@ def test_an_english_word_the_library_never_says_is_unknown_despite_a_lookalike()
     assert lex.unknown_words("did they talk about tarot?") == ["tarot"]
     assert lex.unknown_words("what is he proudest of?") == []
     assert lex.unknown_words("did they talk about the feud?") == []
+
+
+@pytest.mark.parametrize("question, core", [
+    ("What did Ilya say about James Martens and the Hessian free optimizer?",
+     "James Martens and the Hessian free optimizer"),
+    ("does he think understanding text is harder than understanding images?",
+     "understanding text is harder than understanding images"),
+    ("how did Ilya explain the deep double descent phenomenon?", "the deep double descent phenomenon"),
+    ("what were the missing ingredients according to Ilya?", "what were the missing ingredients"),
+    ("is Guido religious?", ""),                 # nothing to take off
+    ("what does he think?", ""),                 # nothing left
+    ("What is the meaning of life?", ""),
+])
+def test_a_questions_core_drops_only_the_words_that_ask_it(question, core):
+    assert question_core(question) == core
+
+
+def test_questions_are_ranked_with_their_core_and_judged_as_typed(engine, real_app):
+    retriever, embedder = engine.retriever, real_app.embedder
+    question = "what did Ilya say about the Hessian free optimizer?"
+    typed, ranked = retriever._question_vectors(question, None)
+    core = embedder.embed_query("the Hessian free optimizer")
+    assert np.allclose(typed, embedder.embed_query(question), atol=1e-2)
+    expected = typed + CORE_WEIGHT * core
+    assert np.allclose(ranked, expected / np.linalg.norm(expected), atol=1e-2)
+    assert float(ranked @ core) > float(typed @ core)          # pulled toward the subject
+    plain, same = retriever._question_vectors("is Guido religious?", None)
+    assert same is plain
+    r = retriever.retrieve(question, ["episode_094_large"])
+    assert r.best_dense == pytest.approx(float(max(retriever._dense(typed, ["episode_094_large"]),
+                                                   key=lambda p: p[1])[1]), abs=1e-3)
