@@ -68,8 +68,7 @@ def run_ingest(args) -> dict:
     app = App(settings, embedder=embedder, use_llm=False)
     ingestor = app.ingestor
 
-    from ingest.chunking import chunk_sentences, tile_texts
-    from ingest.sentences import build_sentences
+    from ingest.embed_ahead import embed_in_place
     from ingest.sources.files import load_file
 
     def timed(fn, *a):
@@ -79,12 +78,11 @@ def run_ingest(args) -> dict:
 
     rows = []
     for i, path in enumerate(files):
-        t = load_file(path)                                   # the same tile texts the ingest will embed
-        chunks = chunk_sentences(t.meta.episode_id, build_sentences(t.cues))
-        texts = [x for c in chunks for x in tile_texts(c)]
+        prepared = ingestor.prepare(load_file(path))          # the same tile texts the ingest will embed
+        chunks, texts = prepared.chunks, prepared.texts
         ingest = lambda: ingest_sources([str(path)], ingestor, settings)      # noqa: E731
-        embed = lambda: ingestor._embed(texts, None)                          # noqa: E731
-        whole = lambda: ingestor._embed([c.text for c in chunks], None)       # noqa: E731
+        embed = lambda: embed_in_place(embedder, texts)                       # noqa: E731
+        whole = lambda: embed_in_place(embedder, [c.text for c in chunks])    # noqa: E731
         if i % 2:          # alternate the order, so neither side always runs on a warmer (or busier) machine
             [res], iw, ic = timed(ingest)
             _, ew, ec = timed(embed)
@@ -134,10 +132,8 @@ def run_batch(args, embedder=None) -> dict:
     right before and right after it. CPU time includes the embedding child's; its start-up (loading the model)
     is timed on its own, as the parent's model load is."""
     from bot.app import App
-    from ingest.chunking import chunk_sentences, tile_texts
     from ingest.embeddings import LocalEmbedder
     from ingest.pipeline import ingest_sources
-    from ingest.sentences import build_sentences
     from ingest.settings import Settings
     from ingest.sources.files import load_file
 
@@ -149,25 +145,21 @@ def run_batch(args, embedder=None) -> dict:
                                          dtype=None if args.dtype == "auto" else args.dtype, workers=args.workers)
     embedder.embed_documents(["warm up the kernels"] * 8)
     app = App(settings, embedder=embedder, use_llm=False)
-    per_episode = []
-    for path in files:
-        t = load_file(path)
-        chunks = chunk_sentences(t.meta.episode_id, build_sentences(t.cues))
-        per_episode.append([x for c in chunks for x in tile_texts(c)])
+    per_episode = [app.ingestor.prepare(load_file(path)).texts for path in files]   # what the ingest embeds
 
     def embed_all() -> tuple[float, float]:
         w, c = time.perf_counter(), time.process_time()
         for texts in per_episode:
-            app.ingestor._embed(texts, None)
+            embed_in_place(embedder, texts)
         return time.perf_counter() - w, time.process_time() - c
 
-    from ingest.embed_ahead import InChild, embedding_stage
+    from ingest.embed_ahead import InChild, embed_in_place, embedding_stage
 
     stage = embedding_stage(embedder, len(files), child=settings.podbot_embed_process)
     w = time.perf_counter()
     stage.submit(["warm up the kernels"] * 8).result()    # the child loads the model (as the parent did above)
     startup = time.perf_counter() - w
-    pids = list(stage._pool._processes) if isinstance(stage, InChild) else []
+    pids = stage.pids() if isinstance(stage, InChild) else []
 
     def cpu_now() -> float:
         own = time.process_time()

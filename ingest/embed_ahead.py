@@ -103,6 +103,10 @@ class InChild:
             1, mp_context=multiprocessing.get_context("spawn"), initializer=_child_start,
             initargs=(embedder.spawn_params(), os.getpid()))
 
+    def pids(self) -> list[int]:
+        """The child's process id (once it has started), for benches and tests that watch or kill it."""
+        return list(self._pool._processes or {}) if self._pool is not None else []
+
     def submit(self, texts: list[str]) -> Pending:
         if self._pool is None:
             return InPlace(self.embedder).submit(texts)

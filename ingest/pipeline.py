@@ -173,9 +173,6 @@ class Ingestor:
     def _title_vector(self, meta) -> np.ndarray:
         return self.embedder.embed_query(f"{meta.title}. {meta.guest or ''}")
 
-    def _embed(self, texts: list[str], progress: Progress | None) -> np.ndarray:
-        return embed_in_place(self.embedder, texts, progress)
-
 
 def ingest_sources(sources: list[str], ingestor: Ingestor, settings: Settings, *, title: str | None = None,
                    url: str | None = None, on_result: Callable[[SourceRef | str, IngestResult], None] | None = None,

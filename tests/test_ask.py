@@ -683,13 +683,13 @@ def test_a_questions_core_drops_only_the_words_that_ask_it(question, core):
 def test_questions_are_ranked_with_their_core_and_judged_as_typed(engine, real_app):
     retriever, embedder = engine.retriever, real_app.embedder
     question = "what did Ilya say about the Hessian free optimizer?"
-    typed, ranked = retriever._question_vectors(question, None)
+    typed, ranked = retriever.question_vectors(question)
     core = embedder.embed_query("the Hessian free optimizer")
     assert np.allclose(typed, embedder.embed_query(question), atol=1e-2)
     expected = typed + CORE_WEIGHT * core
     assert np.allclose(ranked, expected / np.linalg.norm(expected), atol=1e-2)
     assert float(ranked @ core) > float(typed @ core)          # pulled toward the subject
-    plain, same = retriever._question_vectors("is Guido religious?", None)
+    plain, same = retriever.question_vectors("is Guido religious?")
     assert same is plain
     r = retriever.retrieve(question, ["episode_094_large"])
     assert r.best_dense == pytest.approx(float(max(retriever._dense(typed, ["episode_094_large"]),

@@ -72,7 +72,7 @@ def test_a_dead_embedding_child_is_replaced_by_embedding_in_place(real_app):
     stage = InChild(embedder)
     try:
         first = stage.submit(texts[:10]).result()           # the child is up and answering
-        [pid] = list(stage._pool._processes)
+        [pid] = stage.pids()
         pending = stage.submit(texts)
         os.kill(pid, signal.SIGKILL)
         got = pending.result()

@@ -95,14 +95,14 @@ class AskEngine:
         if scope is None:
             named = self.retriever.named_guests(question)
             if named:
-                vector = self.library.embedder.embed_query(question)     # embedded once for both searches
-                r = self.retriever.retrieve(question, named, k=k, vector=vector)
+                vectors = self.retriever.question_vectors(question)     # embedded once for both searches
+                r = self.retriever.retrieve(question, named, k=k, vectors=vectors)
                 if not self.should_abstain(r):
                     r.scope, r.extra["guest_episodes"] = None, named
                     return r
                 # "did Jim Keller talk about psychedelics?": not in his episode is the answer; where else it
                 # came up is read from everywhere, for the not-found message to point at
-                r = self.retriever.retrieve(question, None, k=k, vector=vector)
+                r = self.retriever.retrieve(question, None, k=k, vectors=vectors)
                 r.extra["not_in"] = named
                 return r
         r = self.retriever.retrieve(question, scope, k=k)

@@ -382,28 +382,25 @@ class Retriever:
         return [evidence[i] for i in sorted(score, key=lambda i: -score[i])]
 
     # --- the query --------------------------------------------------------------------------------
-    def _question_vectors(self, question: str, typed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    def question_vectors(self, question: str) -> tuple[np.ndarray, np.ndarray]:
         """(the question as typed, the vector it is ranked by: typed + CORE_WEIGHT x its core), one model call."""
         core = question_core(question) if CORE_WEIGHT else ""
-        embedder = self.library.embedder
         if not core:
-            typed = embedder.embed_query(question) if typed is None else typed
+            typed = self.library.embedder.embed_query(question)
             return typed, typed
-        if typed is None:
-            typed, core_vector = embedder.embed_documents([question, core])
-        else:
-            core_vector = embedder.embed_query(core)
+        typed, core_vector = self.library.embedder.embed_documents([question, core])
         ranked = typed + CORE_WEIGHT * core_vector
         return typed, ranked / max(float(np.linalg.norm(ranked)), 1e-12)
 
     def retrieve(self, question: str, episode_ids: list[str] | None = None, k: int = 5,
-                 vector: np.ndarray | None = None) -> Retrieval:
-        """`vector`: the question's embedding when the caller already has it (a second search, other scope)."""
+                 vectors: tuple[np.ndarray, np.ndarray] | None = None) -> Retrieval:
+        """`vectors`: `question_vectors(question)` when the caller already has them (a second search, other
+        scope)."""
         self.ensure_index()
         assert self.lex is not None
         if not self.chunks or (episode_ids is not None and not any(e in self.episode_rows for e in episode_ids)):
             return Retrieval(question, [], scope=episode_ids)
-        typed, vector = self._question_vectors(question, vector)
+        typed, vector = vectors or self.question_vectors(question)
         dense_rank: dict[int, int] = {}
         dense_sim: dict[int, float] = {}
         for rank, (pos, similarity) in enumerate(self._dense(vector, episode_ids)):
