@@ -694,3 +694,25 @@ def test_questions_are_ranked_with_their_core_and_judged_as_typed(engine, real_a
     r = retriever.retrieve(question, ["episode_094_large"])
     assert r.best_dense == pytest.approx(float(max(retriever._dense(typed, ["episode_094_large"]),
                                                    key=lambda p: p[1])[1]), abs=1e-3)
+
+
+def test_corpus_wide_the_typed_question_is_scored_without_a_second_search(engine, real_app, monkeypatch):
+    """Across the library the ranking vector's one HNSW query finds the candidates; the typed question (what the
+    abstention signals read) is scored on those from the cached chunk vectors: the same cosines, no second query."""
+    retriever, library = engine.retriever, real_app.library
+    question = "what did Ilya say about the Hessian free optimizer?"
+    typed, ranked = retriever.question_vectors(question)
+    assert ranked is not typed
+    searches = []
+    real_search = library.store.dense_search
+    monkeypatch.setattr(library.store, "dense_search", lambda *a, **k: searches.append(a) or real_search(*a, **k))
+    r = retriever.retrieve(question, None, vectors=(typed, ranked))
+    assert len(searches) == 1 and np.allclose(searches[0][0], ranked)
+    found = retriever._dense(ranked, None)
+    unit = typed / np.linalg.norm(typed)
+    exact = [float(library.vectors(retriever.chunks[pos][0])
+                   [retriever.chunks[pos][1].index] @ unit) for pos, _ in found]
+    assert r.best_dense == pytest.approx(max(exact), abs=1e-4)
+    # and those are the typed question's own best chunks: its best cosine is the one a typed search finds
+    monkeypatch.setattr(library.store, "dense_search", real_search)
+    assert r.best_dense == pytest.approx(max(s for _, s in retriever._dense(typed, None)), abs=1e-3)

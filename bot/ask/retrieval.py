@@ -180,6 +180,20 @@ class Retriever:
                  for h in self.library.nearest_chunks(vector, DENSE_K, episode_ids))
         return [(pos, sim) for pos, sim in found if pos is not None]
 
+    def _typed_similarity(self, typed: np.ndarray, ranked_sim: dict[int, float],
+                          episode_ids: list[str] | None) -> dict[int, float]:
+        """(position, cosine) of the DENSE_K chunks nearest the question as typed. Corpus-wide, the chunks
+        the ranking vector found are scored with the typed one from the cached chunk vectors instead of a
+        second HNSW query (~25 ms at 318 episodes); both vectors share most of their neighbours."""
+        if episode_ids is not None or not ranked_sim:
+            return dict(self._dense(typed, episode_ids))
+        unit = typed / max(float(np.linalg.norm(typed)), 1e-12)
+        out: dict[int, float] = {}
+        for pos in ranked_sim:
+            eid, chunk = self.chunks[pos]
+            out[pos] = float(self.library.vectors(eid)[chunk.index] @ unit)
+        return out
+
     def _tile_ranked(self, vector: np.ndarray, episode_ids: list[str]) -> list[int]:
         """Positions of the DENSE_K chunks of the named episodes whose best tile is nearest the question.
 
@@ -407,7 +421,7 @@ class Retriever:
             dense_rank[pos] = rank
             dense_sim[pos] = similarity
         # the abstention signals read the question as typed (they were calibrated on it)
-        typed_sim = dense_sim if typed is vector else dict(self._dense(typed, episode_ids))
+        typed_sim = dense_sim if typed is vector else self._typed_similarity(typed, dense_sim, episode_ids)
 
         all_stems = query_stems = self.lex.expand(question)
         if episode_ids is not None:
