@@ -79,7 +79,7 @@ def run_ingest(args) -> dict:
     rows = []
     for i, path in enumerate(files):
         prepared = ingestor.prepare(load_file(path))          # the same tile texts the ingest will embed
-        chunks, texts = prepared.chunks, prepared.texts
+        chunks, texts = prepared.chunks, prepared.to_embed
         ingest = lambda: ingest_sources([str(path)], ingestor, settings)      # noqa: E731
         embed = lambda: embed_in_place(embedder, texts)                       # noqa: E731
         whole = lambda: embed_in_place(embedder, [c.text for c in chunks])    # noqa: E731
@@ -145,7 +145,7 @@ def run_batch(args, embedder=None) -> dict:
                                          dtype=None if args.dtype == "auto" else args.dtype, workers=args.workers)
     embedder.embed_documents(["warm up the kernels"] * 8)
     app = App(settings, embedder=embedder, use_llm=False)
-    per_episode = [app.ingestor.prepare(load_file(path)).texts for path in files]   # what the ingest embeds
+    per_episode = [app.ingestor.prepare(load_file(path)).to_embed for path in files]   # what the ingest embeds
 
     def embed_all() -> tuple[float, float]:
         w, c = time.perf_counter(), time.process_time()

