@@ -716,3 +716,14 @@ def test_corpus_wide_the_typed_question_is_scored_without_a_second_search(engine
     # and those are the typed question's own best chunks: its best cosine is the one a typed search finds
     monkeypatch.setattr(library.store, "dense_search", real_search)
     assert r.best_dense == pytest.approx(max(s for _, s in retriever._dense(typed, None)), abs=1e-3)
+
+
+def test_a_fact_only_the_introduction_states_is_answered_from_it(engine):
+    """Framing ranks at half weight, but when only the introduction says the question's distinctive words
+    ("165,000 citations" is the host's line, never said in the conversation) it is the answer."""
+    answer = engine.answer("how many citations does Ilya have?", "094")
+    assert not answer.abstained
+    assert "165,000 citations" in answer.citations[0].text and answer.citations[0].start < 30
+    # while a question the conversation answers is still answered from the conversation, not the intro
+    other = engine.answer("what did Ilya say about the Hessian free optimizer?", "094")
+    assert other.citations[0].start > 120

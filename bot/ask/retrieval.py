@@ -234,6 +234,20 @@ class Retriever:
         kept = [t for t in query_stems if not close_to(t, names)]     # "Sutskever" for "Sotskever" too
         return kept or query_stems
 
+    def _said_only_in_framing(self, query_stems: list[str], candidates, framed: list[int]) -> set[int]:
+        """The framing candidates that alone say the question's two most distinctive words: "what is the Hutter
+        prize?" is answered by the introduction, where the host describes it, and nowhere in the conversation."""
+        if not framed:
+            return set()
+        known = sorted({t for t in query_stems if t in self.lex.df}, key=lambda t: -self.lex.idf(t))[:2]
+        if len(known) < 2:
+            return set()
+        saying = {pos for pos in candidates if all(t in self._chunk_terms(pos) for t in known)}
+        return saying if saying and saying <= set(framed) else set()
+
+    def _chunk_terms(self, pos: int) -> frozenset[str]:
+        return frozenset(stems(self.chunks[pos][1].text))
+
     def _framing_share(self, eid: str, chunk: Chunk) -> float:
         """Share of the chunk's sentences that are the show's framing: intro, sponsor reads, sign-off."""
         framing = self.library.text(eid).framing
@@ -448,8 +462,10 @@ class Retriever:
                     if 0 <= nb < len(self.chunks) and self.chunks[nb][0] == self.chunks[pos][0]:
                         fused[nb] = fused.get(nb, 0.0) + NEIGHBOUR * value
         if not about_framing(question):
-            for pos in fused:
-                if self._framing_share(*self.chunks[pos]) >= 0.5:
+            framed = [pos for pos in fused if self._framing_share(*self.chunks[pos]) >= 0.5]
+            spared = self._said_only_in_framing(all_stems, fused, framed)
+            for pos in framed:
+                if pos not in spared:
                     fused[pos] *= FRAMING_WEIGHT
         ranked = sorted(fused, key=lambda p: -fused[p])
 
