@@ -242,11 +242,9 @@ class Retriever:
         known = sorted({t for t in query_stems if t in self.lex.df}, key=lambda t: -self.lex.idf(t))[:2]
         if len(known) < 2:
             return set()
-        saying = {pos for pos in candidates if all(t in self._chunk_terms(pos) for t in known)}
+        has = [self.lex.scores([t]) > 0 for t in known]        # which chunks say each word (BM25 > 0)
+        saying = {pos for pos in candidates if all(h[pos] for h in has)}
         return saying if saying and saying <= set(framed) else set()
-
-    def _chunk_terms(self, pos: int) -> frozenset[str]:
-        return frozenset(stems(self.chunks[pos][1].text))
 
     def _framing_share(self, eid: str, chunk: Chunk) -> float:
         """Share of the chunk's sentences that are the show's framing: intro, sponsor reads, sign-off."""
