@@ -727,3 +727,15 @@ def test_a_fact_only_the_introduction_states_is_answered_from_it(engine):
     # while a question the conversation answers is still answered from the conversation, not the intro
     other = engine.answer("what did Ilya say about the Hessian free optimizer?", "094")
     assert other.citations[0].start > 120
+
+
+def test_a_guests_first_name_in_someone_elses_full_name_does_not_pick_the_guest(engine):
+    """"Max Planck" is not Max Tegmark, nor "Elon Johnson" Elon Musk; the guest's own surname, in the
+    transcriber's or the listener's spelling, and a possessive before a capitalised term still are."""
+    named = engine.retriever.named_guests
+    assert named("what did Max Tegmark say about AI safety?") == ["episode_001_large"]
+    assert named("what did Max Planck say about quantum theory?") == []
+    assert named("what did Elon Johnson say about rockets?") == []
+    assert named("what did Elon Musk say about rockets?") == ["episode_018_large"]
+    assert named("what did Ilya Sutskever say about GPT?") == ["episode_094_large"]   # Whisper: "Sotskever"
+    assert named("Tegmark's Mathematical Universe idea") == ["episode_001_large"]

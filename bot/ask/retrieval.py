@@ -30,6 +30,7 @@ ANSWER_SECONDS = 50.0    # a question-led citation: the host's question and the 
 ANSWER_MIN_SHARE = 0.3   # the question must carry this share of the window's best term weight
 LEX_K = 40
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’]*")
+NAME_GOES_ON = 70          # a next capitalised word this close to the guest's own name words is that name
 MAX_NAMED = 3             # a name shared by more guests than this does not pick their episodes
 # Words of an intro's name that are a rank or office, not the person ("Lord Martin Rees", "Rabbi David Wolpe").
 HONORIFICS = frozenset({"lord", "lady", "sir", "dame", "commander", "lieutenant", "captain", "general", "colonel",
@@ -271,8 +272,22 @@ class Retriever:
                 continue
             if w in common_words() and not self._written_as_name(tokens, i, episodes):
                 continue
+            if self._name_goes_on_otherwise(tokens, i, episodes):
+                continue                     # "Jordan Peterson" is not Jordan Ellenberg
             out |= episodes
         return sorted(out) if len(out) <= MAX_NAMED else []
+
+    def _name_goes_on_otherwise(self, tokens: list[str], i: int, episodes: set[str]) -> bool:
+        """The capitalised word after tokens[i] continues the name, and it is not (a spelling of) those guests'
+        own: a listener's "Sara Seeger" is Sarah Seager (ratio 83), "Jordan Peterson" is nobody here."""
+        if i + 1 >= len(tokens) or not tokens[i + 1][:1].isupper() or not tokens[i][:1].isupper() \
+                or _possessive(tokens[i]) != tokens[i]:
+            return False                     # "Schmidhuber's PowerPlay": the name ended with the possessive
+        nxt = _possessive(tokens[i + 1].lower())
+        if len(nxt) < 3 or nxt in STOPWORDS or (self._guest_word(nxt) or set()) & episodes:
+            return False
+        own = [x for e in episodes for x in words(self.library.meta(e).guest or "")]
+        return not close_to(nxt, own, cutoff=NAME_GOES_ON)
 
     def _written_as_name(self, tokens: list[str], i: int, episodes: set[str]) -> bool:
         def same_guest(j: int) -> bool:
