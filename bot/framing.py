@@ -44,6 +44,7 @@ _OUTRO = re.compile(r"""(
 # The host thanking the guest just before the sign-off ("I'm honored you sat down with me", "thank you so much").
 _THANKS = re.compile(r"\b(?:thank\ you|thanks|honou?red|an\ honou?r)\b")
 THANKS_SECONDS = 90.0       # how far before the sign-off those thanks may start
+LAST_THANKS_SECONDS = 30.0  # ... or before the end, in an episode with no sign-off ("Elon, thank you so much…")
 GAP = 5                     # unmarked sentences between two marked ones that belong to the same read
 INTRO_GAP = 8               # … within the introduction
 INTRO_WINDOW = 8 * 60.0     # an introduction ends within this many seconds
@@ -127,13 +128,15 @@ def find_framing(sentences: list[Sentence], duration: float) -> Framing:
         # the sign-off swallows the host's closing thanks right before it
         while outro_start > 0 and ad[outro_start - 1]:
             outro_start -= 1
-        # and the thanks to the guest that close the conversation, with the short replies between them
-        began = sentences[outro_start].start
-        for i in range(outro_start - 1, -1, -1):
-            if began - sentences[i].start > THANKS_SECONDS:
-                break
-            if _THANKS.search(low[i]):
-                outro_start = i
+        began, window = sentences[outro_start].start, THANKS_SECONDS
+    else:       # no sign-off (the early episodes): the conversation simply ends with the thanks
+        began, window = (sentences[-1].end if n else 0.0), LAST_THANKS_SECONDS
+    # and the thanks to the guest that close the conversation, with the short replies between them
+    for i in range(outro_start - 1, -1, -1):
+        if began - sentences[i].start > window:
+            break
+        if _THANKS.search(low[i]):
+            outro_start = i
     return Framing(ad, intro_end, outro_start, intro_start, _repeats(low, intro_start, intro_end))
 
 

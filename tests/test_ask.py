@@ -444,6 +444,18 @@ def test_the_sign_off_takes_in_the_hosts_closing_thanks(real_app):
     assert text.duration - outro[0].start < 150
 
 
+def test_an_episode_with_no_sign_off_ends_with_its_closing_thanks(real_app, engine):
+    """Episode 18 (and the other early ones) has no "thank you for listening": the conversation just ends, "What's
+    outside the simulation? Elon, thank you so much for talking today. …". Those thanks are framing, and the
+    host's last question is no lead-in to them: asked about the simulation, podbot cites Elon's answer."""
+    text = real_app.library.text("episode_018_large")
+    outro = text.sentences[text.framing.outro_start:]
+    assert outro[0].text == "Elon, thank you so much for talking today." and len(outro) == 4
+    r = engine.retrieve("What does Elon Musk think about the simulation hypothesis?", "18")
+    assert all("thank you so much" not in e.text for e in r.evidence)
+    assert r.evidence[0].end < text.sentences[text.framing.outro_start].start and "simulation" in r.evidence[0].text
+
+
 def test_misspelled_words_are_respelled_as_the_library_says_them(engine):
     r = engine.retriever
     assert r.corrected("what did he say about nueral netwroks") == "what did he say about neural networks"

@@ -389,9 +389,12 @@ class Retriever:
                  if pool[q].text.rstrip().endswith("?") and float(weights[q]) >= ANSWER_MIN_SHARE * top]
         if asked:
             a = b = lo + asked[-1]
-            while b + 1 < len(text.sentences) and text.sentences[b + 1].end - text.sentences[a].start <= ANSWER_SECONDS:
-                b += 1
-            return _trim_tags(text.sentences[a:b + 1]), text.sentences[lo:max(hi, b) + 1]
+            framing = text.framing
+            while b + 1 < len(text.sentences) and text.sentences[b + 1].end - text.sentences[a].start <= ANSWER_SECONDS \
+                    and (framing.excluded(a) or not framing.excluded(b + 1)):
+                b += 1                       # the answer; not the sign-off or an ad read that follows a last question
+            if b > a:
+                return _trim_tags(text.sentences[a:b + 1]), text.sentences[lo:max(hi, b) + 1]
         return _trim_tags(pool[i:j + 1]), pool
 
     def _rerank(self, vector: np.ndarray, evidence: list[Evidence]) -> list[Evidence]:
