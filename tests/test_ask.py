@@ -751,3 +751,23 @@ def test_a_guests_first_name_in_someone_elses_full_name_does_not_pick_the_guest(
     assert named("what did Elon Musk say about rockets?") == ["episode_018_large"]
     assert named("what did Ilya Sutskever say about GPT?") == ["episode_094_large"]   # Whisper: "Sotskever"
     assert named("Tegmark's Mathematical Universe idea") == ["episode_001_large"]
+
+
+def test_not_found_points_nowhere_when_the_nearest_line_is_only_the_named_guests_name(engine):
+    """"¿Qué piensa Elon Musk sobre Marte?" was "not found in Elon Musk's episodes. It did come up in Episode 134
+    at 1:35:36: “Elon Musk.”" — the name the question asked about is no topic, and two words are no passage."""
+    from bot.ask.retrieval import Evidence, Retrieval
+    from ingest.models import Sentence
+
+    elon = "episode_018_large"
+    said = [Sentence(7, 5736.0, 5737.0, "Elon Musk.")]
+    r = Retrieval("¿Qué piensa Elon Musk sobre Marte?", [Evidence(EP, 3, said, said, 0.1, 0.4, 0.2)],
+                  extra={"not_in": [elon]})
+    answer = engine._not_found(r.question, r, None, None)
+    assert answer.abstained and answer.nearest_topic is None
+    assert answer.answer == f"I couldn't find that in {engine.library.meta(elon).title}."
+    # a real passage about the asked topic is still offered
+    told = [Sentence(8, 100.0, 104.0, "We should go to Mars and make life multiplanetary, Elon Musk says.")]
+    r.evidence = [Evidence(EP, 3, told, told, 0.1, 0.4, 0.2)]
+    r.question = "what did Elon Musk say about going to Mars?"
+    assert engine._not_found(r.question, r, None, None).nearest_topic

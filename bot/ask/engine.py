@@ -39,6 +39,7 @@ ABSENT_NAMES_MAX_DENSE = 0.60
 UNKNOWN_WORDS = 2
 UNKNOWN_WORDS_MAX_DENSE = 0.60
 MAX_QUESTION_CHARS = 2000
+NEAREST_MIN_WORDS = 4   # ...and its line says more than a name ("Elon Musk.")
 NEAREST_PASSAGES = 5     # not found: the closest thing discussed is looked for in this many best passages
 WHICH_EPISODE = ("Which episode do you mean? Pick one with the episode option, or name it in the question "
                  "(\"summarize episode 94\", \"what is the Ilya Sutskever episode about?\").")
@@ -262,10 +263,13 @@ class AskEngine:
         else:
             where = "in the episodes I know"
         nearest, near_episode = None, None
+        # the guests the question named are no topic: "¿Qué piensa Elon Musk sobre Marte?" is not near "Elon Musk."
+        asked_of = " ".join(f"{m.title} {m.guest or ''}" for m in map(self.library.meta, named))
         for e in r.evidence[:NEAREST_PASSAGES]:        # the best passage that shares a topic word with the question
             line = _telling_sentence(e.sentences, question, self.retriever.idf)
             meta = self.library.meta(e.episode_id)
-            if _shares_a_topic(question, line.text, f"{meta.title} {meta.guest or ''}"):
+            if len(line.text.split()) >= NEAREST_MIN_WORDS \
+                    and _shares_a_topic(question, line.text, f"{meta.title} {meta.guest or ''} {asked_of}"):
                 link = meta.link(line.start)
                 nearest = f"{meta.title} at {clock(line.start)}{f' ({link})' if link else ''}: “{line.text}”"
                 near_episode = e.episode_id
