@@ -198,6 +198,13 @@ def test_limit_and_empty_query(real_app):
     assert real_app.quotes.find("?!").matches == []
 
 
+@pytest.mark.parametrize("query", ["the", "I think so", "you know what I mean"])
+def test_a_query_of_only_function_words_names_no_line(real_app, query):
+    """"the" matched "These are the ideas." at score 1.0: words every sentence says pick out no line."""
+    assert real_app.quotes.find(query).matches == []
+    assert real_app.quotes.find("the Hessian free optimizer").matches                  # one real word is enough
+
+
 def test_attribution_prefix_is_not_searched_as_words(real_app):
     result = real_app.quotes.find("Ilya Sutskever: it's unwise to bet against deep learning")
     assert is_right(result.matches[0], E094, "unwise to bet against deep learning", 3004.18)

@@ -16,6 +16,7 @@ import threading
 from dataclasses import replace
 
 import numpy as np
+from bm25s.stopwords import STOPWORDS_EN
 from rapidfuzz import fuzz
 
 from bot.models import QuoteMatch, QuoteResult
@@ -37,6 +38,10 @@ RERANKED = 3                  # lexical finalists embedded with the query (one b
                               # on the dev and held-out sets at ~12 ms more p95)
 NEAREST_CHUNKS = 3            # no match: the nearest chunks whose sentences may hold the line nearest in meaning
 NEAREST_FLOOR = 0.5           # ...offered only from this cosine (unrelated lines reach ~0.4)
+# a query of only these ("the", "I think so", "you know what I mean") names no line: each is said thousands of times
+FUNCTION_WORDS = frozenset(STOPWORDS_EN) | frozenset(
+    "i me my you your we our he him his she her its so do did does have has had am were been what just yeah like "
+    "oh um uh know think mean well okay ok right".split())
 ATTRIBUTION_BONUS = 0.03      # "Ilya: ..." nudges that guest's episode up; never rescues a poor match
 
 
@@ -102,8 +107,8 @@ class QuoteEngine:
         index = self.index()
         parts = parse_query(query)
         query_words = words(parts.text)
-        if not query_words or index.n == 0 or limit <= 0:
-            return result
+        if not query_words or index.n == 0 or limit <= 0 or all(w in FUNCTION_WORDS for w in query_words):
+            return result          # "the", "I think so": said thousands of times, no line to find
         lo, hi = 0, index.n
         if scope is not None:
             e = index.by_id.get(scope.episode_id)
