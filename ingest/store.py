@@ -63,6 +63,40 @@ def _is_connection_problem(exc: BaseException) -> bool:
                                          "refused", "remoteprotocol", "readerror", "network"))
 
 
+LOCK_RETRIES = 6        # a Chroma server's SQLite busy with another writer: retried for up to ~3 s in all
+
+
+def _is_locked(exc: BaseException) -> bool:
+    return "database is locked" in str(exc).lower()
+
+
+def _retry_locked(call, *args, **kwargs):
+    """`call`, retried with backoff while the database is locked by another writer. Two podbot processes opening
+    or writing one Chroma server at once hit SQLite's lock ("(code: 5) database is locked"); every operation
+    podbot sends is a read or idempotent (upsert, delete, modify by id), so it is safe to send again."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            return call(*args, **kwargs)
+        except Exception as exc:  # chromadb wraps the server's error in InternalError, embedded in its own types
+            if not _is_locked(exc) or attempt == LOCK_RETRIES - 1:
+                raise
+            time.sleep(0.05 * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
+class _Retrying:
+    """A Chroma collection whose calls are retried while the database is locked (`_retry_locked`)."""
+
+    def __init__(self, collection):
+        self._collection = collection
+
+    def __getattr__(self, name: str):
+        value = getattr(self._collection, name)
+        if not callable(value):
+            return value
+        return lambda *args, **kwargs: _retry_locked(value, *args, **kwargs)
+
+
 class Store:
     """Podbot's view of one Chroma database (embedded on disk, or a `chroma run` server)."""
 
@@ -77,13 +111,13 @@ class Store:
             meta = {"hnsw:space": "cosine", "embed_model": embed_model, "embed_dim": embed_dim,
                     "schema": SCHEMA_VERSION}
             prefix = settings.podbot_collection_prefix
-            self.chunks = self.client.get_or_create_collection(f"{prefix}_chunks", metadata=meta,
-                                                               embedding_function=None)
-            self.tiles = self.client.get_or_create_collection(f"{prefix}_tiles", metadata=meta,
-                                                              configuration={"hnsw": TILE_HNSW},
-                                                              embedding_function=None)
-            self.episodes = self.client.get_or_create_collection(f"{prefix}_episodes", metadata=meta,
-                                                                 embedding_function=None)
+            create = self.client.get_or_create_collection
+            self.chunks = _Retrying(_retry_locked(create, f"{prefix}_chunks", metadata=meta,
+                                                  embedding_function=None))
+            self.tiles = _Retrying(_retry_locked(create, f"{prefix}_tiles", metadata=meta,
+                                                 configuration={"hnsw": TILE_HNSW}, embedding_function=None))
+            self.episodes = _Retrying(_retry_locked(create, f"{prefix}_episodes", metadata=meta,
+                                                    embedding_function=None))
             self._widen_search(self.chunks)
         self._check_model(self.chunks.metadata or {})
 

@@ -524,3 +524,33 @@ def test_chunks_and_tiles_written_before_the_compact_records_still_read_and_drop
     assert not [tid for tid in raw_chunk_ids(store, eid, "tiles") if tile_generation(tid) == gen]
     new_gen = committed(store)[eid]["gen"]
     assert store.load_chunks(eid, new_gen) == chunks
+
+
+def test_a_locked_server_database_is_retried_and_other_errors_are_not(monkeypatch):
+    """Two processes opening one `chroma run` at once: one got "(code: 5) database is locked" from the server's
+    SQLite and the ingest failed (seen in CI). Store calls are reads or idempotent writes: sent again."""
+    from ingest import store as store_module
+
+    monkeypatch.setattr(store_module.time, "sleep", lambda s: None)
+    calls = []
+
+    class Collection:
+        name = "c"
+
+        def upsert(self, **kw):
+            calls.append(kw)
+            if len(calls) < 3:
+                raise RuntimeError("Database error: error returned from database: (code: 5) database is locked")
+            return "ok"
+
+        def delete(self, **kw):
+            raise ValueError("bad where clause")
+
+    wrapped = store_module._Retrying(Collection())
+    assert wrapped.upsert(ids=["a"]) == "ok" and len(calls) == 3 and wrapped.name == "c"
+    with pytest.raises(ValueError, match="bad where"):
+        wrapped.delete(where={})
+    calls.clear()
+    monkeypatch.setattr(store_module, "LOCK_RETRIES", 2)
+    with pytest.raises(RuntimeError, match="database is locked"):           # a lock that never clears surfaces
+        wrapped.upsert(ids=["a"])
