@@ -295,6 +295,8 @@ def test_speaker_initials_whisper_wrote_at_turns_are_no_topic_title_or_bullet(ha
     ("The loyalty and affection towards in group is part of human nature.", False),
     ("If you say it often enough, people believe it is true.", False),
     ("When you write code for a living, you learn to read it first.", False),
+    ("You say the simulation is running in a computer, which has infinite computation.", True),     # 70
+    ("So you say that every language scratches an itch.", True),
 ])
 def test_the_host_reporting_the_guests_words_is_no_idea(text, addressed):
     """At a glance and Ideas are the guest's claims; 15 of 381 on 40 dev episodes were the host's recaps."""
@@ -306,6 +308,19 @@ def test_the_host_reporting_the_guests_words_is_no_idea(text, addressed):
     if addressed:
         plain = sentence_features("The loyalty and affection towards in group is part of human nature, they say.")
         assert idea_quality(f) < 0.5 * idea_quality(plain)
+
+
+def test_the_host_reporting_the_guests_words_is_no_quote(real_app):
+    """"Words worth saving" are the guest's: 7 of 220 quotes on the 44 bench digests were the host's recaps ("You
+    said that every programming language is built to scratch an itch.", "You mentioned Leonard Cohen…")."""
+    from bot.summary import quotes
+
+    a = real_app.summaries.analysis("episode_094_large")
+    recaps = [i for i, f in enumerate(a.features) if f.addressed and a.usable(i)
+              and quotes.MIN_WORDS <= f.words <= quotes.MAX_WORDS and f.complete and not f.question]
+    assert recaps                                             # the episode has such lines ("You mentioned…")
+    candidates = {c.index for c in quotes.quotable(a)}
+    assert candidates and not candidates & set(recaps)
 
 
 @pytest.mark.parametrize("text, asks", [

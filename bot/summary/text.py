@@ -93,7 +93,8 @@ _META = re.compile(r"\b(?:let me (?:just )?(?:ask|go|jump|link|return|get back|p
                    r"the (?:next|last) question|my (?:next|last) question|on that (?:note|topic))\b", re.IGNORECASE)
 # The host reporting the guest's own words back ("You mentioned the benefits of System 1…", "In your book, you
 # write…"): context for a question, not the guest's idea.
-_ADDRESSED = re.compile(r"\b(?:you(?:'ve| have)? (?:said|mentioned|wrote|written|talked about|described|argued|"
+_ADDRESSED = re.compile(r"^(?:so,? |and,? )?you say\b|"
+                        r"\b(?:you(?:'ve| have)? (?:said|mentioned|wrote|written|talked about|described|argued|"
                         r"pointed out)|"
                         r"(?:in|from) your (?:book|paper|essay|writing|work|talk|lecture|blog|post))\b",
                         re.IGNORECASE)
