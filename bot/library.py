@@ -171,6 +171,12 @@ class Library:
             self._texts[episode_id] = text
         return text
 
+    def has_vectors(self, episode_id: str) -> bool:
+        """Whether `vectors(episode_id)` is served from memory (no store read)."""
+        key = (episode_id, self.text(episode_id).gen)
+        with self._lock:
+            return key in self._vectors
+
     def vectors(self, episode_id: str) -> np.ndarray:
         """The episode's chunk vectors in chunk order, unit length; the last EPISODE_VECTORS episodes read are
         kept, keyed by generation, so a re-ingested episode is never served its old vectors."""

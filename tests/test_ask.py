@@ -718,6 +718,8 @@ def test_corpus_wide_the_typed_question_is_scored_without_a_second_search(engine
     searches = []
     real_search = library.store.dense_search
     monkeypatch.setattr(library.store, "dense_search", lambda *a, **k: searches.append(a) or real_search(*a, **k))
+    for eid in library.active:
+        library.vectors(eid)                                    # as after the start-up warm-up
     r = retriever.retrieve(question, None, vectors=(typed, ranked))
     assert len(searches) == 1 and np.allclose(searches[0][0], ranked)
     found = retriever._dense(ranked, None)
@@ -728,6 +730,13 @@ def test_corpus_wide_the_typed_question_is_scored_without_a_second_search(engine
     # and those are the typed question's own best chunks: its best cosine is the one a typed search finds
     monkeypatch.setattr(library.store, "dense_search", real_search)
     assert r.best_dense == pytest.approx(max(s for _, s in retriever._dense(typed, None)), abs=1e-3)
+    # before the warm-up has read the episodes' vectors, a second search costs less than reading them
+    monkeypatch.setattr(library, "_vectors", type(library._vectors)())
+    monkeypatch.setattr(library.store, "load_vectors", lambda *a: pytest.fail("read vectors on a cold question"))
+    searches.clear()
+    monkeypatch.setattr(library.store, "dense_search", lambda *a, **k: searches.append(a) or real_search(*a, **k))
+    cold = retriever.retrieve(question, None, vectors=(typed, ranked))
+    assert len(searches) == 2 and cold.best_dense == pytest.approx(r.best_dense, abs=1e-3)
 
 
 def test_a_fact_only_the_introduction_states_is_answered_from_it(engine):

@@ -185,8 +185,10 @@ class Retriever:
                           episode_ids: list[str] | None) -> dict[int, float]:
         """(position, cosine) of the DENSE_K chunks nearest the question as typed. Corpus-wide, the chunks
         the ranking vector found are scored with the typed one from the cached chunk vectors instead of a
-        second HNSW query (~25 ms at 318 episodes); both vectors share most of their neighbours."""
-        if episode_ids is not None or not ranked_sim:
+        second HNSW query (~25 ms at 318 episodes); both vectors share most of their neighbours. Before the
+        start-up warm-up has read an episode's vectors, the second query is cheaper than reading them."""
+        episodes = {self.chunks[pos][0] for pos in ranked_sim}
+        if episode_ids is not None or not ranked_sim or not all(map(self.library.has_vectors, episodes)):
             return dict(self._dense(typed, episode_ids))
         unit = typed / max(float(np.linalg.norm(typed)), 1e-12)
         out: dict[int, float] = {}
