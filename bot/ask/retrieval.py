@@ -237,12 +237,13 @@ class Retriever:
         kept = [t for t in query_stems if not close_to(t, names)]     # "Sutskever" for "Sotskever" too
         return kept or query_stems
 
-    def _said_only_in_framing(self, query_stems: list[str], candidates, framed: list[int]) -> set[int]:
-        """The framing candidates that alone say the question's two most distinctive words: "what is the Hutter
-        prize?" is answered by the introduction, where the host describes it, and nowhere in the conversation."""
+    def _said_only_in_framing(self, terms: dict[str, float], candidates, framed: list[int]) -> set[int]:
+        """The framing candidates that alone say the question's two most distinctive words (`terms`: stem -> idf):
+        "what is the Hutter prize?" is answered by the introduction, where the host describes it, and nowhere in
+        the conversation."""
         if not framed:
             return set()
-        known = sorted({t for t in query_stems if t in self.lex.df}, key=lambda t: -self.lex.idf(t))[:2]
+        known = sorted(terms, key=lambda t: -terms[t])[:2]
         if len(known) < 2:
             return set()
         has = [self.lex.scores([t]) > 0 for t in known]        # which chunks say each word (BM25 > 0)
@@ -479,17 +480,17 @@ class Retriever:
                 for nb in (pos - 1, pos + 1):
                     if 0 <= nb < len(self.chunks) and self.chunks[nb][0] == self.chunks[pos][0]:
                         fused[nb] = fused.get(nb, 0.0) + NEIGHBOUR * value
+        query_terms = {t: self.lex.idf(t) for t in query_stems if t in self.lex.df}
+        # the abstention signals were calibrated on every word of the question, the guest's name included
+        all_terms = {t: self.lex.idf(t) for t in all_stems if t in self.lex.df}
         if not about_framing(question):
             framed = [pos for pos in fused if self._framing_share(*self.chunks[pos]) >= 0.5]
-            spared = self._said_only_in_framing(all_stems, fused, framed)
+            spared = self._said_only_in_framing(all_terms, fused, framed)
             for pos in framed:
                 if pos not in spared:
                     fused[pos] *= FRAMING_WEIGHT
         ranked = sorted(fused, key=lambda p: -fused[p])
 
-        query_terms = {t: self.lex.idf(t) for t in query_stems if t in self.lex.df}
-        # the abstention signals were calibrated on every word of the question, the guest's name included
-        all_terms = {t: self.lex.idf(t) for t in all_stems if t in self.lex.df}
         total_weight = sum(all_terms.values()) or 1.0
         evidence: list[Evidence] = []
         pool = self.library.settings.podbot_rerank_pool     # corpus-wide: candidates re-ordered by their best tile
