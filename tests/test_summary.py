@@ -84,6 +84,19 @@ def test_extractive_digest_has_every_section(summary_094, real_app):
     assert starts == sorted(starts) and len(set(starts)) == 5
 
 
+def test_titles_tell_chapters_and_ideas_apart(summary_094):
+    """A title is there to tell a chapter from the others: the episode's main topic ("neural networks" all
+    through Ilya's episode) and a phrase an earlier title named weigh less, and no two titles name the same
+    phrases in another order."""
+    s = summary_094
+    for items in (s.chapters, s.ideas):
+        titles = [t.title.lower() for t in items]
+        phrase_sets = [frozenset(t.split(" and ")) for t in titles]
+        assert len(set(phrase_sets)) == len(phrase_sets), titles
+        main = s.topics[0].lower()
+        assert sum(main in t for t in titles) <= 2, titles
+
+
 def test_everything_extractive_is_verbatim(summary_094, real_app):
     text = real_app.library.text("episode_094_large")
     for q in summary_094.quotes:
@@ -376,10 +389,10 @@ def test_a_title_pairs_only_a_runner_up_that_adds_something():
 
 
 def test_a_word_and_its_clipped_form_are_one_topic():
-    from bot.summary.keyphrases import _overlaps
+    from bot.summary.keyphrases import overlaps
 
-    assert _overlaps(("math",), ("mathematics",)) and _overlaps(("neural", "nets"), ("nets",))
-    assert not _overlaps(("star",), ("start",)) and not _overlaps(("plan",), ("planet",))
+    assert overlaps(("math",), ("mathematics",)) and overlaps(("neural", "nets"), ("nets",))
+    assert not overlaps(("star",), ("start",)) and not overlaps(("plan",), ("planet",))
 
 
 def test_a_name_keeps_its_everyday_words():

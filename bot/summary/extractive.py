@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.models import Chapter, Idea, Summary, SummaryQuote
@@ -19,6 +20,7 @@ from bot.summary.keyphrases import (
     Phrase,
     chapter_scorer,
     episode_scorer,
+    overlaps,
     scope_table,
     sentence_phrases,
     top_phrases,
@@ -36,6 +38,8 @@ SUMMARY_SENTENCES = 2
 ELLIPSIS = " … "
 PAIR_SHARE = 0.6            # a second keyphrase joins a title when it scores this share of the first
 PAIR_MIN_IDF = 2.5          # ...and, a single common word, is at least this particular to the episode
+WORN = 0.4                  # a phrase an earlier chapter's title (or the headline's first topic) already names
+                            # scores this share in a chapter title: titles are there to tell chapters apart
 
 
 @dataclass(slots=True)
@@ -60,10 +64,15 @@ def episode_topics(a: Analysis, k: int = N_TOPICS) -> list[Phrase]:
     return found
 
 
-def chapter_phrases(a: Analysis, span: ChapterSpan, k: int = 4) -> tuple[list[Phrase], list[float]]:
+def chapter_phrases(a: Analysis, span: ChapterSpan, k: int = 4, worn: Iterable[tuple[str, ...]] = ()) \
+        -> tuple[list[Phrase], list[float]]:
     local = scope_table(a.table, span.lo, span.hi)
     share = (span.hi - span.lo) / max(1, len(a.sentences))
-    scorer = chapter_scorer(a.stats, a.table, share)
+    base = chapter_scorer(a.stats, a.table, share)
+    worn = list(worn)
+
+    def scorer(p: Phrase) -> float:
+        return base(p) * (WORN if any(overlaps(p.key, w) for w in worn) else 1.0)
     found = top_phrases(local, scorer, k, min_count=2) or top_phrases(local, scorer, k, min_count=1)
     return found, [scorer(p) for p in found]
 
@@ -89,13 +98,20 @@ def chapter_title(phrases: list[Phrase], scores: list[float], used: set[str], st
 
 
 def first_unused(options: list[list[Phrase]], used: set[str]) -> str | None:
-    """The first of the candidate titles (keyphrase lists, "A and B") not already taken."""
+    """The first of the candidate titles (keyphrase lists, "A and B") not already taken, in any order:
+    "North Korea and Kim Jong Un" is taken by "Kim Jong Un and North Korea" (both are recorded in `used`)."""
     for option in options:
         if option:
             title = sentence_case(join_phrases([phrase_text(p) for p in option]))
-            if title.lower() not in used:
+            same = _unordered(option)
+            if title.lower() not in used and same not in used:
+                used.add(same)
                 return title
     return None
+
+
+def _unordered(option: list[Phrase]) -> str:
+    return "\x1f".join(sorted(phrase_text(p).lower() for p in option))
 
 
 def _candidates(a: Analysis, lo: int, hi: int, *, relax: int) -> list[int]:
@@ -135,8 +151,10 @@ def ranked_sentences(a: Analysis, lo: int, hi: int, *, chapter: bool, need: int,
     return []
 
 
-def draft_chapter(a: Analysis, span: ChapterSpan, used_titles: set[str], avoid: set[int] = frozenset()) \
-        -> ChapterDraft:
+def draft_chapter(a: Analysis, span: ChapterSpan, used_titles: set[str], avoid: set[int] = frozenset(),
+                  worn: list[tuple[str, ...]] | None = None) -> ChapterDraft:
+    """One chapter: its summary, bullets and title. `worn` holds the keyphrases earlier titles used (and the
+    episode's main topic); the title's own are added to it."""
     minutes = (span.end - span.start) / 60
     n_bullets = int(min(MAX_BULLETS, max(MIN_BULLETS, round(minutes / 3))))
     need = n_bullets + SUMMARY_SENTENCES
@@ -145,12 +163,14 @@ def draft_chapter(a: Analysis, span: ChapterSpan, used_titles: set[str], avoid: 
     ranked = fresh if len(fresh) >= min(need, len(ranked)) else ranked
     summary_idx = mmr(a, ranked, SUMMARY_SENTENCES if len(ranked) > n_bullets + 1 else 1)
     bullet_idx = mmr(a, ranked, n_bullets, chosen=summary_idx)
-    phrases, scores = chapter_phrases(a, span)
+    worn = [] if worn is None else worn
+    phrases, scores = chapter_phrases(a, span, worn=worn)
     title = span.title or ("Introduction" if span.source == "intro"
                            else chapter_title(phrases, scores, used_titles, a.stats))
     if not title:
         title = f"Part {len(used_titles) + 1}"
     used_titles.add(title.lower())
+    worn.extend(p.key for p in phrases if phrase_text(p).lower() in title.lower())
     return ChapterDraft(span, title, sorted(summary_idx), sorted(bullet_idx), phrases)
 
 
@@ -184,18 +204,27 @@ def idea_span(a: Analysis, i: int) -> tuple[int, int]:
     return i, i
 
 
-def idea_title(a: Analysis, lo: int, hi: int, used: set[str], fallback: str) -> str:
-    """The keyphrases of the idea's chapter that the idea itself says (a second one only if nearly as strong)."""
+def idea_title(a: Analysis, lo: int, hi: int, used: set[str], fallback: str,
+               worn: list[tuple[str, ...]] | None = None) -> str:
+    """The keyphrases of the idea's chapter that the idea itself says (a second one only if nearly as strong);
+    those an earlier idea's title used (in `worn`, which this one's join) count less, as in chapter titles."""
     span = a.chapters[a.chapter_of(lo)]
     present = {k for i in range(lo, hi + 1) for k, _, _ in sentence_phrases(a.sentences[i].text)}
     local = scope_table(a.table, span.lo, span.hi)
-    scorer = chapter_scorer(a.stats, a.table, (span.hi - span.lo) / max(1, len(a.sentences)))
+    base = chapter_scorer(a.stats, a.table, (span.hi - span.lo) / max(1, len(a.sentences)))
+    worn = [] if worn is None else worn
+
+    def scorer(p: Phrase) -> float:
+        return base(p) * (WORN if any(overlaps(p.key, w) for w in worn) else 1.0)
+
     phrases = top_phrases({k: local[k] for k in present if k in local}, scorer, 3, min_count=2)
     options: list[list[Phrase]] = []
     if pairs_well(a.stats, phrases, [scorer(p) for p in phrases]):
         options.append(phrases[:2])
     options += [[p] for p in phrases] + [phrases[:2], phrases[1:3]]
-    return first_unused(options, used) or fallback
+    title = first_unused(options, used) or fallback
+    worn.extend(p.key for p in phrases if phrase_text(p).lower() in title.lower())
+    return title
 
 
 def pick_ideas(a: Analysis, avoid: set[int], k: int = N_IDEAS) -> list[int]:
@@ -272,13 +301,15 @@ def summarize_extractive(a: Analysis) -> Summary:
     taken = set(quote_idx) | {i for lo, hi in idea_spans for i in range(lo, hi + 1)}
 
     used_titles: set[str] = set()
-    drafts = [draft_chapter(a, span, used_titles, avoid=taken) for span in a.chapters]
+    worn = [p.key for p in topics[:1]]
+    drafts = [draft_chapter(a, span, used_titles, avoid=taken, worn=worn) for span in a.chapters]
     chapters = [to_chapter(a, d) for d in drafts]
 
     ideas: list[Idea] = []
     used_idea_titles: set[str] = set()
+    worn_by_ideas = [p.key for p in topics[:1]]
     for lo, hi in idea_spans:
-        title = idea_title(a, lo, hi, used_idea_titles, drafts[a.chapter_of(lo)].title)
+        title = idea_title(a, lo, hi, used_idea_titles, drafts[a.chapter_of(lo)].title, worn_by_ideas)
         used_idea_titles.add(title.lower())
         ideas.append(Idea(title=title, explanation=" ".join(s.text for s in a.sentences[lo:hi + 1]),
                           start=a.sentences[lo].start, end=a.sentences[hi].end, url=a.link(a.sentences[lo].start)))

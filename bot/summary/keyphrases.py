@@ -167,7 +167,7 @@ def sample_others(episode_ids: Iterable[str], exclude: str, limit: int = OTHER_E
     return others[:limit]
 
 
-def _overlaps(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+def overlaps(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Sharing a word, or a word and its clipped form ("math" and "mathematics"; not "star" and "start")."""
     wa, wb = set(a) - {"of"}, set(b) - {"of"}
     return bool(wa & wb) or any(_clipped(x, y) or _clipped(y, x) for x in wa for y in wb)
@@ -199,7 +199,7 @@ def top_phrases(table: dict[tuple[str, ...], Phrase], score: Callable[[Phrase], 
         if score(p) <= 0:
             break
         p = _whole(p, ranked)
-        if any(_overlaps(p.key, q) for q in blocked):
+        if any(overlaps(p.key, q) for q in blocked):
             continue
         chosen.append(p)
         blocked.append(p.key)
