@@ -105,7 +105,7 @@ def run_dense(app: App, query: str, episode: str | None) -> list[Answer]:
     return out
 
 
-def evaluate(app: App, items: list[dict], system, scoped: bool) -> dict:
+def evaluate(app: App, items: list[dict], system, scoped: bool, never_said: list[str] = NEVER_SAID) -> dict:
     top1 = top1_within = top4 = shown = verbatim = 0
     times: list[float] = []
     cpu: list[float] = []
@@ -130,7 +130,7 @@ def evaluate(app: App, items: list[dict], system, scoped: bool) -> dict:
                            f"{got[0][2]:.1f}s {got[0][1][:100]}" if got else "(nothing found)"))
     never_found = 0
     if system is run_podbot and not scoped:
-        for query in NEVER_SAID:
+        for query in never_said:
             began, began_cpu = time.perf_counter(), time.process_time()
             never_found += bool(system(app, query, None))
             times.append((time.perf_counter() - began) * 1000)
@@ -139,7 +139,7 @@ def evaluate(app: App, items: list[dict], system, scoped: bool) -> dict:
     return {"top1": top1 / n, "top1_within": top1_within / n, "top4": top4 / n,
             "verbatim": verbatim / max(1, shown), "p50": _pct(times, 50), "p95": _pct(times, 95),
             "cpu50": _pct(cpu, 50), "cpu95": _pct(cpu, 95),
-            "false_finds": f"{never_found}/{len(NEVER_SAID)}" if system is run_podbot and not scoped else "—",
+            "false_finds": f"{never_found}/{len(never_said)}" if system is run_podbot and not scoped else "—",
             "kinds": {k: f"{a}/{b}" for k, (a, b) in sorted(per_kind.items())}, "misses": misses,
             "lookups": len(times)}
 
@@ -156,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=Path, default=DEV,
                         help="query file (bench/data/quote_heldout.jsonl: 30 lines written after the tuning, "
                              "on six distractor episodes)")
+    parser.add_argument("--never", type=Path, help="lines never said, one per line, instead of the built-in 20 "
+                        "(e.g. bench/data/quote_blind2_never.txt)")
     parser.add_argument("--misses", action="store_true", help="list the queries each system got wrong")
     parser.add_argument("--torch-threads", type=int, default=1,
                         help="torch intra-op threads for the query embedding (0: torch default; 1: no "
@@ -167,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.torch_threads > 0:
         torch.set_num_threads(args.torch_threads)
     items = load_dev(args.queries)
+    never_said = NEVER_SAID
+    if args.never:
+        never_said = [line.strip() for line in args.never.read_text(encoding="utf-8").splitlines() if line.strip()]
     n, required = max(40, args.episodes), sorted({i["episode"] for i in load_dev()})
     app = prepare(n, required)                                # the dev library
     have = {m.episode_id for m in app.library.episodes}
@@ -183,13 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     app.quotes.find("warm up the model and the store")
     sentences = index.n
     print(f"{len(lib.episodes)} episodes, {sentences} sentences; index + model ready in "
-          f"{time.perf_counter() - began:.1f}s; {len(items)} queries + {len(NEVER_SAID)} never said; "
+          f"{time.perf_counter() - began:.1f}s; {len(items)} queries + {len(never_said)} never said; "
           f"torch threads {args.torch_threads}", file=sys.stderr)
 
     rows = []
     for scoped in ([False, True] if args.scoped else [False]):
         for name, system in (("podbot /quote", run_podbot), ("dense chunk baseline", run_dense)):
-            r = evaluate(app, items, system, scoped)
+            r = evaluate(app, items, system, scoped, never_said)
             label = name + (" (scoped)" if scoped else "")
             rows.append((label, r))
             print(f"{label}: top-1 {r['top1']:.3f} (line within answer {r['top1_within']:.3f})  top-4 "
@@ -201,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
                     print("   miss", *miss, sep=" | ")
 
     print(f"\n{len(lib.episodes)} episodes ({sentences} sentences), {len(items)} queries from {args.queries.name}"
-          f" + {len(NEVER_SAID)} never-said lines (podbot latency covers both)\n")
+          f" + {len(never_said)} never-said lines (podbot latency covers both)\n")
     print("| system | top-1 | top-1, line within answer | top-4 | verbatim | never-said found | p50 ms | p95 ms "
           "| CPU p50 ms | CPU p95 ms |")
     print("|---|---|---|---|---|---|---|---|---|---|")

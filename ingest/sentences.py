@@ -15,7 +15,9 @@ MAX_WORDS = 48          # longer "sentences" are cut (unpunctuated captions woul
 TARGET_WORDS = 28
 _REPEAT_LIMIT = 2       # Whisper sometimes loops on one line; keep at most this many identical cues in a row
 
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9¿¡])")
+# a sentence ends before a capital, a digit or an amount ("…would cost them $3 million. $3 million equals one
+# hour of vaccine sales.": the second is the line a listener quotes)
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9¿¡$£€À-ÖØ-Þ])")
 _ABBREV = {"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "jr", "sr", "vol", "fig", "e.g", "i.e",
            "u.s", "u.k", "approx", "inc", "ltd", "co", "mt", "gen", "col", "lt", "sgt", "rev", "ph.d", "a.k.a"}
 # Initials ("J.", "O.J.", "a.m.") are told from a sentence that ends in a letter ("plan B.", "vitamin D.") by

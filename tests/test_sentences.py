@@ -160,6 +160,14 @@ def test_lexicap_sentences_end_after_a_letter_but_keep_initials():
     assert "No, no." in " ".join(s1) and any(x.endswith("No, no.") for x in s1)
 
 
+def test_a_sentence_may_open_with_an_amount_or_an_accented_capital():
+    s = build_sentences([Cue(0, 3, "It would cost them $3 million."), Cue(3, 6, "$3 million equals one hour of sales."),
+                         Cue(6, 8, "That's all. Émile said so. £5 is a lot.")])
+    assert [x.text for x in s] == ["It would cost them $3 million.", "$3 million equals one hour of sales.",
+                                   "That's all.", "Émile said so.", "£5 is a lot."]
+    assert s[1].start == 3
+
+
 def test_question_and_exclamation_end_sentences():
     s = build_sentences([Cue(0, 3, "Is it true? Yes! It is."), Cue(3, 4, "\"Quoted.\" Then more.")])
     assert [x.text for x in s] == ["Is it true?", "Yes!", "It is.", "\"Quoted.\"", "Then more."]
