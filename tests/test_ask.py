@@ -780,3 +780,22 @@ def test_not_found_points_nowhere_when_the_nearest_line_is_only_the_named_guests
     r.evidence = [Evidence(EP, 3, told, told, 0.1, 0.4, 0.2)]
     r.question = "what did Elon Musk say about going to Mars?"
     assert engine._not_found(r.question, r, None, None).nearest_topic
+
+
+def test_an_empty_library_says_so_instead_of_failing(hash_app):
+    """A fresh install asked a question before any ingest (bm25s cannot index no documents: this was a
+    traceback), and a library whose last episode was forgotten."""
+    from ingest.pipeline import ingest_sources
+
+    engine = hash_app.ask
+    engine.warm().join()                                  # the bot's start-up warm-up on an empty store
+    for attempt in ("before", "after"):
+        a = engine.answer("what did he say about the simulation?")
+        assert a.abstained and a.citations == [] and "No episodes have been added yet" in a.answer, attempt
+        assert engine.retrieve("what did he say about the simulation?", None).evidence == []
+        if attempt == "before":
+            assert ingest_sources([str(lexicap(49))], hash_app.ingestor, hash_app.settings)[0].status == "added"
+            hash_app.library.refresh(force=True)
+            assert engine.retrieve("what does Elon think about AI?", None).evidence     # now there is something
+            hash_app.store.forget("episode_049_large")
+            hash_app.library.refresh(force=True)

@@ -39,6 +39,8 @@ ABSENT_NAMES_MAX_DENSE = 0.60
 UNKNOWN_WORDS = 2
 UNKNOWN_WORDS_MAX_DENSE = 0.60
 MAX_QUESTION_CHARS = 2000
+EMPTY_LIBRARY = ("No episodes have been added yet, so there is nothing to search: add one first "
+                 "(`podbot ingest SOURCE`, or `/ingest` in Discord).")
 NEAREST_MIN_WORDS = 4   # ...and its line says more than a name ("Elon Musk.")
 NEAREST_PASSAGES = 5     # not found: the closest thing discussed is looked for in this many best passages
 WHICH_EPISODE = ("Which episode do you mean? Pick one with the episode option, or name it in the question "
@@ -141,6 +143,9 @@ class AskEngine:
         if not question:
             return Answer(question="", answer="Ask a question about the episodes.", abstained=True,
                           mode="extractive")
+        self.library.refresh()
+        if not self.library.episodes:
+            return Answer(question=question, answer=EMPTY_LIBRARY, abstained=True, mode="extractive")
         note = None
         if len(question) > MAX_QUESTION_CHARS:
             note = f"Your question was long; only its first {MAX_QUESTION_CHARS} characters were used."

@@ -148,7 +148,7 @@ class Retriever:
     def ensure_index(self) -> None:
         self.library.refresh()
         with self._lock:
-            if self._version == self.library.version and self.lex is not None:
+            if self._version == self.library.version:
                 return
             version = self.library.version
             chunks = [(t.episode_id, c) for t in self.library.texts() for c in t.chunks]
@@ -156,7 +156,8 @@ class Retriever:
             rows: dict[str, list[int]] = {}
             for i, (eid, _) in enumerate(chunks):
                 rows.setdefault(eid, []).append(i)
-            self.lex = LexicalIndex([c.text for _, c in chunks])
+            # no chunks (an empty library): no index, and `retrieve` finds nothing (bm25s cannot index nothing)
+            self.lex = LexicalIndex([c.text for _, c in chunks]) if chunks else None
             self.chunks, self.position = chunks, position
             self.episode_rows = {e: np.asarray(r) for e, r in rows.items()}
             self._version = version
@@ -444,8 +445,7 @@ class Retriever:
         """`vectors`: `question_vectors(question)` when the caller already has them (a second search, other
         scope)."""
         self.ensure_index()
-        assert self.lex is not None
-        if not self.chunks or (episode_ids is not None and not any(e in self.episode_rows for e in episode_ids)):
+        if self.lex is None or not self.chunks or (episode_ids is not None and not any(e in self.episode_rows for e in episode_ids)):
             return Retrieval(question, [], scope=episode_ids)
         typed, vector = vectors or self.question_vectors(question)
         dense_rank: dict[int, int] = {}
