@@ -152,6 +152,27 @@ def test_a_paraphrase_too_loose_to_match_is_offered_as_the_nearest_line(real_app
     assert result.public()["nearest"]["start"] == start and result.public()["matches"] == []
 
 
+def test_the_nearest_line_reuses_the_search_and_embeds_only_the_best_tiles(real_app, monkeypatch):
+    """The suggestion ranks the nearest chunks' stored tile vectors and embeds only the best tiles' sentences,
+    with the query vector and the chunks the search already found: one extra model call, a few sentences."""
+    from bot.quotes.engine import NEAREST_TILES
+
+    embedder = real_app.library.embedder
+    calls: list[tuple[str, int]] = []
+    for name in ("embed_query", "embed_documents"):
+        original = getattr(embedder, name)
+
+        def spy(arg, _original=original, _name=name):
+            calls.append((_name, 1 if isinstance(arg, str) else len(arg)))
+            return _original(arg)
+        monkeypatch.setattr(embedder, name, spy)
+    result = real_app.quotes.find("the whole artificial intelligence thing actually working blows my mind", "094",
+                                  suggest=True)
+    assert result.matches == [] and result.nearest is not None and result.nearest.start == 1817.88
+    assert [n for n, _ in calls] == ["embed_documents", "embed_documents"]    # the search's batch, the sentences'
+    assert calls[1][1] <= 4 * NEAREST_TILES                                    # tiles hold 2-4 sentences
+
+
 def test_scoped_to_an_episode(real_app):
     query = "the magic of deep learning is that it gets better with data"
     result = real_app.quotes.find(query, episode="018")
