@@ -395,6 +395,17 @@ def test_a_word_and_its_clipped_form_are_one_topic():
     assert not overlaps(("star",), ("start",)) and not overlaps(("plan",), ("planet",))
 
 
+def test_an_expletive_is_no_topic():
+    """Said often in some conversations ("Joe Rogan on comedy, shit and art" was episode 300's headline), and no
+    topic: not a keyphrase alone nor inside one, while the words around it still are."""
+    from bot.summary.keyphrases import sentence_phrases
+
+    keys = {spelling.lower() for _, spelling, _ in sentence_phrases(
+        "That stand-up comedy shit is fucking hard, man. Damn, comedy clubs are brutal.")}
+    assert not any(w in k for k in keys for w in ("shit", "fucking", "damn")), keys
+    assert {"stand-up comedy", "comedy clubs"} & keys or {"comedy", "clubs"} <= keys, keys
+
+
 def test_a_name_keeps_its_everyday_words():
     from bot.summary.keyphrases import phrase_table, top_phrases
 

@@ -24,6 +24,10 @@ _ENDS_BADLY = re.compile(r"[a-z]{3}ed$", re.IGNORECASE)
 _DETERMINERS = frozenset("the a an this that these those my your our their his her its of about any some no "
                          "every each such what which".split())
 NOUN_SHARE = 0.2
+# Said often in some conversations, and no topic: "Joe Rogan on comedy, shit and art" was a headline.
+_EXPLETIVES = frozenset("""shit shits shitty shitting bullshit horseshit fuck fucks fucking fucked fucker fuckers
+    motherfucker motherfuckers motherfucking damn damned goddamn dammit bitch bitches bitching crap crappy
+    asshole assholes bastard bastards piss pissed dick dicks wtf""".split())
 OTHER_EPISODES = 40          # library episodes sampled for document frequencies (bounded first-run cost)
 
 
@@ -56,7 +60,7 @@ def sentence_phrases(text: str) -> list[tuple[tuple[str, ...], str, bool]]:
     out: list[tuple[tuple[str, ...], str, bool]] = []
     for clause in CLAUSE_BREAK.split(text):
         words = _WORD.findall(clause)
-        content = [is_content(w) for w in words]
+        content = [is_content(w) and w.lower() not in _EXPLETIVES for w in words]
         for i in range(len(words) - 2, 0, -1):      # "Big Bang", "Large Hadron Collider": a name keeps its words
             if not content[i] and content[i + 1] and words[i][:1].isupper() and words[i + 1][:1].isupper() \
                     and len(words[i]) > 1:
