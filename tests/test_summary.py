@@ -404,6 +404,7 @@ def test_an_expletive_is_no_topic():
         "That stand-up comedy shit is fucking hard, man. Damn, comedy clubs are brutal.")}
     assert not any(w in k for k in keys for w in ("shit", "fucking", "damn")), keys
     assert {"stand-up comedy", "comedy clubs"} & keys or {"comedy", "clubs"} <= keys, keys
+    assert "moby dick" in {k.lower() for _, k, _ in sentence_phrases("He read Moby Dick twice.")}   # a name
 
 
 def test_a_name_keeps_its_everyday_words():

@@ -27,7 +27,7 @@ NOUN_SHARE = 0.2
 # Said often in some conversations, and no topic: "Joe Rogan on comedy, shit and art" was a headline.
 _EXPLETIVES = frozenset("""shit shits shitty shitting bullshit horseshit fuck fucks fucking fucked fucker fuckers
     motherfucker motherfuckers motherfucking damn damned goddamn dammit bitch bitches bitching crap crappy
-    asshole assholes bastard bastards piss pissed dick dicks wtf""".split())
+    asshole assholes bastard bastards piss pissed wtf""".split())   # not "dick": Moby Dick, Philip K. Dick
 OTHER_EPISODES = 40          # library episodes sampled for document frequencies (bounded first-run cost)
 
 
