@@ -185,11 +185,18 @@ def test_jsonl_contract(real_app, monkeypatch, capsys):
     get_settings.cache_clear()
     lines = [{"question": QUESTION, "episode": None}, {"question": "best sourdough recipe?", "episode": "94"},
              {"question": "anything", "episode": "no-such-episode-xyz"}, {"question": QUESTION, "episode": 94}]
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(json.dumps(x) for x in lines) + "\n"))
+    bad = ["not json", json.dumps({"question": 5}), json.dumps(["a list"]), json.dumps({"episode": None})]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join([json.dumps(x) for x in lines] + bad) + "\n"))
     assert main(["ask", "--jsonl"]) == 0
     out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     get_settings.cache_clear()
-    assert len(out) == 4
+    assert len(out) == 8
+    # a bad line is answered in its place, with a reason a caller can read (no Python internals), and the batch goes on
+    assert out[4]["error"].startswith("invalid JSON")
+    for o in out[5:]:
+        assert o["abstained"] and o["citations"] == [] and o["error"] == \
+            'each line must be a JSON object with a string "question"'
+    out = out[:4]
     assert set(out[0]) >= {"answer", "abstained", "mode", "citations"} and out[0]["mode"] == "extractive"
     assert not out[0]["abstained"]
     c = out[0]["citations"][0]
