@@ -24,6 +24,9 @@ from ingest.chunking import tile_bounds, tile_texts
 from ingest.store import DenseHit, Store, chunk_id, tile_id
 
 REFRESH_SECONDS = 2.0
+# what /ask and /quote say before any episode was added (or after the last was forgotten)
+EMPTY_LIBRARY = ("No episodes have been added yet, so there is nothing to search: add one first "
+                 "(`podbot ingest SOURCE`, or `/ingest` in Discord).")
 # Episodes whose chunk and tile vectors are kept for searches inside them (~1.5 KB a vector: ~1 MB for a
 # two-hour episode). 400 holds a back catalogue the size of Lexicap's (318 episodes: ~340 MB), so after the
 # start-up warm-up (`AskEngine.warm`) no question waits for the store to send an episode's vectors.

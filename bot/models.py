@@ -68,6 +68,7 @@ class QuoteResult(BaseModel):
     scope: str | None = None
     # no match: the line closest in meaning, if one is fairly close — shown as that, never as the quote
     nearest: QuoteMatch | None = None
+    note: str | None = None          # why nothing could be looked for (an empty library)
 
     @property
     def found(self) -> bool:
@@ -77,6 +78,8 @@ class QuoteResult(BaseModel):
         out = {"matches": [m.public() for m in self.matches]}
         if self.nearest is not None:
             out["nearest"] = self.nearest.public()
+        if self.note:
+            out["note"] = self.note
         return out
 
 

@@ -325,8 +325,17 @@ def test_index_rebuilds_when_an_episode_is_added_or_forgotten(hash_app, monkeypa
     assert engine.find("gray cell functioning").matches          # the other episode is still there
 
 
-def test_empty_library_finds_nothing(hash_app):
-    assert hash_app.quotes.find("anything at all").matches == []
+def test_empty_library_finds_nothing_and_says_why(hash_app):
+    from bot.cli.quote_cmd import render
+    from bot.discord.render import render_quotes
+
+    for episode in (None, "94"):                     # not "no episode numbered 94": there are none at all
+        result = hash_app.quotes.find("anything at all", episode, suggest=True)
+        assert result.matches == [] and result.nearest is None
+        assert result.note.startswith("No episodes have been added yet")
+        assert result.public() == {"matches": [], "note": result.note}
+    assert render(result) == result.note
+    assert render_quotes(result)[0].embeds[0].description == result.note
 
 
 # --- CLI ----------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from bot.ask import about, extractive
 from bot.ask.llm_answer import ask_llm, finalize
 from bot.ask.lexical import stems
 from bot.ask.retrieval import Evidence, Retrieval, Retriever
-from bot.library import EPISODE_VECTORS, Library
+from bot.library import EMPTY_LIBRARY, EPISODE_VECTORS, Library
 from bot.llm import ChatLLM, LLMUnavailable
 from bot.models import Answer, Citation, Summary
 from bot.summary.text import is_content
@@ -39,8 +39,6 @@ ABSENT_NAMES_MAX_DENSE = 0.60
 UNKNOWN_WORDS = 2
 UNKNOWN_WORDS_MAX_DENSE = 0.60
 MAX_QUESTION_CHARS = 2000
-EMPTY_LIBRARY = ("No episodes have been added yet, so there is nothing to search: add one first "
-                 "(`podbot ingest SOURCE`, or `/ingest` in Discord).")
 NEAREST_MIN_WORDS = 4   # ...and its line says more than a name ("Elon Musk.")
 NEAREST_PASSAGES = 5     # not found: the closest thing discussed is looked for in this many best passages
 WHICH_EPISODE = ("Which episode do you mean? Pick one with the episode option, or name it in the question "

@@ -74,6 +74,8 @@ def render(result: QuoteResult) -> str:
 
     Transcript text is printed whole (only re-wrapped), never shortened: what is shown stays verbatim.
     """
+    if result.note and not result.matches:
+        return result.note
     if not result.matches:
         if result.nearest is None:
             return NOT_FOUND

@@ -343,9 +343,9 @@ def render_quotes(result: QuoteResult) -> list[Outgoing]:
     scope = f"Episode: {result.scope}" if result.scope else None
     if not result.matches:
         where = f"episode `{escape_text(result.scope)}`" if result.scope else "any episode"
-        description = (f"I couldn't find those words in {where}. Quotes are matched against the transcript "
-                       "word for word, so try a shorter or more distinctive phrase, or `/ask` about the topic "
-                       "instead.")
+        description = result.note or (f"I couldn't find those words in {where}. Quotes are matched against the "
+                                      "transcript word for word, so try a shorter or more distinctive phrase, or "
+                                      "`/ask` about the topic instead.")
         if result.nearest is not None:
             nearest = ("\n\nThe line closest in meaning — not those words, so check it is the one you mean:\n"
                        + citation_block(1, result.nearest))

@@ -19,6 +19,7 @@ import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 from rapidfuzz import fuzz
 
+from bot.library import EMPTY_LIBRARY
 from bot.models import QuoteMatch, QuoteResult
 from bot.quotes import scoring
 from bot.quotes.index import PreparedEpisode, SentenceIndex, prepare_episode
@@ -101,6 +102,8 @@ class QuoteEngine:
         """The best matching line plus up to limit-1 alternatives; no matches when nothing is close enough.
         With `suggest`, an empty result carries the line nearest in meaning (`nearest`), if any is fairly near."""
         self.library.refresh()
+        if not self.library.episodes:
+            return QuoteResult(query=query, note=EMPTY_LIBRARY)
         scope = self.library.resolve_episode(episode) if episode else None
         result = QuoteResult(query=query, scope=scope.episode_id if scope else None)
         if scope is None:       # "in episode 140: they lie to themselves…"; a number no episode has: everywhere
