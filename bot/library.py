@@ -309,6 +309,8 @@ class Library:
         q = query.strip()
         if q in self._metas:
             return self._metas[q]
+        if not self._metas:
+            raise EpisodeNotFound(EMPTY_LIBRARY)
         numbered = self._numbered(q.lower(), list(self._metas.values()))
         if numbered == []:            # "episode 999": a number no episode has is not a fuzzy title match
             raise EpisodeNotFound(f"no episode numbered {q!r} in the library; try `podbot episodes` for the list")

@@ -336,6 +336,8 @@ def test_empty_library_finds_nothing_and_says_why(hash_app):
         assert result.public() == {"matches": [], "note": result.note}
     assert render(result) == result.note
     assert render_quotes(result)[0].embeds[0].description == result.note
+    with pytest.raises(EpisodeNotFound, match="No episodes have been added yet"):     # /summary 94, /ask in 94
+        hash_app.library.resolve_episode("94")
 
 
 # --- CLI ----------------------------------------------------------------------------------------------
