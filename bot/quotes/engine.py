@@ -170,10 +170,12 @@ class QuoteEngine:
         sentence of the 8 chunks: 9, ~150 ms). Runs only when nothing matched, on the query vector and the
         nearest chunks the search found (`searched`), if it got that far."""
         lib = self.library
-        vector, hits = searched if searched and searched[1] else (lib.embedder.embed_query(text), None)
-        query = np.asarray(vector)
-        if hits is None:
+        vector, hits = searched or (None, None)
+        if vector is None:
+            vector = lib.embedder.embed_query(text)
+        if not hits:
             hits = lib.nearest_chunks(vector, NEAREST_CHUNKS, [scope] if scope else None)
+        query = np.asarray(vector)
         tiles = lib.tiles([(hit.episode_id, hit.index) for hit in hits]) if hits else []
         if not tiles:
             return None
