@@ -806,3 +806,17 @@ def test_an_empty_library_says_so_instead_of_failing(hash_app):
             assert engine.retrieve("what does Elon think about AI?", None).evidence     # now there is something
             hash_app.store.forget("episode_049_large")
             hash_app.library.refresh(force=True)
+
+
+def test_a_named_speaker_who_is_no_guest_is_told_so(real_app):
+    """"what did Jeff Bezos say about Amazon?": nobody here is Jeff Bezos, so the passages are what others said;
+    the answer says that much. Not for a guest (in any spelling), nor for the host, whose name every episode says."""
+    engine = real_app.ask
+    for question, person in [("what did Jeff Bezos say about Amazon?", "Jeff Bezos"),
+                             ("what does Max Planck think about the universe?", "Max Planck")]:   # not Max Tegmark
+        a = engine.answer(question)
+        assert a.note and f"No episode here has {person} as its guest" in a.note, (question, a.note)
+    for question in ("what did Ilya Sutskever say about deep learning?", "what does Max Tegmark think about AI?",
+                     "what did Lex Fridman say about love?", "what does the Drake Equation say?"):
+        a = engine.answer(question)
+        assert not a.note or "as its guest" not in a.note, (question, a.note)

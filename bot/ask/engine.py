@@ -39,10 +39,15 @@ ABSENT_NAMES_MAX_DENSE = 0.60
 UNKNOWN_WORDS = 2
 UNKNOWN_WORDS_MAX_DENSE = 0.60
 MAX_QUESTION_CHARS = 2000
+HOST_SHARE = 0.5         # a name said in this share of the episodes is the show's own (the host): no "not a guest"
 NEAREST_MIN_WORDS = 4   # ...and its line says more than a name ("Elon Musk.")
 NEAREST_PASSAGES = 5     # not found: the closest thing discussed is looked for in this many best passages
 WHICH_EPISODE = ("Which episode do you mean? Pick one with the episode option, or name it in the question "
                  "(\"summarize episode 94\", \"what is the Ilya Sutskever episode about?\").")
+# "what did Jeff Bezos say about…", "does Max Planck think…": a full name as the subject of a saying verb
+_SPEAKER = re.compile(r"\b(?:did|does|do|has|have|would|will|could)\s+((?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’-]+)\s+"
+                      r"(?:ever\s+)?(?:say|said|think|thought|talk|talked|believe|mean|feel|argue|claim|explain|"
+                      r"describe|mention|discuss|predict|recommend)\b")
 _FOLLOW_ON = re.compile(r"\b(after that|afterwards|what came next|next|then what|before that|go on|continue)\b",
                         re.I)
 
@@ -109,6 +114,11 @@ class AskEngine:
         r = self.retriever.retrieve(question, scope, k=k)
         if unknown_ref:
             r.extra["unknown_episode"] = unknown_ref
+        if scope is None:
+            speaker = _SPEAKER.search(question)
+            if speaker and not self.retriever.is_guest_name(speaker.group(1)) \
+                    and self.retriever.said_in_share(speaker.group(1)) < HOST_SHARE:
+                r.extra["not_a_guest"] = speaker.group(1)      # answered from what others said of it
         return r
 
     @staticmethod
@@ -161,6 +171,9 @@ class AskEngine:
         r = self.retrieve(query, episode)
         log.info("retrieved %d passages in %.0f ms", len(r.evidence), (time.perf_counter() - began) * 1000)
         scope = r.scope[0] if r.scope else None
+        if r.extra.get("not_a_guest"):
+            guest = f"No episode here has {r.extra['not_a_guest']} as its guest; these are the passages nearest the question."
+            note = f"{note} {guest}" if note else guest
         if r.extra.get("unknown_episode"):
             missing = f"There is no {r.extra['unknown_episode']} in the library, so I searched every episode."
             note = f"{note} {missing}" if note else missing

@@ -316,6 +316,22 @@ class Retriever:
         self.ensure_index()
         return self.lex.correct(question) if self.lex is not None else question
 
+    def said_in_share(self, name: str) -> float:
+        """Share of the episodes whose passages say the last word of `name`, in the library's spelling ("Lex
+        Fridman" is "Lex Friedman" in the transcripts): the host's name, nearly all of them."""
+        self.ensure_index()
+        ws = words(name)
+        if not ws:
+            return 1.0                   # only podcast words ("Lex Fridman" is on the stop list): the show's own
+        if self.lex is None or not self.episode_rows:
+            return 0.0
+        last = ws[-1]
+        if last not in self.lex.surface_set:
+            hit = process.extractOne(last, self.lex.surface, scorer=fuzz.ratio, score_cutoff=85)
+            last = hit[0] if hit else last
+        said = self.lex.scores(self.lex.expand(last)) > 0
+        return sum(bool(said[rows].any()) for rows in self.episode_rows.values()) / len(self.episode_rows)
+
     def is_guest_name(self, text: str) -> bool:
         """Every word of `text` is part of some guest's name (in any close spelling): "Ilya Sutskever",
         not "Guido's favorite author"."""
