@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.models import Chapter, Idea, Summary, SummaryQuote
@@ -68,11 +68,7 @@ def chapter_phrases(a: Analysis, span: ChapterSpan, k: int = 4, worn: Iterable[t
         -> tuple[list[Phrase], list[float]]:
     local = scope_table(a.table, span.lo, span.hi)
     share = (span.hi - span.lo) / max(1, len(a.sentences))
-    base = chapter_scorer(a.stats, a.table, share)
-    worn = list(worn)
-
-    def scorer(p: Phrase) -> float:
-        return base(p) * (WORN if any(overlaps(p.key, w) for w in worn) else 1.0)
+    scorer = less_if_worn(chapter_scorer(a.stats, a.table, share), list(worn))
     found = top_phrases(local, scorer, k, min_count=2) or top_phrases(local, scorer, k, min_count=1)
     return found, [scorer(p) for p in found]
 
@@ -95,6 +91,16 @@ def chapter_title(phrases: list[Phrase], scores: list[float], used: set[str], st
         options.append(phrases[:2])
     options += [phrases[:1], phrases[:2], phrases[1:2], phrases[1:3], phrases[2:3]]
     return first_unused(options, used)
+
+
+def less_if_worn(score: Callable[[Phrase], float], worn: list[tuple[str, ...]]) -> Callable[[Phrase], float]:
+    """`score`, at WORN of itself for a phrase sharing a word with one an earlier title used (`worn`)."""
+    return lambda p: score(p) * (WORN if any(overlaps(p.key, w) for w in worn) else 1.0)
+
+
+def wear(worn: list[tuple[str, ...]], phrases: list[Phrase], title: str) -> None:
+    """Record the phrases `title` names as used, for the titles after it."""
+    worn.extend(p.key for p in phrases if phrase_text(p).lower() in title.lower())
 
 
 def first_unused(options: list[list[Phrase]], used: set[str]) -> str | None:
@@ -170,7 +176,7 @@ def draft_chapter(a: Analysis, span: ChapterSpan, used_titles: set[str], avoid: 
     if not title:
         title = f"Part {len(used_titles) + 1}"
     used_titles.add(title.lower())
-    worn.extend(p.key for p in phrases if phrase_text(p).lower() in title.lower())
+    wear(worn, phrases, title)
     return ChapterDraft(span, title, sorted(summary_idx), sorted(bullet_idx), phrases)
 
 
@@ -211,19 +217,15 @@ def idea_title(a: Analysis, lo: int, hi: int, used: set[str], fallback: str,
     span = a.chapters[a.chapter_of(lo)]
     present = {k for i in range(lo, hi + 1) for k, _, _ in sentence_phrases(a.sentences[i].text)}
     local = scope_table(a.table, span.lo, span.hi)
-    base = chapter_scorer(a.stats, a.table, (span.hi - span.lo) / max(1, len(a.sentences)))
     worn = [] if worn is None else worn
-
-    def scorer(p: Phrase) -> float:
-        return base(p) * (WORN if any(overlaps(p.key, w) for w in worn) else 1.0)
-
+    scorer = less_if_worn(chapter_scorer(a.stats, a.table, (span.hi - span.lo) / max(1, len(a.sentences))), worn)
     phrases = top_phrases({k: local[k] for k in present if k in local}, scorer, 3, min_count=2)
     options: list[list[Phrase]] = []
     if pairs_well(a.stats, phrases, [scorer(p) for p in phrases]):
         options.append(phrases[:2])
     options += [[p] for p in phrases] + [phrases[:2], phrases[1:3]]
     title = first_unused(options, used) or fallback
-    worn.extend(p.key for p in phrases if phrase_text(p).lower() in title.lower())
+    wear(worn, phrases, title)
     return title
 
 
