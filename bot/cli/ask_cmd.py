@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 
 from bot.app import App
+from bot.cli import jsonl
 from bot.cli.render_text import answer_text
-from ingest.errors import PodbotError
-
-log = logging.getLogger(__name__)
 
 
 def register(sub) -> None:
@@ -39,27 +36,9 @@ def run(args) -> int:
 
 def run_jsonl(app: App) -> int:
     """One output line per input line; a bad line gets an abstained answer with "error" and the rest go on."""
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-                raise ValueError('each line must be a JSON object with a string "question"')
-            episode = item.get("episode")                   # 94 and "94" alike
-            out = app.ask.answer(item["question"], str(episode) if episode not in (None, "") else None).public()
-        except json.JSONDecodeError as exc:
-            out = _failed(f"invalid JSON: {exc.msg}")
-        except PodbotError as exc:
-            out = {**_failed(exc.message), "answer": exc.message}
-        except ValueError as exc:
-            out = _failed(str(exc))
-        except Exception as exc:  # one bad request must not end a batch
-            log.exception("ask request failed")
-            out = _failed(f"{type(exc).__name__}: {exc}")
-        print(json.dumps(out, ensure_ascii=False), flush=True)
-    return 0
+    return jsonl.serve(sys.stdin, sys.stdout, "question", lambda q, ep: app.ask.answer(q, ep).public(), _failed)
 
 
-def _failed(error: str) -> dict:
-    return {"answer": "", "abstained": True, "mode": "extractive", "citations": [], "error": error}
+def _failed(error: str, for_the_user: bool) -> dict:
+    return {"answer": error if for_the_user else "", "abstained": True, "mode": "extractive", "citations": [],
+            "error": error}

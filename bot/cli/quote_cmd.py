@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 import textwrap
 from typing import IO
 
 from bot.app import App
+from bot.cli import jsonl
 from bot.models import QuoteMatch, QuoteResult
 from bot.timefmt import clock
-from ingest.errors import PodbotError
 
-log = logging.getLogger(__name__)
 NOT_FOUND = "No line close to that was found."
 NEAREST = "The line closest in meaning (not those words; check it is the one you mean):"
 
@@ -45,28 +43,9 @@ def run(args) -> int:
 
 def run_jsonl(app: App, source: IO[str], sink: IO[str], limit: int = 4) -> int:
     """One output line per input line; a bad line gets {"matches": [], "error": ...} and the rest go on."""
-    for line in source:
-        if not line.strip():
-            continue
-        try:
-            request = json.loads(line)
-            if not isinstance(request, dict) or not isinstance(request.get("query"), str):
-                raise ValueError('each line must be a JSON object with a string "query"')
-            episode = request.get("episode")
-            out = app.quotes.find(request["query"], episode=str(episode) if episode not in (None, "") else None,
-                                  limit=limit, suggest=True).public()
-        except json.JSONDecodeError as exc:
-            out = {"matches": [], "error": f"invalid JSON: {exc.msg}"}
-        except PodbotError as exc:
-            out = {"matches": [], "error": exc.message}
-        except ValueError as exc:
-            out = {"matches": [], "error": str(exc)}
-        except Exception as exc:  # one bad request must not end a batch
-            log.exception("quote request failed")
-            out = {"matches": [], "error": f"{type(exc).__name__}: {exc}"}
-        sink.write(json.dumps(out, ensure_ascii=False) + "\n")
-        sink.flush()
-    return 0
+    return jsonl.serve(source, sink, "query",
+                       lambda q, ep: app.quotes.find(q, episode=ep, limit=limit, suggest=True).public(),
+                       lambda error, _for_the_user: {"matches": [], "error": error})
 
 
 def render(result: QuoteResult) -> str:
