@@ -215,7 +215,7 @@ def idea_title(a: Analysis, lo: int, hi: int, used: set[str], fallback: str,
     """The keyphrases of the idea's chapter that the idea itself says (a second one only if nearly as strong);
     those an earlier idea's title used (in `worn`, which this one's join) count less, as in chapter titles."""
     span = a.chapters[a.chapter_of(lo)]
-    present = {k for i in range(lo, hi + 1) for k, _, _ in sentence_phrases(a.sentences[i].text)}
+    present = {c.key for i in range(lo, hi + 1) for c in sentence_phrases(a.sentences[i].text)}
     local = scope_table(a.table, span.lo, span.hi)
     worn = [] if worn is None else worn
     scorer = less_if_worn(chapter_scorer(a.stats, a.table, (span.hi - span.lo) / max(1, len(a.sentences))), worn)

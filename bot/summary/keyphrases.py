@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bot.summary.text import CLAUSE_BREAK, _WORD, is_content, stem
 
@@ -24,6 +25,12 @@ _ENDS_BADLY = re.compile(r"[a-z]{3}ed$", re.IGNORECASE)
 _DETERMINERS = frozenset("the a an this that these those my your our their his her its of about any some no "
                          "every each such what which".split())
 NOUN_SHARE = 0.2
+# A phrase ending on an adjective and nearly always followed by another content word is a piece of longer ones:
+# "declining mental" (said as "declining mental abilities" and "... health", so neither trigram outcounts it) is
+# no topic. Only an adjective's ending: a run of content words goes on into verbs too ("the Large Hadron Collider
+# found"), so being followed alone says nothing of a noun.
+FRAGMENT_SHARE = 0.8
+_ADJECTIVE = re.compile(r"[a-z]{3}(?:al|ic|ive|ous|ful|less|able|ible|ary)$")
 # Said often in some conversations, and no topic: "Joe Rogan on comedy, shit and art" was a headline.
 _EXPLETIVES = frozenset("""shit shits shitty shitting bullshit horseshit fuck fucks fucking fucked fucker fuckers
     motherfucker motherfuckers motherfucking damn damned goddamn dammit bitch bitches bitching crap crappy
@@ -38,6 +45,7 @@ class Phrase:
     determined: int = 0                      # occurrences right after a determiner
     spellings: Counter = field(default_factory=Counter)
     sentences: list[int] = field(default_factory=list)
+    continued: int = 0                       # occurrences followed by another content word
 
     @property
     def text(self) -> str:
@@ -50,14 +58,29 @@ class Phrase:
         return any(ch.isupper() for ch in self.text)
 
     @property
+    def fragment(self) -> bool:
+        """Ends on an adjective that nearly always goes on to a noun ("declining mental [abilities]")."""
+        return self.continued >= FRAGMENT_SHARE * self.count and bool(_ADJECTIVE.search(self.text.split()[-1]))
+
+    @property
     def nominal(self) -> bool:
         """Multi-word, a name, or a single word used as a noun often enough ("the protocol", not "prefer")."""
+        if self.fragment:
+            return False
         return len(self.key) > 1 or self.proper or self.determined >= NOUN_SHARE * self.count
 
 
-def sentence_phrases(text: str) -> list[tuple[tuple[str, ...], str, bool]]:
-    """(stemmed key, spelling, after a determiner) of every candidate phrase in a sentence, repeats kept."""
-    out: list[tuple[tuple[str, ...], str, bool]] = []
+class Candidate(NamedTuple):
+    """One occurrence of a candidate phrase in a sentence."""
+    key: tuple[str, ...]                     # stemmed words
+    spelling: str
+    determined: bool                         # right after a determiner
+    continued: bool = False                  # another content word follows it
+
+
+def sentence_phrases(text: str) -> list[Candidate]:
+    """Every candidate phrase in a sentence, repeats kept."""
+    out: list[Candidate] = []
     for clause in CLAUSE_BREAK.split(text):
         words = _WORD.findall(clause)
         content = [is_content(w) and w.lower() not in _EXPLETIVES for w in words]
@@ -84,25 +107,27 @@ def sentence_phrases(text: str) -> list[tuple[tuple[str, ...], str, bool]]:
                     # a single word counts as a noun only when it is the whole noun group ("the protocol",
                     # not "a deep neural network" for "deep")
                     determined = before in _DETERMINERS and (n > 1 or len(run) == 1)
-                    out.append((tuple(stem(g) for g in gram), " ".join(gram), determined))
+                    out.append(Candidate(tuple(stem(g) for g in gram), " ".join(gram), determined,
+                                         j + n < len(run)))
             run = []
             # "theory of mind", "speed of light"
             if i < len(words) and words[i].lower() == "of" and 0 < i < len(words) - 1 \
                     and content[i - 1] and content[i + 1]:
-                out.append(((stem(words[i - 1]), "of", stem(words[i + 1])),
-                            f"{words[i - 1]} of {words[i + 1]}", True))
+                out.append(Candidate((stem(words[i - 1]), "of", stem(words[i + 1])),
+                                     f"{words[i - 1]} of {words[i + 1]}", True))
     return out
 
 
 def phrase_table(sentences: list[str]) -> dict[tuple[str, ...], Phrase]:
     table: dict[tuple[str, ...], Phrase] = {}
     for si, text in enumerate(sentences):
-        for key, spelling, determined in sentence_phrases(text):
+        for key, spelling, determined, continued in sentence_phrases(text):
             p = table.get(key)
             if p is None:
                 p = table[key] = Phrase(key)
             p.count += 1
             p.determined += determined
+            p.continued += continued
             p.spellings[spelling] += 1
             if not p.sentences or p.sentences[-1] != si:
                 p.sentences.append(si)
@@ -225,8 +250,8 @@ def scope_table(table: dict[tuple[str, ...], Phrase], lo: int, hi: int) -> dict[
     for key, p in table.items():
         inside = [s for s in p.sentences if lo <= s < hi]
         if inside:
-            out[key] = Phrase(key, len(inside), p.determined * len(inside) // max(1, p.count), p.spellings,
-                              inside)
+            n, total = len(inside), max(1, p.count)      # the episode's shares, scaled to the scope
+            out[key] = Phrase(key, n, p.determined * n // total, p.spellings, inside, p.continued * n // total)
     return out
 
 
