@@ -310,6 +310,10 @@ def test_speaker_initials_whisper_wrote_at_turns_are_no_topic_title_or_bullet(ha
     ("When you write code for a living, you learn to read it first.", False),
     ("You say the simulation is running in a computer, which has infinite computation.", True),     # 70
     ("So you say that every language scratches an itch.", True),
+    ("You have studied and criticized powerful leaders and nations in times of global conflict.", True),  # 316
+    ("You've dominated the chess world for 20 years, even still got it.", True),                         # 46
+    ("You have to be careful with that kind of power.", False),
+    ("You've got to train the network for weeks before it works.", False),
 ])
 def test_the_host_reporting_the_guests_words_is_no_idea(text, addressed):
     """At a glance and Ideas are the guest's claims; 15 of 381 on 40 dev episodes were the host's recaps."""
@@ -433,6 +437,20 @@ def test_a_phrase_nearly_always_followed_by_more_is_a_fragment():
     assert by_text["machine learning"].nominal
     best = [p.text.lower() for p in top_phrases(table, lambda p: p.count * len(p.key), 2, min_count=2)]
     assert "declining mental" not in best and "machine learning" in best, best
+
+
+def test_a_name_said_only_before_more_of_it_is_no_topic_alone():
+    """Episode 300's idea "Mark" (always "Mark Normand", spelled two ways so neither full name wins) and 316's
+    "Based international order" (from "the U.N. based international order"); an acronym said before more of a
+    name ("DARPA Challenge") still is one."""
+    from bot.summary.keyphrases import phrase_table
+
+    texts = ["Mark Normand is funny.", "I saw Mark Norman live.", "Mark Normand again!", "The DARPA Challenge was hard.",
+             "DARPA Grand Challenge teams.", "The U.N. based international order.", "A rules based international order."]
+    by_text = {p.text: p for p in phrase_table(texts).values()}
+    assert by_text["Mark"].count == 3 and not by_text["Mark"].nominal
+    assert by_text["DARPA"].nominal
+    assert "international order" in by_text and not any(t.lower().startswith("based") for t in by_text)
 
 
 def test_repeated_sounds_and_et_cetera_are_not_topics():

@@ -21,6 +21,9 @@ from bot.summary.text import CLAUSE_BREAK, _WORD, is_content, stem
 MAX_WORDS = 3
 # A phrase does not end on a past participle ("impressed", "supervised"): those are verbs and adjectives.
 _ENDS_BADLY = re.compile(r"[a-z]{3}ed$", re.IGNORECASE)
+# Nor does it start on "based": that is the end of "X-based" said without its hyphen ("the U.N. based
+# international order", "evidence based medicine").
+_STARTS_BADLY = frozenset({"based"})
 # Words that come before nouns: a single word seen after them often enough is a thing, not a verb.
 _DETERMINERS = frozenset("the a an this that these those my your our their his her its of about any some no "
                          "every each such what which".split())
@@ -59,8 +62,13 @@ class Phrase:
 
     @property
     def fragment(self) -> bool:
-        """Ends on an adjective that nearly always goes on to a noun ("declining mental [abilities]")."""
-        return self.continued >= FRAGMENT_SHARE * self.count and bool(_ADJECTIVE.search(self.text.split()[-1]))
+        """Ends on an adjective that nearly always goes on to a noun ("declining mental [abilities]"), or is one
+        word that nearly always does ("Western [diplomats]", "Western [media]": a name's adjective)."""
+        if self.continued < FRAGMENT_SHARE * self.count:
+            return False
+        if len(self.key) == 1:
+            return not self.text.isupper()   # "DARPA [Challenge]" is still a name
+        return bool(_ADJECTIVE.search(self.text.split()[-1]))
 
     @property
     def nominal(self) -> bool:
@@ -99,7 +107,7 @@ def sentence_phrases(text: str) -> list[Candidate]:
             for n in range(1, MAX_WORDS + 1):
                 for j in range(len(run) - n + 1):
                     gram = run[j:j + n]
-                    if _ENDS_BADLY.search(gram[-1]):
+                    if _ENDS_BADLY.search(gram[-1]) or gram[0].lower() in _STARTS_BADLY:
                         continue
                     if n > 1 and len({g.lower() for g in gram}) < n:
                         continue            # "choo choo choo", "very very": sounds, not a topic

@@ -91,9 +91,12 @@ _META = re.compile(r"\b(?:let me (?:just )?(?:ask|go|jump|link|return|get back|p
                    r"going back to|to go back to|we(?:'ll| will) (?:talk|get) (?:about|to|into) (?:that|this|it)|"
                    r"we(?:'ve)? talked about|as (?:we|you) (?:said|mentioned) (?:earlier|before)|"
                    r"the (?:next|last) question|my (?:next|last) question|on that (?:note|topic))\b", re.IGNORECASE)
-# The host reporting the guest's own words back ("You mentioned the benefits of System 1…", "In your book, you
-# write…"): context for a question, not the guest's idea.
+# The host reporting the guest's own words or record back ("You mentioned the benefits of System 1…", "In your
+# book, you write…", "You have studied…"): context for a question, not the guest's idea.
 _ADDRESSED = re.compile(r"^(?:so,? |and,? )?you say\b|"
+                        # the host presenting the guest's record: "You have studied and criticized powerful leaders"
+                        r"^(?:so,? |and,? )?you(?:'ve| have) (?:\w{3,}ed|been|done|written|spoken|taught|built|"
+                        r"spent|seen|made|won|led|thought|given|worked)\b|"
                         r"\b(?:you(?:'ve| have)? (?:said|mentioned|wrote|written|talked about|described|argued|"
                         r"pointed out)|"
                         r"(?:in|from) your (?:book|paper|essay|writing|work|talk|lecture|blog|post))\b",
