@@ -144,6 +144,27 @@ def evaluate(app: App, items: list[dict], system, scoped: bool, never_said: list
             "lookups": len(times)}
 
 
+def nearest_report(app: App, items: list[dict], never_said: list[str]) -> str:
+    """What a listener is offered when nothing matches: the labelled line nearest in meaning (`suggest`).
+    Counted apart from top-1 (it is no match), for the queries podbot found nothing for: the gold line itself,
+    or the gold line inside the context shown around it. Not timed: it reruns the lookup."""
+    unmatched = right_line = in_context = 0
+    for item in items:
+        result = app.quotes.find(item["query"], suggest=True)
+        if result.matches:
+            continue
+        unmatched += 1
+        near = result.nearest
+        if near is None:
+            continue
+        right_line += within(item, near.episode_id, near.text, near.start, near.end)
+        shown = " ".join([near.context_before, near.text, near.context_after])
+        in_context += near.episode_id == episode_id(item["episode"]) and _holds(item, shown)
+    offered = sum(app.quotes.find(q, suggest=True).nearest is not None for q in never_said)
+    return (f"nothing matched {unmatched}/{len(items)}: nearest line offered is the line {right_line}, "
+            f"shows it with its context {in_context}; offered for {offered}/{len(never_said)} never-said lines")
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, int(round(q / 100 * len(ordered) + 0.5)) - 1))]
@@ -204,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.misses:
                 for miss in r["misses"]:
                     print("   miss", *miss, sep=" | ")
+            if system is run_podbot and not scoped:
+                print(f"   {nearest_report(app, items, never_said)}")
 
     print(f"\n{len(lib.episodes)} episodes ({sentences} sentences), {len(items)} queries from {args.queries.name}"
           f" + {len(never_said)} never-said lines (podbot latency covers both)\n")
