@@ -173,6 +173,39 @@ def test_the_nearest_line_reuses_the_search_and_embeds_only_the_best_tiles(real_
     assert calls[1][1] <= 4 * NEAREST_TILES                                    # tiles hold 2-4 sentences
 
 
+HORSE = "driving a car will be like riding a horse in the future"     # Musk, 018: "...about as useful as a horse"
+
+
+def test_a_paraphrase_whose_nearest_passage_stands_alone_is_matched_there(real_app, monkeypatch):
+    """Few shared words, but one chunk of the library is far nearer the query than any other: the line there
+    nearest in meaning and words is the match. Here the three-episode test library is treated as the size the
+    margin was set on (its own small size asks for more, next test)."""
+    from bot.quotes import engine
+
+    monkeypatch.setattr(engine, "PEAK_CHUNKS", real_app.quotes.index().chunks)
+    for scope in (None, "018"):
+        result = real_app.quotes.find(HORSE, scope)
+        assert result.matches, scope
+        top = result.matches[0]
+        assert (top.episode_id, top.start) == (E018, 186.92) and "about as useful as a horse" in top.text
+        assert_verbatim(real_app, result)
+    assert real_app.quotes.find(HORSE, "094").matches == []          # that spot is not in this episode
+    for line in NEVER_SAID:                                           # near ties: still nothing
+        assert real_app.quotes.find(line).matches == [], line
+
+
+def test_a_small_library_asks_a_wider_margin_of_its_nearest_passage(real_app):
+    """Three episodes leave wide gaps between nearest chunks by chance (lines of other episodes stood up to 0.20
+    ahead): the horse line's 0.18 is not enough there, though it would be in a library of 10,000 chunks."""
+    from bot.quotes.engine import PEAK_CHUNKS, PEAK_MARGIN, peak_margin
+
+    assert real_app.quotes.find(HORSE).matches == []
+    assert peak_margin(real_app.quotes.index().chunks) > 0.2
+    sizes = [50, 500, 5000, PEAK_CHUNKS, 10 * PEAK_CHUNKS]
+    margins = [peak_margin(n) for n in sizes]
+    assert margins == sorted(margins, reverse=True) and margins[-2] == margins[-1] == PEAK_MARGIN
+
+
 def test_scoped_to_an_episode(real_app):
     query = "the magic of deep learning is that it gets better with data"
     result = real_app.quotes.find(query, episode="018")

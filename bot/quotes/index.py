@@ -85,6 +85,7 @@ class SentenceIndex:
         self.norm = [s for p in prepared for s in p.norm]
         self.chunk_first = [p.chunk_first for p in prepared]
         self.chunk_pos = [p.chunk_pos for p in prepared]
+        self.chunks = sum(max(0, len(f) - 1) for f in self.chunk_first)
         n = len(self.norm)
 
         vocab: dict[str, int] = {}
