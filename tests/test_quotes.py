@@ -126,6 +126,24 @@ def test_a_line_never_said_is_not_found(real_app, query):
         assert verify_quote(real_app.library.text(result.nearest.episode_id), result.nearest.text) is not None
 
 
+@pytest.mark.parametrize(("query", "once"), [
+    ("Where do you think it could have come from?", "Do you think that's an emergent thing that just comes from"),
+    ("I think it, in a sense, it really depends.", "I think a lot of it really does depend on your def"),
+    ("So let me just to begin, let me ask a question.", "So let me ask sort of a profound question"),
+    ("I don't think you need to defend them.", "I don't think we need to be that defensive."),
+])
+def test_a_line_of_everyday_words_whose_meaning_is_elsewhere_is_not_found(real_app, monkeypatch, query, once):
+    """Lines of other episodes, all common words: the words reach the threshold in a sentence that means something
+    else. Read for meaning, that sentence is far off (`SENSE_VETO`), and so is the next by words: nothing found.
+    Without the veto each returned the sentence shown."""
+    from bot.quotes import scoring
+
+    assert real_app.quotes.find(query).matches == []
+    monkeypatch.setattr(scoring, "SENSE_VETO", -1.0)
+    unvetoed = real_app.quotes.find(query).matches
+    assert unvetoed and once in unvetoed[0].text
+
+
 def test_a_word_the_library_never_says_keeps_a_line_close_in_meaning_from_being_found(real_app):
     """"consciousness is the cilantro of physics": no episode says "cilantro", and the sentence nearest in
     meaning is not that line (it scored 0.65 on meaning before). A line remembered with one such wrong word

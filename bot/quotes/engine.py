@@ -36,6 +36,7 @@ SINGLE_CANDIDATES = 200       # sentences kept by the term vote
 PAIR_CANDIDATES = 100         # adjacent sentence pairs kept by the term vote
 ALIGNED = 60                  # best-covered windows that also get the (costlier) alignment score
 DENSE_K = 8                   # nearest chunks read when the lexical side is not decisive
+SENSE_ROUNDS = 2              # times the next windows by words are read for meaning when the best was vetoed
 RERANKED = 3                  # lexical finalists embedded with the query (one batch; 5 scored the same
                               # on the dev and held-out sets at ~12 ms more p95)
 NEAREST_CHUNKS = DENSE_K      # no match: the nearest chunks (those the search read), whose tiles may hold the
@@ -151,8 +152,19 @@ class QuoteEngine:
             self._attribute(index, parts.attribution, windows)
 
         # equal scores (a common phrase said many times): the window closest to the query's length first
-        ranked = sorted((w for w in windows.values() if w.score >= scoring.THRESHOLD),
-                        key=lambda w: (-round(w.rank, 3), abs(scorer.length(w) - len(query_words)), w.first))
+        def ranking() -> list[Window]:
+            return sorted((w for w in windows.values() if w.score >= scoring.THRESHOLD and not w.vetoed),
+                          key=lambda w: (-round(w.rank, 3), abs(scorer.length(w) - len(query_words)), w.first))
+
+        ranked = ranking()
+        if searched is not None and scorer.unsaid < scoring.UNSAID_SHARE:
+            # the best window must have been read for meaning too: when a finalist's meaning vetoed it (or it
+            # was never a finalist), the next ones by words are read before one of them is the answer
+            for _ in range(SENSE_ROUNDS):
+                if not ranked or ranked[0].sense is not None:
+                    break
+                self._read_sense(scorer, searched[0], [w for w in ranked if w.sense is None][:RERANKED])
+                ranked = ranking()
         taken: list[Window] = []
         for w in ranked:
             if len(taken) >= limit:
@@ -248,8 +260,7 @@ class QuoteEngine:
         finalists = sorted((w for w in windows.values() if w.aligned), key=lambda w: -w.score)[:RERANKED]
         vectors = lib.embedder.embed_documents([text] + [scorer.run_text(w) for w in finalists])
         query = vectors[0]
-        for w, v in zip(finalists, vectors[1:]):
-            w.sense = scoring.sense_from_similarity(float(np.dot(query, v)))
+        self._read_sense(scorer, query, finalists, vectors[1:])
         if max((w.score for w in finalists), default=0.0) >= scoring.CONFIDENT:
             return query, []                              # a finalist already reads as the line
         hits = lib.nearest_chunks(query, DENSE_K, [scope] if scope else None)
@@ -267,6 +278,15 @@ class QuoteEngine:
                 _align(scorer, w)
                 w.meaning = max(w.meaning, near.get(first, 0.0), near.get(last, 0.0))
         return query, hits
+
+    def _read_sense(self, scorer: scoring.QueryScorer, query: np.ndarray, ws: list[Window], vectors=None) -> None:
+        """Each window's own meaning against the query (`Window.sense`); embeds them unless given their vectors."""
+        if not ws:
+            return
+        if vectors is None:
+            vectors = self.library.embedder.embed_documents([scorer.run_text(w) for w in ws])
+        for w, v in zip(ws, vectors):
+            w.sense = scoring.sense_from_similarity(float(np.dot(query, v)))
 
     def _peak(self, scorer: scoring.QueryScorer, text: str, scope: str | None, searched) -> Window | None:
         """A paraphrase's line, when the query's nearest chunk stands alone: the sentence of that chunk nearest
