@@ -165,6 +165,36 @@ def nearest_report(app: App, items: list[dict], never_said: list[str]) -> str:
             f"shows it with its context {in_context}; offered for {offered}/{len(never_said)} never-said lines")
 
 
+def other_lines(app: App, n: int, seed: int = 11) -> list[str]:
+    """n lines (8-25 words, past the first five minutes) of Lexicap episodes outside the library: real podcast
+    speech, on the library's kind of topics, that it never says: a harder "never said" side than written lines."""
+    import random
+
+    from ingest.sentences import build_sentences
+    from ingest.sources.files import load_file
+
+    have = {m.episode_id for m in app.library.episodes}
+    rng = random.Random(seed)
+    others = [p for p in lexicap_files() if p.stem not in have]
+    rng.shuffle(others)
+    per = max(1, -(-n // 50))
+    lines: list[str] = []
+    for path in others[:50]:
+        pool = [s.text for s in build_sentences(load_file(path).cues) if 8 <= len(s.text.split()) <= 25 and s.start > 300]
+        lines += rng.sample(pool, min(per, len(pool)))
+    return lines[:n]
+
+
+def others_report(app: App, lines: list[str]) -> str:
+    """How many lines of other episodes podbot claims to have found (a line the library says word for word, such
+    as the show's sign-off, is a right find and not counted)."""
+    false = 0
+    for line in lines:
+        matches = app.quotes.find(line).matches
+        false += bool(matches) and verify_quote(app.library.text(matches[0].episode_id), line) is None
+    return f"lines of other episodes found {false}/{len(lines)}"
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, int(round(q / 100 * len(ordered) + 0.5)) - 1))]
@@ -180,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--never", type=Path, help="lines never said, one per line, instead of the built-in 20 "
                         "(e.g. bench/data/quote_blind2_never.txt)")
     parser.add_argument("--misses", action="store_true", help="list the queries each system got wrong")
+    parser.add_argument("--others", type=int, default=0, metavar="N",
+                        help="also ask N lines of Lexicap episodes outside the library (podbot must find none)")
     parser.add_argument("--torch-threads", type=int, default=1,
                         help="torch intra-op threads for the query embedding (0: torch default; 1: no "
                              "spin-waiting on a busy 2-core box, where 2 threads measured ~1 s per call)")
@@ -227,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
                     print("   miss", *miss, sep=" | ")
             if system is run_podbot and not scoped:
                 print(f"   {nearest_report(app, items, never_said)}")
+                if args.others:
+                    print(f"   {others_report(app, other_lines(app, args.others))}")
 
     print(f"\n{len(lib.episodes)} episodes ({sentences} sentences), {len(items)} queries from {args.queries.name}"
           f" + {len(never_said)} never-said lines (podbot latency covers both)\n")
