@@ -206,6 +206,7 @@ def test_a_paraphrase_whose_nearest_passage_stands_alone_is_matched_there(real_a
         assert result.matches, scope
         top = result.matches[0]
         assert (top.episode_id, top.start) == (E018, 186.92) and "about as useful as a horse" in top.text
+        assert top.score >= 0.55                                        # a match, at least at the bar
         assert_verbatim(real_app, result)
     assert real_app.quotes.find(HORSE, "094").matches == []          # that spot is not in this episode
     for line in NEVER_SAID:                                           # near ties: still nothing

@@ -183,7 +183,8 @@ class QuoteEngine:
                 log.warning("quote: no peak search", exc_info=True)
                 w = None
             match = self._match(index, w) if w is not None else None
-            if match is not None:
+            if match is not None:      # found by where it is, not by how it reads: a match's score is at the bar
+                match.score = max(match.score, round(scoring.THRESHOLD, 3))
                 result.matches.append(match)
         if suggest and not result.matches:
             try:
