@@ -55,7 +55,7 @@ ATTRIBUTION_BONUS = 0.03      # "Ilya: ..." nudges that guest's episode up; neve
 PEAK_FLOOR = 0.55             # cosine of query and the nearest chunk
 PEAK_MARGIN = 0.15            # ... ahead of the second nearest by this much, in a library of PEAK_CHUNKS chunks;
 PEAK_CHUNKS = 10000           # fewer chunks leave wider gaps by chance, so a smaller library asks for more (x ln
-                              # PEAK_CHUNKS / ln n: 0.23 at 3 episodes, whose widest chance gaps were 0.20), a larger
+                              # PEAK_CHUNKS / ln n: 0.24 at 3 episodes, whose widest chance gaps were 0.20), a larger
                               # one never for less
 PEAK_TILES = 2                # the line is looked for in the chunk's best tiles (~3 sentences each); sentences
                               # past the chunk's edges picked a neighbour of the line as often as they reached one
@@ -157,7 +157,8 @@ class QuoteEngine:
                           key=lambda w: (-round(w.rank, 3), abs(scorer.length(w) - len(query_words)), w.first))
 
         ranked = ranking()
-        if searched is not None and scorer.unsaid < scoring.UNSAID_SHARE:
+        by_meaning = searched is not None and scorer.unsaid < scoring.UNSAID_SHARE   # the model ran, and may count
+        if by_meaning:
             # the best window must have been read for meaning too: when a finalist's meaning vetoed it (or it
             # was never a finalist), the next ones by words are read before one of them is the answer
             for _ in range(SENSE_ROUNDS):
@@ -176,15 +177,15 @@ class QuoteEngine:
             if match is not None:
                 taken.append(w)
                 result.matches.append(match)
-        if not result.matches and searched is not None and scorer.unsaid < scoring.UNSAID_SHARE:
+        if not result.matches and by_meaning:
             try:
-                w = self._peak(scorer, parts.text, scope.episode_id if scope else None, searched)
+                w = self._peak(scorer, scope.episode_id if scope else None, searched)
             except Exception:  # a store hiccup costs this paraphrase, not the answer
                 log.warning("quote: no peak search", exc_info=True)
                 w = None
             match = self._match(index, w) if w is not None else None
             if match is not None:      # found by where it is, not by how it reads: a match's score is at the bar
-                match.score = max(match.score, round(scoring.THRESHOLD, 3))
+                match.score = max(match.score, scoring.THRESHOLD)
                 result.matches.append(match)
         if suggest and not result.matches:
             try:
@@ -210,24 +211,10 @@ class QuoteEngine:
             vector = lib.embedder.embed_query(text)
         if not hits:
             hits = lib.nearest_chunks(vector, NEAREST_CHUNKS, [scope] if scope else None)
-        query = np.asarray(vector)
-        tiles = lib.tiles([(hit.episode_id, hit.index) for hit in hits]) if hits else []
-        if not tiles:
+        ordered, sims = self._tile_sentences(index, vector, [(hit.episode_id, hit.index) for hit in hits or []],
+                                             NEAREST_TILES)
+        if not ordered:
             return None
-        order = np.argsort(-(np.stack([t[3] for t in tiles]) @ query))[:NEAREST_TILES]
-        sids: set[int] = set()
-        for t in order.tolist():
-            eid, first, end, _ = tiles[t]
-            e = index.by_id.get(eid)
-            if e is not None:
-                base = int(index.offsets[e])
-                sids.update(range(base + first, base + end))
-        if not sids:
-            return None
-        ordered = sorted(sids)
-        sentences = [index.texts[e].sentences[pos] for e, pos in map(index.locate, ordered)]
-        vectors = np.asarray(lib.embedder.embed_documents([s.text for s in sentences]))
-        sims = vectors @ query
         best = int(np.argmax(sims))
         if sims[best] < NEAREST_FLOOR:
             return None
@@ -289,7 +276,7 @@ class QuoteEngine:
         for w, v in zip(ws, vectors):
             w.sense = scoring.sense_from_similarity(float(np.dot(query, v)))
 
-    def _peak(self, scorer: scoring.QueryScorer, text: str, scope: str | None, searched) -> Window | None:
+    def _peak(self, scorer: scoring.QueryScorer, scope: str | None, searched) -> Window | None:
         """A paraphrase's line, when the query's nearest chunk stands alone: the sentence of that chunk nearest
         the query in meaning and words.
 
@@ -308,22 +295,12 @@ class QuoteEngine:
         top = hits[0]
         if scope is not None and top.episode_id != scope:
             return None
-        index = scorer.index
-        e = index.by_id.get(top.episode_id)
-        tiles = self.library.tiles([(top.episode_id, top.index)])
-        if e is None or not tiles:
-            return None
         # the chunk's best tiles by their stored vectors, then their sentences one by one (embedding all of the
         # chunk's ~8 cost ~70 ms; the line sat in the best two tiles for every unseen paraphrase that fired)
-        order = np.argsort(-(np.stack([t[3] for t in tiles]) @ np.asarray(vector)))[:PEAK_TILES]
-        lo = int(index.offsets[e])
-        ids = sorted({lo + pos for t in order.tolist() for pos in range(tiles[t][1], tiles[t][2])
-                      if not is_turn_tag(index.texts[e].sentences[pos].text)})
+        ids, sims = self._tile_sentences(scorer.index, vector, [(top.episode_id, top.index)], PEAK_TILES,
+                                         words_only=True)
         if not ids:
             return None
-        vectors = np.asarray(self.library.embedder.embed_documents(
-            [index.texts[e].sentences[sid - lo].text for sid in ids]))
-        sims = vectors @ np.asarray(vector)
         coverage, _, _ = scorer.coverages(np.asarray(ids, dtype=np.int64), np.zeros(0, dtype=np.int64))
         best = int(np.argmax(sims + coverage))
         if sims[best] < PEAK_SENSE_FLOOR:
@@ -333,9 +310,32 @@ class QuoteEngine:
         _align(scorer, w)
         w.sense = scoring.sense_from_similarity(float(sims[best]))
         w.meaning = scoring.meaning_from_similarity(top.similarity)
-        log.debug("quote peak: %.3f ahead at %.3f -> %r", top.similarity - hits[1].similarity, top.similarity,
-                  index.texts[e].sentences[sid - lo].text[:60])
+        log.debug("quote peak: %.3f ahead at %.3f -> sentence %d", top.similarity - hits[1].similarity,
+                  top.similarity, sid)
         return w
+
+    def _tile_sentences(self, index: SentenceIndex, vector, chunks: list[tuple[str, int]], keep: int, *,
+                        words_only: bool = False) -> tuple[list[int], np.ndarray]:
+        """The sentences (global ids, in order) of the `keep` tiles of `chunks` nearest `vector` by their stored
+        vectors, and each one's own cosine with it (embedded here, one batch). `words_only`: not speaker initials."""
+        query = np.asarray(vector)
+        tiles = self.library.tiles(chunks) if chunks else []
+        if not tiles:
+            return [], np.zeros(0)
+        order = np.argsort(-(np.stack([t[3] for t in tiles]) @ query))[:keep]
+        sids: set[int] = set()
+        for t in order.tolist():
+            eid, first, end, _ = tiles[t]
+            e = index.by_id.get(eid)
+            if e is not None:
+                base = int(index.offsets[e])
+                sids.update(base + pos for pos in range(first, end)
+                            if not (words_only and is_turn_tag(index.texts[e].sentences[pos].text)))
+        ordered = sorted(sids)
+        if not ordered:
+            return [], np.zeros(0)
+        sentences = [index.texts[e].sentences[pos] for e, pos in map(index.locate, ordered)]
+        return ordered, np.asarray(self.library.embedder.embed_documents([s.text for s in sentences])) @ query
 
     @staticmethod
     def _attribute(index: SentenceIndex, attribution: str, windows: dict) -> None:
