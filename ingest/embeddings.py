@@ -82,6 +82,30 @@ def cpu_has_native_bf16() -> bool:
     return bool(re.search(r"\b(amx_bf16|avx512_bf16)\b", flags))
 
 
+def cpu_has_amx() -> bool:
+    """True on CPUs with AMX tiles (Intel Sapphire Rapids on), where torch bf16 beats ONNX fp32 even for one line."""
+    try:
+        return "amx_bf16" in Path("/proc/cpuinfo").read_text(errors="ignore")
+    except OSError:
+        return False
+
+
+def local_runtime(wanted: str, dtype: str) -> str:
+    """What runs the forward passes: `wanted` (Settings.podbot_embed_runtime), auto chosen by the CPU.
+
+    Measured per call on a 2-core AVX512-BF16 CPU without AMX (bench/embed_latency.py): torch bf16 takes
+    0.75x ONNX fp32's time in bulk, but ONNX takes 0.4-0.9x torch's for one to six lines (a query: 9 vs
+    16 ms): there "hybrid" sends calls of up to SMALL_CALL texts to ONNX. With AMX torch bf16 is the faster
+    for both; without native bf16 ONNX fp32 is (same speed in bulk, half the time for a query)."""
+    if wanted not in {"auto", "torch", "onnx", "hybrid"}:
+        raise ValueError(f"embedding runtime {wanted!r}: use auto, torch, onnx or hybrid")
+    if wanted == "auto":
+        return ("torch" if cpu_has_amx() else "hybrid") if dtype == "bf16" else "onnx"
+    if wanted == "onnx" and dtype == "bf16":
+        raise ValueError("the ONNX runtime runs fp32; use PODBOT_EMBED_DTYPE=fp32 or auto with it")
+    return wanted
+
+
 def local_dtype(wanted: str = "auto") -> str:
     """The precision the local model runs in: `wanted` (Settings.podbot_embed_dtype), auto = bf16 where native."""
     if wanted not in {"auto", "bf16", "fp32"}:
@@ -114,26 +138,26 @@ class LocalEmbedder:
       one-line query could stall ~0.5 s. Data-parallel single-thread passes have no per-operator barrier.
     - Without native bf16, ONNX Runtime fp32 (`runtime="onnx"`, see ingest/onnx_minilm.py): same vectors,
       a one-line query in ~8 ms instead of ~20 ms; bulk batches run at torch's speed. With AMX, torch bf16
-      stays faster. If the export or ONNX Runtime fails, torch fp32 runs instead (logged).
+      stays faster. With AVX512-BF16 but no AMX, "hybrid": torch bf16 in bulk, ONNX for calls of up to
+      SMALL_CALL texts (a query: ~10 ms instead of ~15; `local_runtime`). If the export or ONNX Runtime
+      fails, torch runs instead (logged).
     - Not taken: dynamic int8 (torch or ONNX; cosine to fp32 only ~0.93), torch.compile (no gain).
     """
 
     name = LOCAL_EMBED_MODEL
     dim = 384
     MINI_BATCH = 16     # texts per forward pass when running parallel passes (small: balances the workers)
+    SMALL_CALL = 6      # "hybrid": calls of up to this many texts run on ONNX (bench/embed_latency.py: ~7 on C)
 
     def __init__(self, batch_size: int = 64, dtype: str | None = None, workers: int | None = None,
                  runtime: str = "torch", cache_dir: Path | None = None):
         self.batch_size = batch_size
         self.dtype = local_dtype(dtype or "auto")
         self.workers = workers or local_workers()
-        if runtime == "auto":
-            runtime = "torch" if self.dtype == "bf16" else "onnx"
-        if runtime == "onnx" and self.dtype == "bf16":
-            raise ValueError("the ONNX runtime runs fp32; use PODBOT_EMBED_DTYPE=fp32 or auto with it")
-        self._requested = runtime
+        self._requested = local_runtime(runtime, self.dtype)
         self._cache_dir = cache_dir
         self._model = None
+        self._model_dir: Path | None = None
         self._runtime, self._onnx = "torch", None
         self._load_lock = threading.Lock()
         self._lock = threading.Lock()           # one embed call at a time; it already uses every core
@@ -157,15 +181,32 @@ class LocalEmbedder:
             if self.dtype == "bf16":
                 model = model.to(torch.bfloat16)
             model.eval()
+            self._model_dir = model_dir
+            self._runtime = "hybrid" if self._requested == "hybrid" else "torch"
             if self._requested == "onnx":
-                try:
-                    from ingest.onnx_minilm import OnnxMiniLM
-                    self._onnx = OnnxMiniLM(model_dir, self._cache_dir or Path(tempfile.gettempdir()) / "podbot-models")
-                    self._runtime = "onnx"
-                except Exception as exc:  # no onnx exporter, a read-only cache, an ORT problem: torch still works
-                    log.warning("ONNX Runtime unavailable for the local embedder (%s); using torch fp32", exc)
+                self._start_onnx()
             self._model = model
             return model
+
+    def _start_onnx(self) -> None:
+        """Open the ONNX Runtime session (exported once into the cache). A hybrid opens it on its first small
+        call: an ingest child that only embeds in bulk never pays for it. If it cannot run, torch does."""
+        try:
+            from ingest.onnx_minilm import OnnxMiniLM
+            self._onnx = OnnxMiniLM(self._model_dir, self._cache_dir or Path(tempfile.gettempdir()) / "podbot-models")
+            self._runtime = self._requested
+        except Exception as exc:  # no onnx exporter, a read-only cache, an ORT problem: torch still works
+            self._runtime = "torch"
+            log.warning("ONNX Runtime unavailable for the local embedder (%s); using torch %s", exc, self.dtype)
+
+    def _small_calls_on_onnx(self) -> bool:
+        """Whether a call of at most SMALL_CALL texts runs on ONNX (opening a hybrid's session the first time)."""
+        self._load()
+        if self._runtime == "hybrid" and self._onnx is None:
+            with self._load_lock:
+                if self._onnx is None and self._runtime == "hybrid":
+                    self._start_onnx()
+        return self._onnx is not None
 
     @property
     def model(self):
@@ -173,24 +214,28 @@ class LocalEmbedder:
 
     @property
     def runtime(self) -> str:
-        """"torch" or "onnx": what the forward passes run on (known once the model is loaded)."""
+        """"torch", "onnx" or "hybrid" (torch in bulk, ONNX for a few lines): what the forward passes run on
+        (known once the model is loaded)."""
         self._load()
+        if self._runtime == "hybrid":
+            self._small_calls_on_onnx()
         return self._runtime
 
     def spawn_params(self) -> dict:
         """Arguments that build the same embedder in another process (ingest.embed_ahead): same precision,
-        workers and runtime, so the same vectors. Does not load the model here."""
+        workers and runtime, so the same vectors (a hybrid child sends its small calls to ONNX too, so an
+        episode's vectors do not depend on where it was embedded). Does not load the model here."""
         runtime = self._runtime if self._model is not None else self._requested
         return {"batch_size": self.batch_size, "dtype": self.dtype, "workers": self.workers,
                 "runtime": runtime, "cache_dir": self._cache_dir}
 
-    def _forward(self, texts: list[str]) -> np.ndarray:
+    def _forward(self, texts: list[str], small: bool = False) -> np.ndarray:
         import torch
 
         model = self._load()
         with self._tokenizer_lock:
             features = _pad_tokens(model.preprocess(texts))
-        if self._onnx is not None:
+        if self._onnx is not None and (self._runtime == "onnx" or small):
             return self._onnx.forward(features)
         with torch.inference_mode():
             out = model(features)["sentence_embedding"]
@@ -207,11 +252,12 @@ class LocalEmbedder:
             rounds = math.ceil(len(texts) / (self.workers * min(self.batch_size, self.MINI_BATCH)))
             size = math.ceil(len(texts) / (self.workers * rounds))
         batches = [order[lo:lo + size] for lo in range(0, len(order), size)]
+        small = len(texts) <= self.SMALL_CALL and self._small_calls_on_onnx()
         with self._lock:
             if self._pool is None or len(batches) == 1:
-                parts = [self._forward([texts[i] for i in b]) for b in batches]
+                parts = [self._forward([texts[i] for i in b], small) for b in batches]
             else:
-                parts = list(self._pool.map(lambda b: self._forward([texts[i] for i in b]), batches))
+                parts = list(self._pool.map(lambda b: self._forward([texts[i] for i in b], small), batches))
         vectors = np.empty((len(texts), self.dim), dtype=np.float32)
         for batch, part in zip(batches, parts):
             vectors[batch] = part

@@ -376,7 +376,7 @@ def test_a_small_batch_is_split_across_the_embedders_workers(monkeypatch):
     embedder = LocalEmbedder(dtype="fp32", workers=2, runtime="torch")
     sizes: list[int] = []
     forward = embedder._forward
-    monkeypatch.setattr(embedder, "_forward", lambda texts: sizes.append(len(texts)) or forward(texts))
+    monkeypatch.setattr(embedder, "_forward", lambda texts, small=False: sizes.append(len(texts)) or forward(texts, small))
     texts = ["the weakest link is the human", "deep learning works", "chess engines", "a Ferrari and Usain Bolt"]
     vectors = embedder.embed_documents(texts)
     assert sorted(sizes) == [2, 2]
@@ -493,6 +493,54 @@ def test_onnx_runtime_gives_the_torch_models_vectors_and_falls_back_to_torch(tmp
     monkeypatch.setenv("PODBOT_EMBED_RUNTIME", "gpu")
     with pytest.raises(ValidationError, match="podbot_embed_runtime"):
         Settings(_env_file=None)
+
+
+def test_auto_runtime_follows_the_cpu(monkeypatch):
+    """auto: torch where AMX makes bf16 fastest at every size, hybrid where bf16 is native without AMX (torch
+    in bulk, ONNX for a query), ONNX fp32 elsewhere; an impossible or unknown choice is refused."""
+    from ingest import embeddings
+    from ingest.embeddings import local_runtime
+
+    monkeypatch.setattr(embeddings, "cpu_has_amx", lambda: True)
+    assert local_runtime("auto", "bf16") == "torch"
+    monkeypatch.setattr(embeddings, "cpu_has_amx", lambda: False)
+    assert local_runtime("auto", "bf16") == "hybrid"
+    assert local_runtime("auto", "fp32") == "onnx"
+    assert local_runtime("torch", "bf16") == "torch" and local_runtime("hybrid", "fp32") == "hybrid"
+    with pytest.raises(ValueError, match="fp32"):
+        local_runtime("onnx", "bf16")
+    with pytest.raises(ValueError, match="hybrid"):
+        local_runtime("gpu", "fp32")
+    monkeypatch.setenv("PODBOT_EMBED_RUNTIME", "hybrid")
+    assert Settings(_env_file=None).podbot_embed_runtime == "hybrid"
+
+
+@pytest.mark.slow
+def test_hybrid_runtime_sends_a_querys_few_lines_to_onnx_and_bulk_to_torch(tmp_path):
+    """The hybrid embedder embeds in bulk on torch and answers a query (and its few finalists) from ONNX
+    Runtime, with the same model's vectors both ways; its ONNX session opens on the first small call only
+    (an ingest child embedding in bulk never opens one), and a child it spawns follows the same rule."""
+    from ingest.embeddings import LocalEmbedder
+
+    t = load_file(lexicap(94))
+    texts = [c.text for c in chunk_sentences("e", build_sentences(t.cues))][:12]
+    reference = LocalEmbedder(dtype="fp32", workers=1, runtime="torch").embed_documents(texts)
+    hybrid = LocalEmbedder(dtype="fp32", workers=2, runtime="hybrid", cache_dir=tmp_path / "models")
+    bulk = hybrid.embed_documents(texts)
+    assert hybrid._onnx is None and not list((tmp_path / "models").glob("*.onnx"))   # bulk: torch, nothing opened
+    assert (bulk * reference).sum(1).min() > 0.9999
+    onnx_calls: list[int] = []
+    few = hybrid.embed_documents(texts[:LocalEmbedder.SMALL_CALL])      # opens the session, then runs on it
+    assert hybrid.runtime == "hybrid" and len(list((tmp_path / "models").glob("*.onnx"))) == 1
+    forward = hybrid._onnx.forward
+    hybrid._onnx.forward = lambda features: onnx_calls.append(len(features["input_ids"])) or forward(features)
+    query = hybrid.embed_query(texts[5])
+    hybrid.embed_documents(texts[:LocalEmbedder.SMALL_CALL])
+    assert sum(onnx_calls) == 1 + LocalEmbedder.SMALL_CALL
+    hybrid.embed_documents(texts)
+    assert sum(onnx_calls) == 1 + LocalEmbedder.SMALL_CALL                # a bulk call never touches ONNX
+    assert (few * reference[:len(few)]).sum(1).min() > 0.9999 and float(query @ reference[5]) > 0.9999
+    assert hybrid.spawn_params()["runtime"] == "hybrid"
 
 
 def test_chunks_and_tiles_written_before_the_compact_records_still_read_and_drop(hash_app):
