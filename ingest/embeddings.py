@@ -220,6 +220,12 @@ class LocalEmbedder:
             return self._onnx_ready()
         return False
 
+    def warm(self) -> None:
+        """Open what a lookup will run on (the bot's start-up calls this): the ONNX session where it answers
+        lookups, else the torch model. A first question then pays for neither."""
+        if not self._on_onnx(1):
+            self._load()
+
     @property
     def model(self):
         return self._load()

@@ -548,8 +548,10 @@ def test_hybrid_runtime_sends_a_lookups_calls_to_onnx_and_an_ingests_to_torch(tm
     assert hybrid._onnx is None and not list(cache.glob("*.onnx"))          # bulk: torch, no session opened
     assert (bulk * reference).sum(1).min() > 0.9999
     lookup = LocalEmbedder(dtype="fp32", workers=2, runtime="hybrid", cache_dir=cache)
-    few = lookup.embed_documents(texts[:4])                                  # opens the session, runs on it
-    assert lookup.runtime == "hybrid" and len(list(cache.glob("*.onnx"))) == 1 and lookup._model is None
+    lookup.warm()                                       # the bot's start-up: opens the session, not the model
+    assert lookup._onnx is not None and lookup._model is None and len(list(cache.glob("*.onnx"))) == 1
+    few = lookup.embed_documents(texts[:4])
+    assert lookup.runtime == "hybrid" and lookup._model is None
     onnx_calls: list[int] = []
     forward = lookup._onnx.forward
     lookup._onnx.forward = lambda features: onnx_calls.append(len(features["input_ids"])) or forward(features)
