@@ -217,10 +217,11 @@ def main(argv: list[str] | None = None) -> int:
                              "spin-waiting on a busy 2-core box, where 2 threads measured ~1 s per call)")
     args = parser.parse_args(argv)
 
-    import torch
+    if args.torch_threads != 1:      # 1 is what the embedder sets itself; importing torch for nothing would add
+        import torch                  # ~300 MB to the RSS reported below where lookups run on ONNX
 
-    if args.torch_threads > 0:
-        torch.set_num_threads(args.torch_threads)
+        if args.torch_threads > 0:
+            torch.set_num_threads(args.torch_threads)
     items = load_dev(args.queries)
     never_said = NEVER_SAID
     if args.never:
