@@ -73,21 +73,23 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
+@functools.lru_cache(maxsize=1)
+def _cpu_flags() -> frozenset[str]:
+    """The words of /proc/cpuinfo (its feature flags among them; empty where there is none), read once."""
+    try:
+        return frozenset(re.findall(r"\w+", Path("/proc/cpuinfo").read_text(errors="ignore")))
+    except OSError:
+        return frozenset()
+
+
 def cpu_has_native_bf16() -> bool:
     """True when the CPU multiplies bfloat16 in hardware (AMX or AVX512-BF16); elsewhere bf16 is emulated and slow."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text(errors="ignore")
-    except OSError:
-        return False
-    return bool(re.search(r"\b(amx_bf16|avx512_bf16)\b", flags))
+    return bool(_cpu_flags() & {"amx_bf16", "avx512_bf16"})
 
 
 def cpu_has_amx() -> bool:
     """True on CPUs with AMX tiles (Intel Sapphire Rapids on), where torch bf16 beats ONNX fp32 even for one line."""
-    try:
-        return "amx_bf16" in Path("/proc/cpuinfo").read_text(errors="ignore")
-    except OSError:
-        return False
+    return "amx_bf16" in _cpu_flags()
 
 
 def local_runtime(wanted: str, dtype: str) -> str:
