@@ -314,6 +314,18 @@ def test_speaker_initials_whisper_wrote_at_turns_are_no_topic_title_or_bullet(ha
     ("You've dominated the chess world for 20 years, even still got it.", True),                         # 46
     ("You have to be careful with that kind of power.", False),
     ("You've got to train the network for weeks before it works.", False),
+    # the host presenting the guest to the guest (stop 26: 12 such lines in the 40 dev digests' glance and quotes)
+    ("You were one of the three authors with Geoff Hinton of the famed AlexNet paper.", True),              # 94
+    ("You're known for not sugarcoating your opinions and speaking your mind about ideas in AI.", True),    # 38
+    ("OK, you've been part of development of some of the greatest ideas in artificial intelligence.", True),  # 215
+    ("You tell a story of an SS soldier early in the war, in Nazi occupied France.", True),                # 65
+    ("So you talk about when your family's good, you grow that circle of empathy.", True),                # 228
+    ("That's the curiosity for that mystery that drove you.", True),                                     # 11
+    ("You have a vision system, you say it's the best human level vision system.", True),                # 94
+    ("You write one function, you should write a test that checks that function's input and outputs.", False),
+    ("When you're younger and you say it's better to work smart, you think you know what it means.", False),
+    ("You're going to fail many times before it works.", False),
+    ("You talk to customers and they tell you what they need.", False),
 ])
 def test_the_host_reporting_the_guests_words_is_no_idea(text, addressed):
     """At a glance and Ideas are the guest's claims; 15 of 381 on 40 dev episodes were the host's recaps."""
@@ -346,6 +358,7 @@ def test_the_host_reporting_the_guests_words_is_no_quote(real_app):
     ("Can you give me a history of Keras and all the major deep learning frameworks.", True),  # 38
     ("So how do you see the future of the field.", True),
     ("Why is it that we dream at all.", True),
+    ("What are your sort of feelings and thoughts about this book, if you've read it.", True),            # 320
     ("What is interesting is that the model learns it anyway.", False),
     ("What I think is that the model learns it anyway.", False),
     ("It is true that we can sleep less.", False),

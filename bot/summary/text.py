@@ -99,14 +99,29 @@ _ADDRESSED = re.compile(r"^(?:so,? |and,? )?you say\b|"
                         r"spent|seen|made|won|led|thought|given|worked)\b|"
                         r"\b(?:you(?:'ve| have)? (?:said|mentioned|wrote|written|talked about|described|argued|"
                         r"pointed out)|"
-                        r"(?:in|from) your (?:book|paper|essay|writing|work|talk|lecture|blog|post))\b",
+                        r"(?:in|from) your (?:book|paper|essay|writing|work|talk|lecture|blog|post))\b|"
+                        # ...or presenting the guest to the guest: "You were one of the three authors of the AlexNet
+                        # paper", "You're known for not sugarcoating your opinions", "You tell a story of an SS
+                        # soldier", "You talk about Hendrix and music", "that mystery that drove you"
+                        r"^(?:(?:so|and|ok|okay|now|well|but)[, ]+)?you(?:'re| are| were) (?:one of|among|known|"
+                        r"famous|widely|suggesting|taking on|part of|someone who|somebody who|"
+                        r"(?:kind of|sort of) (?:suggesting|saying)|the (?:author|creator|founder|co-?founder|inventor|"
+                        r"head|director)|a (?:legend|pioneer|professor))\b|"
+                        r"^(?:(?:so|and|now|well|but|also)[, ]+)?you (?:tell (?:a|the) story|write (?:about|that|in)|"
+                        r"describe|recount|talk about)\b|"
+                        r"\byou(?:'ve| have) been (?:part of|one of|involved in|at the (?:center|heart|forefront))\b|"
+                        r"\b(?:drove|inspired|motivated) you\.|"
+                        r"^[^,?]{6,80}, you say\b",
                         re.IGNORECASE)
 # A question Whisper closed with a full stop ("Do you think improving the model … neural networks."): an
 # auxiliary verb then its subject, or a wh-word, auxiliary and subject, opening the sentence.
 _ASKS = re.compile(r"^(?:(?:so|and|but|now|okay|well|then|also)[, ]+)?(?:(?:what|how|why|where|when|who|which)\s+)?"
                    r"(?:do|does|did|are|is|was|were|can|could|would|will|should|have|has|don't|doesn't|didn't|"
                    r"isn't|aren't|wasn't|weren't|won't|wouldn't|can't|couldn't|shouldn't|haven't|hasn't)\s+"
-                   r"(?:you|we|they|he|she|it|there|i|this|that|these|those|people|anyone|anybody|somebody|someone)\b",
+                   r"(?:you|we|they|he|she|it|there|i|this|that|these|those|people|anyone|anybody|somebody|someone)\b"
+                   # "What are your sort of feelings about this book…": a wh-word, an auxiliary, a possessive
+                   r"|^(?:(?:so|and|but|now|okay|well|then|also)[, ]+)?(?:what|how|why|where|when|who|which)\s+"
+                   r"(?:do|does|did|are|is|was|were|would|will|have|has)\s+(?:your|his|her|their)\b",
                    re.IGNORECASE)
 _CLAIM = re.compile(r"\b(?:is|are|was|were|will|can|can't|cannot|must|should|means|requires|makes|"
                     r"matters|works|becomes|need|needs|because)\b", re.IGNORECASE)
