@@ -322,6 +322,10 @@ def test_speaker_initials_whisper_wrote_at_turns_are_no_topic_title_or_bullet(ha
     ("So you talk about when your family's good, you grow that circle of empathy.", True),                # 228
     ("That's the curiosity for that mystery that drove you.", True),                                     # 11
     ("You have a vision system, you say it's the best human level vision system.", True),                # 94
+    ("In the Tao of Wu, you write, when my mother left the physical world, I lost one of my main links.", True),  # 228
+    ("Sunshine, where you talk about religion and God, that's good.", True),                              # 228
+    ("Travis, you're one of the most impactful people in engineering and computer science.", True),        # 224
+    ("I love that you're inspired both by the power of theory and the power of experiment.", True),        # 187
     ("You write one function, you should write a test that checks that function's input and outputs.", False),
     ("When you're younger and you say it's better to work smart, you think you know what it means.", False),
     ("You're going to fail many times before it works.", False),

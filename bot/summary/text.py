@@ -103,7 +103,7 @@ _ADDRESSED = re.compile(r"^(?:so,? |and,? )?you say\b|"
                         # ...or presenting the guest to the guest: "You were one of the three authors of the AlexNet
                         # paper", "You're known for not sugarcoating your opinions", "You tell a story of an SS
                         # soldier", "You talk about Hendrix and music", "that mystery that drove you"
-                        r"^(?:(?:so|and|ok|okay|now|well|but)[, ]+)?you(?:'re| are| were) (?:one of|among|known|"
+                        r"^(?:(?:so|and|ok|okay|now|well|but)[, ]+)?(?:[a-z][\w'-]+, )?you(?:'re| are| were) (?:one of|among|known|"
                         r"famous|widely|suggesting|taking on|part of|someone who|somebody who|"
                         r"(?:kind of|sort of) (?:suggesting|saying)|the (?:author|creator|founder|co-?founder|inventor|"
                         r"head|director)|a (?:legend|pioneer|professor))\b|"
@@ -111,7 +111,8 @@ _ADDRESSED = re.compile(r"^(?:so,? |and,? )?you say\b|"
                         r"describe|recount|talk about)\b|"
                         r"\byou(?:'ve| have) been (?:part of|one of|involved in|at the (?:center|heart|forefront))\b|"
                         r"\b(?:drove|inspired|motivated) you\.|"
-                        r"^[^,?]{6,80}, you say\b",
+                        r"^[^,?]{6,80}, (?:(?:where|when) )?you (?:say|write|talk about|describe)\b|"
+                        r"\bi love (?:that|how) you(?:'re| are)\b",
                         re.IGNORECASE)
 # A question Whisper closed with a full stop ("Do you think improving the model … neural networks."): an
 # auxiliary verb then its subject, or a wh-word, auxiliary and subject, opening the sentence.
