@@ -88,22 +88,24 @@ def cpu_has_native_bf16() -> bool:
 
 
 def cpu_has_amx() -> bool:
-    """True on CPUs with AMX tiles (Intel Sapphire Rapids on), where torch bf16 beats ONNX fp32 even for one line."""
+    """True on CPUs with AMX tiles (Intel Sapphire Rapids on): the fastest bf16 in bulk (bench/embed_latency.py
+    prints it beside its figures)."""
     return "amx_bf16" in _cpu_flags()
 
 
 def local_runtime(wanted: str, dtype: str) -> str:
     """What runs the forward passes: `wanted` (Settings.podbot_embed_runtime), auto chosen by the CPU.
 
-    Measured per call on a 2-core AVX512-BF16 CPU without AMX (bench/embed_latency.py): torch bf16 takes
-    0.75x ONNX fp32's time in bulk, but ONNX takes 0.4-0.9x torch's for one to six lines (a query: 9 vs
-    16 ms): there "hybrid" sends a lookup's calls (up to LocalEmbedder.SMALL_CALL texts) to ONNX and an
-    ingest's to torch. With AMX torch bf16 is the faster for both; without native bf16 ONNX fp32 is (same
-    speed in bulk, half the time for a query)."""
+    Where bf16 is native, "hybrid": a lookup's calls (up to LocalEmbedder.SMALL_CALL texts) on ONNX fp32, an
+    ingest's on torch bf16. Measured per call, median of 25 (bench/embed_latency.py), torch bf16 vs ONNX:
+    AVX512-BF16 without AMX, 1 text 16.2 vs 8.8 ms, 2: 26.9 vs 11.6, 64: 236 vs 298; with AMX, 1 text 11.9
+    vs 8.4 ms, 2: 17.4 vs 9.8, 4: 22.2 vs 19.0, 64: 119 vs 236. A process that only answers then never
+    imports torch (~6 s and ~300 MB for a one-shot CLI). Without native bf16 ONNX fp32 is the faster for
+    both (same speed in bulk, half the time for a query)."""
     if wanted not in {"auto", "torch", "onnx", "hybrid"}:
         raise ValueError(f"embedding runtime {wanted!r}: use auto, torch, onnx or hybrid")
     if wanted == "auto":
-        return ("torch" if cpu_has_amx() else "hybrid") if dtype == "bf16" else "onnx"
+        return "hybrid" if dtype == "bf16" else "onnx"
     if wanted == "onnx" and dtype == "bf16":
         raise ValueError("the ONNX runtime runs fp32; use PODBOT_EMBED_DTYPE=fp32 or auto with it")
     return wanted
@@ -140,10 +142,9 @@ class LocalEmbedder:
       operator: when another process holds a core it ran at half the speed of a single thread, and a
       one-line query could stall ~0.5 s. Data-parallel single-thread passes have no per-operator barrier.
     - Without native bf16, ONNX Runtime fp32 (`runtime="onnx"`, see ingest/onnx_minilm.py): same vectors,
-      a one-line query in ~8 ms instead of ~20 ms; bulk batches run at torch's speed. With AMX, torch bf16
-      stays faster. With AVX512-BF16 but no AMX, "hybrid": torch bf16 in bulk, ONNX for a lookup's calls
-      (a query: ~9 ms instead of ~16; `local_runtime`, SMALL_CALL). If the export or ONNX Runtime
-      fails, torch runs instead (logged).
+      a one-line query in ~8 ms instead of ~20 ms; bulk batches run at torch's speed. With native bf16 (AMX
+      or AVX512-BF16), "hybrid": torch bf16 in bulk, ONNX for a lookup's calls (a query: ~9 ms instead of
+      12-16; `local_runtime`, SMALL_CALL). If the export or ONNX Runtime fails, torch runs instead (logged).
     - Not taken: dynamic int8 (torch or ONNX; cosine to fp32 only ~0.93), torch.compile (no gain).
     """
 
