@@ -26,6 +26,25 @@ class App:
     def embedder(self) -> Embedder:
         return self._embedder or get_embedder(self.settings)
 
+    def prefetch_embedder(self) -> threading.Thread | None:
+        """Open the embedding model in the background while the caller reads the library: a one-shot `podbot ask`
+        or `quote` builds its indexes (~2 s) before its first embedding, and opening the model (~0.5 s) need not
+        wait for them. Returns the thread; a failure is left for the first real call to report."""
+        try:
+            embedder = self.embedder
+        except Exception:           # noqa: BLE001 - e.g. a misconfigured API embedder: the call will say so
+            return None
+
+        def warm() -> None:
+            try:
+                getattr(embedder, "warm", lambda: None)()
+            except Exception:       # noqa: BLE001 - the question's own embedding call says what went wrong
+                pass
+
+        thread = threading.Thread(target=warm, name="embedder-prefetch", daemon=True)
+        thread.start()
+        return thread
+
     @cached_property
     def store(self) -> Store:
         identity = None if self._embedder else embedder_identity(self.settings)

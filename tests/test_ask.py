@@ -820,3 +820,29 @@ def test_a_named_speaker_who_is_no_guest_is_told_so(real_app):
                      "what did Lex Fridman say about love?", "what does the Drake Equation say?"):
         a = engine.answer(question)
         assert not a.note or "as its guest" not in a.note, (question, a.note)
+
+
+def test_a_one_shot_command_opens_the_model_while_it_reads_the_library(tmp_path):
+    """`podbot ask` / `quote` start opening the embedder in a thread before building their indexes; an embedder
+    that cannot even be built is left for the question's own call to report."""
+    import threading
+
+    from bot.app import App
+
+    class Opening:
+        warmed_in: str | None = None
+
+        def warm(self):
+            Opening.warmed_in = threading.current_thread().name
+
+    app = App(Settings(_env_file=None, podbot_data_dir=tmp_path), embedder=Opening(), use_llm=False)
+    thread = app.prefetch_embedder()
+    thread.join(5)
+    assert Opening.warmed_in == "embedder-prefetch" != threading.current_thread().name
+
+    class Broken(App):
+        @property
+        def embedder(self):
+            raise RuntimeError("no key")
+
+    assert Broken(Settings(_env_file=None, podbot_data_dir=tmp_path), use_llm=False).prefetch_embedder() is None

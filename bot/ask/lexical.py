@@ -106,16 +106,16 @@ class LexicalIndex:
     def __init__(self, docs: list[str]):
         self.n_docs = len(docs)
         self.docs = docs
-        tokenized = [stems(d) for d in docs]
+        said = [words(d) for d in docs]                     # tokenised once: for BM25 and for the vocabulary
+        tokenized = [[_stem(w) for w in ws] for ws in said]
         self.bm25 = bm25s.BM25()
         self.bm25.index(tokenized, show_progress=False)
         self.df: dict[str, int] = {}
         surface: set[str] = set()
-        for d, toks in zip(docs, tokenized):
+        for ws, toks in zip(said, tokenized):
             for t in set(toks):
                 self.df[t] = self.df.get(t, 0) + 1
-        for d in docs:
-            surface.update(words(d))
+            surface.update(ws)
         self.surface = sorted(surface)
         self.surface_set = frozenset(surface)
 

@@ -21,17 +21,22 @@ def register(sub) -> None:
 
 def run(args) -> int:
     app = App()
-    if args.jsonl:
-        return run_jsonl(app)
-    if not args.question:
+    if not args.jsonl and not args.question:
         print("podbot: ask needs a QUESTION (or --jsonl)", file=sys.stderr)
         return 2
-    answer = app.ask.answer(args.question, args.episode)
-    if args.json:
-        print(json.dumps(answer.public(), ensure_ascii=False, indent=2))
-    else:
-        print(answer_text(answer))
-    return 0
+    warming = app.prefetch_embedder()
+    try:
+        if args.jsonl:
+            return run_jsonl(app)
+        answer = app.ask.answer(args.question, args.episode)
+        if args.json:
+            print(json.dumps(answer.public(), ensure_ascii=False, indent=2))
+        else:
+            print(answer_text(answer))
+        return 0
+    finally:
+        if warming is not None:
+            warming.join()      # never exit while the model is half open (an empty library answers at once)
 
 
 def run_jsonl(app: App) -> int:

@@ -28,17 +28,22 @@ def register(sub) -> None:
 
 def run(args) -> int:
     app = App(use_llm=False)
-    if args.jsonl:
-        return run_jsonl(app, sys.stdin, sys.stdout, limit=args.limit)
-    if not args.text or not args.text.strip():
+    if not args.jsonl and (not args.text or not args.text.strip()):
         print("podbot: quote needs the TEXT you remember (or --jsonl)", file=sys.stderr)
         return 2
-    result = app.quotes.find(args.text, episode=args.episode, limit=args.limit, suggest=True)
-    if args.json:
-        print(json.dumps(result.public(), indent=2, ensure_ascii=False))
-    else:
-        print(render(result))
-    return 0
+    warming = app.prefetch_embedder()
+    try:
+        if args.jsonl:
+            return run_jsonl(app, sys.stdin, sys.stdout, limit=args.limit)
+        result = app.quotes.find(args.text, episode=args.episode, limit=args.limit, suggest=True)
+        if args.json:
+            print(json.dumps(result.public(), indent=2, ensure_ascii=False))
+        else:
+            print(render(result))
+        return 0
+    finally:
+        if warming is not None:
+            warming.join()      # never exit while the model is half open (an empty library answers at once)
 
 
 def run_jsonl(app: App, source: IO[str], sink: IO[str], limit: int = 4) -> int:
