@@ -255,6 +255,9 @@ def test_talk_about_the_talk_makes_a_poor_bullet():
     content = "The iPod worked because it put a thousand songs in your pocket and synced with iTunes."
     assert sentence_features(steering).meta and not sentence_features(content).meta
     assert bullet_quality(sentence_features(steering)) < 0.5 * bullet_quality(sentence_features(content))
+    # "Now let's real quick talk about another impossible problem, AGI." was a "Words worth saving" quote (20)
+    assert sentence_features("Now let's real quick talk about another impossible problem, AGI.").meta
+    assert not sentence_features("Let's say the model is big enough to remember everything.").meta
 
 
 @pytest.mark.parametrize(("text", "leans_back"), [
@@ -684,3 +687,18 @@ def test_tiny_untimed_episode_still_gets_a_digest(hash_app, tmp_path):
         assert q.speaker == "Guest"                 # the transcript labels its speakers: kept as labelled
     assert "(0:" not in markdown(s, timed=False)     # positions in a text are not times: none shown
     assert s.headline and s.topics
+
+
+def test_steering_the_conversation_is_no_quote(hash_app):
+    """"Now let's real quick talk about another impossible problem, AGI." (episode 20) was one of its five "Words
+    worth saving": complete, short, no question, on topic, but it says nothing. Talk about the talk is no quote."""
+    from bot.summary import quotes
+    from bot.summary.engine import SummaryEngine
+
+    [result] = ingest_sources([str(lexicap("020"))], hash_app.ingestor, hash_app.settings)
+    a = SummaryEngine(hash_app.library).analysis(result.episode_id)
+    line = "Now let's real quick talk about another impossible problem, AGI."
+    [i] = [i for i, s in enumerate(a.sentences) if s.text == line]
+    f = a.features[i]
+    assert f.meta and f.complete and not (f.question or f.dangling or f.addressed) and a.usable(i)
+    assert i not in {c.index for c in quotes.quotable(a)}

@@ -64,7 +64,7 @@ def quotable(a: Analysis) -> list[QuoteCandidate]:
     for i, f in enumerate(a.features):
         if not a.usable(i) or not (MIN_WORDS <= f.words <= MAX_WORDS) or not f.complete or f.question \
                 or f.dangling or f.initials or f.clause_open or f.fillers or f.hedges or f.restarts or f.listy \
-                or f.addressed \
+                or f.addressed or f.meta \
                 or f.content_ratio < 0.25 or len(f.keys) < 2:
             continue
         idx.append(i)

@@ -86,7 +86,7 @@ _RESTART = re.compile(r"\b(\w+)(?:,)? \1\b|\b(\w+)\b[^,.?!]{0,14}, \2\b|\b\w+, (
                       re.IGNORECASE)
 # Talk about the conversation itself: steering, not content ("let me ask you about", "we're jumping all over
 # the place", "going back to", "we'll talk about that later").
-_META = re.compile(r"\b(?:let me (?:just )?(?:ask|go|jump|link|return|get back|push|say)|let's (?:talk|go|get|jump|return)|"
+_META = re.compile(r"\b(?:let me (?:just )?(?:ask|go|jump|link|return|get back|push|say)|let's (?:(?:real|really|quick|quickly|just|now|briefly|maybe|then|actually) ){0,2}(?:talk|go|get|jump|return)|"
                    r"can i (?:ask|just ask)|i (?:want|wanted|have) to ask|(?:jumping|jump) (?:all over|around)|"
                    r"going back to|to go back to|we(?:'ll| will) (?:talk|get) (?:about|to|into) (?:that|this|it)|"
                    r"we(?:'ve)? talked about|as (?:we|you) (?:said|mentioned) (?:earlier|before)|"
