@@ -457,3 +457,16 @@ def test_cli_quote_needs_text(real_env, capsys):
 
     assert main(["quote"]) == 2
     assert "TEXT" in capsys.readouterr().err
+
+
+def test_the_cli_labels_a_loose_match():
+    from bot.cli.quote_cmd import render
+    from bot.models import QuoteMatch, QuoteResult
+    from bot.quotes.scoring import LOOSE
+
+    def shown(score):
+        return render(QuoteResult(query="q", matches=[QuoteMatch(episode_id="e", title="T", start=1, end=2,
+                                                                 text="Words.", score=score)]))
+
+    assert "· loose match (check it is the line you mean) 0.6" in shown(LOOSE - 0.05)
+    assert "· match 0.90" in shown(0.9) and "loose" not in shown(0.9)

@@ -9,6 +9,7 @@ from typing import IO
 from bot.app import App
 from bot.cli import jsonl
 from bot.models import QuoteMatch, QuoteResult
+from bot.quotes.scoring import LOOSE
 from bot.timefmt import clock
 
 NOT_FOUND = "No line close to that was found."
@@ -65,7 +66,7 @@ def render(result: QuoteResult) -> str:
             return NOT_FOUND
         return f"{NOT_FOUND}\n{NEAREST}\n{_block(result.nearest, score='closeness')}"
     best, *others = result.matches
-    lines = [_block(best)]
+    lines = [_block(best, score="match" if best.score >= LOOSE else "loose match (check it is the line you mean)")]
     if others:
         lines.append("\nAlso close:")
         for i, m in enumerate(others, 2):

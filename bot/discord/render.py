@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import discord
 
 from bot.models import Answer, Citation, QuoteMatch, QuoteResult, Summary
+from bot.quotes.scoring import LOOSE
 from bot.timefmt import clock
 from ingest.models import EpisodeMeta
 
@@ -357,7 +358,9 @@ def render_quotes(result: QuoteResult) -> list[Outgoing]:
     blocks = [citation_block(n, m) for n, m in enumerate(result.matches, start=1)]
     embeds = [discord.Embed(title=title if i == 0 else None, description=desc, colour=QUOTE_COLOUR)
               for i, desc in enumerate(pack_blocks(blocks))]
-    embeds[-1].set_footer(text=footer("Verbatim from the transcript", scope))
+    loose = result.matches[0].score < LOOSE       # verbatim still, but maybe not the line the listener means
+    embeds[-1].set_footer(text=footer("Verbatim from the transcript",
+                                      "a loose match: check it is the line you mean" if loose else None, scope))
     return pack_embeds(embeds)
 
 

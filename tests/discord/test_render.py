@@ -161,3 +161,18 @@ def test_extractive_answer_shows_its_passages_once_as_block_quotes():
     [message] = render.render_answer(odd)
     assert message.embeds[0].description.startswith("Here is what was said")
     assert "> " in message.embeds[1].description
+
+
+def test_a_loose_match_says_so():
+    """A match just over the bar is verbatim but may not be the listener's line (most lines of other episodes that
+    pass score there): the footer asks them to check it; a close match does not."""
+    from bot.quotes.scoring import LOOSE, THRESHOLD
+
+    def footer_for(score):
+        match = QuoteMatch(episode_id="rockets", title="Rockets and Rivers", start=14.5, end=22, text=DANGEROUS,
+                           score=score)
+        [message] = render.render_quotes(QuoteResult(query="rivers", matches=[match]))
+        return message.embeds[-1].footer.text
+
+    assert footer_for((THRESHOLD + LOOSE) / 2) == "Verbatim from the transcript · a loose match: check it is the line you mean"
+    assert footer_for(0.9) == "Verbatim from the transcript"
