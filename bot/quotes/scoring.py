@@ -31,7 +31,7 @@ PAIR_GAIN = 0.12                # two sentences are quoted together only if each
 UNSAID_SHARE = 0.25            # query weight in words the library never says, past which meaning cannot lift a line
 THRESHOLD = 0.55                # below: "no line close to that was found"
 LOOSE = 0.70                    # below: shown as a loose match, for the listener to check. On the four bench
-                                # sets 14 of 135 right finds scored under it, but 4 of the 8 wrong ones, the one
+                                # sets 14 of 135 right finds scored under it, but 4 of the 6 wrong ones, the one
                                 # never-said line found and 27 of the 33 lines of other episodes found (stop 26)
 DECISIVE = 0.85                 # a lexical score this high needs no model at all
 SENSE_VETO = 0.1                # a finalist whose own meaning is this far off (cosine < 0.49) is no match on its
