@@ -86,7 +86,9 @@ _RESTART = re.compile(r"\b(\w+)(?:,)? \1\b|\b(\w+)\b[^,.?!]{0,14}, \2\b|\b\w+, (
                       re.IGNORECASE)
 # Talk about the conversation itself: steering, not content ("let me ask you about", "we're jumping all over
 # the place", "going back to", "we'll talk about that later").
-_META = re.compile(r"\b(?:let me (?:just )?(?:ask|go|jump|link|return|get back|push|say)|let's (?:(?:real|really|quick|quickly|just|now|briefly|maybe|then|actually) ){0,2}(?:talk|go|get|jump|return)|"
+_META = re.compile(r"\b(?:let me (?:just )?(?:ask|go|jump|link|return|get back|push|say)|"
+                   r"let's (?:(?:real|really|quick|quickly|just|now|briefly|maybe|then|actually) ){0,2}"
+                   r"(?:talk|go|get|jump|return)|"
                    r"can i (?:ask|just ask)|i (?:want|wanted|have) to ask|(?:jumping|jump) (?:all over|around)|"
                    r"going back to|to go back to|we(?:'ll| will) (?:talk|get) (?:about|to|into) (?:that|this|it)|"
                    r"we(?:'ve)? talked about|as (?:we|you) (?:said|mentioned) (?:earlier|before)|"
@@ -103,8 +105,8 @@ _ADDRESSED = re.compile(r"^(?:so,? |and,? )?you say\b|"
                         # ...or presenting the guest to the guest: "You were one of the three authors of the AlexNet
                         # paper", "You're known for not sugarcoating your opinions", "You tell a story of an SS
                         # soldier", "You talk about Hendrix and music", "that mystery that drove you"
-                        r"^(?:(?:so|and|ok|okay|now|well|but)[, ]+)?(?:[a-z][\w'-]+, )?you(?:'re| are| were) (?:one of|among|known|"
-                        r"famous|widely|suggesting|taking on|part of|someone who|somebody who|"
+                        r"^(?:(?:so|and|ok|okay|now|well|but)[, ]+)?(?:[a-z][\w'-]+, )?you(?:'re| are| were) "
+                        r"(?:one of|among|known|famous|widely|suggesting|taking on|part of|someone who|somebody who|"
                         r"(?:kind of|sort of) (?:suggesting|saying)|the (?:author|creator|founder|co-?founder|inventor|"
                         r"head|director)|a (?:legend|pioneer|professor))\b|"
                         r"^(?:(?:so|and|now|well|but|also)[, ]+)?you (?:tell (?:a|the) story|write (?:about|that|in)|"

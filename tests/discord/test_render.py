@@ -174,5 +174,6 @@ def test_a_loose_match_says_so():
         [message] = render.render_quotes(QuoteResult(query="rivers", matches=[match]))
         return message.embeds[-1].footer.text
 
-    assert footer_for((THRESHOLD + LOOSE) / 2) == "Verbatim from the transcript · a loose match: check it is the line you mean"
+    assert footer_for((THRESHOLD + LOOSE) / 2) == ("Verbatim from the transcript · "
+                                                   "a loose match: check it is the line you mean")
     assert footer_for(0.9) == "Verbatim from the transcript"
