@@ -282,7 +282,16 @@ class Library:
         return sorted(hits, key=lambda h: -h.similarity)[:k]
 
     def texts(self, episode_ids: list[str] | None = None) -> list[EpisodeText]:
+        """Every (or these) episode's text; those not read yet are read together (`Store.load_chunks_of`)."""
         ids = sorted(self._metas) if episode_ids is None else episode_ids
+        with self._lock:
+            unread = [(e, self._records[e]["gen"]) for e in ids if e not in self._texts and e in self._records]
+        if len(unread) > 1:
+            loaded = self.store.load_chunks_of(unread)
+            with self._lock:
+                for eid, gen in unread:          # unless it was re-ingested or forgotten meanwhile
+                    if eid not in self._texts and self._records.get(eid, {}).get("gen") == gen:
+                        self._texts[eid] = EpisodeText(self._metas[eid], gen, loaded[eid])
         return [self.text(e) for e in ids]
 
     # --- finding an episode by what a user calls it -----------------------------------------------

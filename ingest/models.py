@@ -60,17 +60,13 @@ class Chunk:
         return self.ends[-1]
 
     def sentences(self) -> list[Sentence]:
-        bounds = [*self.offsets, len(self.text) + 1]
-        return [
-            Sentence(
-                index=self.first_sentence + i,
-                start=self.starts[i],
-                end=self.ends[i],
-                text=self.text[bounds[i]:bounds[i + 1] - 1],
-                speaker=(self.speakers[i] or None) if self.speakers else None,
-            )
-            for i in range(len(self.offsets))
-        ]
+        # positional and zipped: a library's texts build every sentence it has (460,000 at 318 episodes)
+        text, first = self.text, self.first_sentence
+        ends = [*self.offsets[1:], len(text) + 1]
+        speakers = self.speakers or [None] * len(self.offsets)
+        return [Sentence(first + i, start, end, text[a:b - 1], speaker or None)
+                for i, (a, b, start, end, speaker) in enumerate(zip(self.offsets, ends, self.starts, self.ends,
+                                                                     speakers, strict=True))]
 
 
 class EpisodeMeta(BaseModel):

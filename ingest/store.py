@@ -63,6 +63,7 @@ def _is_connection_problem(exc: BaseException) -> bool:
                                          "refused", "remoteprotocol", "readerror", "network"))
 
 
+LOAD_EPISODES = 32       # episodes whose chunks one store call reads (Library.texts)
 LOCK_RETRIES = 6        # a Chroma server's SQLite busy with another writer: retried for up to ~3 s in all
 
 
@@ -332,10 +333,24 @@ class Store:
     # --- reading ----------------------------------------------------------------------------------
     def load_chunks(self, episode_id: str, gen: str) -> list[Chunk]:
         """All committed chunks of one episode, in order: together they are its full timed transcript."""
-        with self.guard("loading chunks"):
-            got = self.chunks.get(where={"ep_gen": f"{episode_id}@{gen}"}, include=["metadatas", "documents"])
-        chunks = [self._chunk_from_record(episode_id, m, doc) for m, doc in zip(got["metadatas"], got["documents"])]
-        return sorted(chunks, key=lambda c: c.index)
+        return self.load_chunks_of([(episode_id, gen)])[episode_id]
+
+    def load_chunks_of(self, episodes: list[tuple[str, str]]) -> dict[str, list[Chunk]]:
+        """`load_chunks` for many (episode id, generation) pairs, LOAD_EPISODES per store call: Chroma's cost is
+        mostly per call, so reading a library's 318 episodes this way takes a fraction of a call per episode."""
+        out: dict[str, list[Chunk]] = {e: [] for e, _ in episodes}
+        for lo in range(0, len(episodes), LOAD_EPISODES):
+            keys = [f"{e}@{g}" for e, g in episodes[lo:lo + LOAD_EPISODES]]
+            where = {"ep_gen": keys[0]} if len(keys) == 1 else {"ep_gen": {"$in": keys}}
+            with self.guard("loading chunks"):
+                got = self.chunks.get(where=where, include=["metadatas", "documents"])
+            for m, doc in zip(got["metadatas"], got["documents"]):
+                eid = m["episode_id"]
+                if eid in out:
+                    out[eid].append(self._chunk_from_record(eid, m, doc))
+        for chunks in out.values():
+            chunks.sort(key=lambda c: c.index)
+        return out
 
     def load_vectors(self, episode_id: str, gen: str) -> np.ndarray:
         """The chunk vectors of one episode in chunk order (topic segmentation reuses them)."""

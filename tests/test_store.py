@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -167,6 +168,33 @@ def test_forget(hash_app):
     active = {e: r["gen"] for e, r in committed(store).items()}
     vec = hash_app.embedder.embed_query("artificial intelligence")
     assert {h.episode_id for h in store.dense_search(vec, 20, active)} == {b.episode_id}
+
+
+def test_episodes_read_together_are_the_episodes_read_one_by_one(hash_app, monkeypatch):
+    """`Library.texts` reads unread episodes a batch per store call (`Store.load_chunks_of`): the same chunks, in
+    order, as a call per episode, and only the committed generation (a staged re-ingest is not read)."""
+    from bot.library import Library
+    from ingest import store as store_module
+
+    results = ingest_sources([str(lexicap(n)) for n in SMALL[:3]], hash_app.ingestor, hash_app.settings)
+    store = hash_app.store
+    active = {e: r["gen"] for e, r in committed(store).items()}
+    first = results[0].episode_id
+    staged = [replace(c, text="staged") for c in store.load_chunks(first, active[first])]
+    store.write_chunks("staged-gen", staged, np.ones((len(staged), hash_app.embedder.dim), dtype=np.float32))
+    monkeypatch.setattr(store_module, "LOAD_EPISODES", 2)          # two store calls for three episodes
+    together = store.load_chunks_of(sorted(active.items()))
+    for eid, gen in active.items():
+        one = store.load_chunks(eid, gen)
+        assert together[eid] == one and [c.index for c in one] == list(range(len(one))) and one
+    calls = []
+    real_get = store.chunks.get
+    monkeypatch.setattr(store.chunks, "get", lambda *a, **k: calls.append(k) or real_get(*a, **k))
+    library = Library(hash_app.settings, embedder_factory=lambda: hash_app.embedder, store=store)
+    texts = library.texts()
+    assert len(calls) == 2 and [t.episode_id for t in texts] == sorted(active)
+    assert all(t.chunks == together[t.episode_id] for t in texts)
+    assert library.texts() == texts and len(calls) == 2                # read once, then kept
 
 
 def test_partial_stage_is_never_committed(hash_app):
