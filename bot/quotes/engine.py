@@ -91,12 +91,16 @@ class QuoteEngine:
 
     def _build(self) -> SentenceIndex:
         version = self.library.version
-        texts = []
-        for meta in self.library.episodes:
-            try:
-                texts.append(self.library.text(meta.episode_id))
-            except EpisodeNotFound:               # forgotten while we were reading
-                continue
+        ids = [meta.episode_id for meta in self.library.episodes]
+        try:
+            texts = self.library.texts(ids)      # read together
+        except EpisodeNotFound:                  # one was forgotten while we were reading: the others, one by one
+            texts = []
+            for eid in ids:
+                try:
+                    texts.append(self.library.text(eid))
+                except EpisodeNotFound:
+                    continue
         prepared = {}
         for text in texts:
             key = (text.episode_id, text.gen)
