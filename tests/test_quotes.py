@@ -470,3 +470,23 @@ def test_the_cli_labels_a_loose_match():
 
     assert "· loose match (check it is the line you mean) 0.6" in shown(LOOSE - 0.05)
     assert "· match 0.90" in shown(0.9) and "loose" not in shown(0.9)
+
+
+def test_an_episode_forgotten_while_the_index_reads_leaves_the_others(hash_app, monkeypatch):
+    """The index reads every text in one go; when one episode is forgotten mid-read (another process's /forget),
+    the others are read one by one and the episode is simply left out."""
+    from bot.quotes.engine import QuoteEngine
+    from ingest.pipeline import ingest_sources
+
+    ingest_sources([str(lexicap(n)) for n in (316, 49)], hash_app.ingestor, hash_app.settings)
+    library = hash_app.library
+    library.refresh(force=True)
+    real_text = library.text
+
+    def forgotten(*_):
+        raise EpisodeNotFound("no episode 'episode_049_large' in the library")
+
+    monkeypatch.setattr(library, "texts", forgotten)
+    monkeypatch.setattr(library, "text", lambda eid: forgotten() if eid == "episode_049_large" else real_text(eid))
+    index = QuoteEngine(library).index()
+    assert list(index.by_id) == ["episode_316_large"]
