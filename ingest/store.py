@@ -63,7 +63,7 @@ def _is_connection_problem(exc: BaseException) -> bool:
                                          "refused", "remoteprotocol", "readerror", "network"))
 
 
-LOAD_EPISODES = 32       # episodes whose chunks one store call reads (Library.texts)
+LOAD_EPISODES = 8        # episodes whose chunks one store call reads (Library.texts)
 LOCK_RETRIES = 6        # a Chroma server's SQLite busy with another writer: retried for up to ~3 s in all
 
 
