@@ -5,6 +5,8 @@ The CLI and the Discord bot both hold one App; tests build one with a fake LLM o
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 
 from ingest.embeddings import Embedder, embedder_identity, get_embedder
@@ -26,14 +28,18 @@ class App:
     def embedder(self) -> Embedder:
         return self._embedder or get_embedder(self.settings)
 
-    def prefetch_embedder(self) -> threading.Thread | None:
+    @contextmanager
+    def prefetch_embedder(self) -> Iterator[threading.Thread | None]:
         """Open the embedding model in the background while the caller reads the library: a one-shot `podbot ask`
         or `quote` builds its indexes (~2 s) before its first embedding, and opening the model (~0.5 s) need not
-        wait for them. Returns the thread; a failure is left for the first real call to report."""
+        wait for them. Yields the thread (None when the embedder cannot even be built: the first real call will
+        say why) and joins it on the way out, so the process never exits with the model half open (an empty
+        library answers at once)."""
         try:
             embedder = self.embedder
         except Exception:           # noqa: BLE001 - e.g. a misconfigured API embedder: the call will say so
-            return None
+            yield None
+            return
 
         def warm() -> None:
             try:
@@ -43,7 +49,10 @@ class App:
 
         thread = threading.Thread(target=warm, name="embedder-prefetch", daemon=True)
         thread.start()
-        return thread
+        try:
+            yield thread
+        finally:
+            thread.join()
 
     @cached_property
     def store(self) -> Store:

@@ -836,8 +836,9 @@ def test_a_one_shot_command_opens_the_model_while_it_reads_the_library(tmp_path)
             Opening.warmed_in = threading.current_thread().name
 
     app = App(Settings(_env_file=None, podbot_data_dir=tmp_path), embedder=Opening(), use_llm=False)
-    thread = app.prefetch_embedder()
-    thread.join(5)
+    with app.prefetch_embedder() as thread:
+        assert thread is not None and thread.name == "embedder-prefetch"
+    assert not thread.is_alive()                                         # joined on the way out
     assert Opening.warmed_in == "embedder-prefetch" != threading.current_thread().name
 
     class Broken(App):
@@ -845,4 +846,5 @@ def test_a_one_shot_command_opens_the_model_while_it_reads_the_library(tmp_path)
         def embedder(self):
             raise RuntimeError("no key")
 
-    assert Broken(Settings(_env_file=None, podbot_data_dir=tmp_path), use_llm=False).prefetch_embedder() is None
+    with Broken(Settings(_env_file=None, podbot_data_dir=tmp_path), use_llm=False).prefetch_embedder() as thread:
+        assert thread is None

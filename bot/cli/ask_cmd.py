@@ -24,8 +24,7 @@ def run(args) -> int:
     if not args.jsonl and not args.question:
         print("podbot: ask needs a QUESTION (or --jsonl)", file=sys.stderr)
         return 2
-    warming = app.prefetch_embedder()
-    try:
+    with app.prefetch_embedder():
         if args.jsonl:
             return run_jsonl(app)
         answer = app.ask.answer(args.question, args.episode)
@@ -34,9 +33,6 @@ def run(args) -> int:
         else:
             print(answer_text(answer))
         return 0
-    finally:
-        if warming is not None:
-            warming.join()      # never exit while the model is half open (an empty library answers at once)
 
 
 def run_jsonl(app: App) -> int:

@@ -32,8 +32,7 @@ def run(args) -> int:
     if not args.jsonl and (not args.text or not args.text.strip()):
         print("podbot: quote needs the TEXT you remember (or --jsonl)", file=sys.stderr)
         return 2
-    warming = app.prefetch_embedder()
-    try:
+    with app.prefetch_embedder():
         if args.jsonl:
             return run_jsonl(app, sys.stdin, sys.stdout, limit=args.limit)
         result = app.quotes.find(args.text, episode=args.episode, limit=args.limit, suggest=True)
@@ -42,9 +41,6 @@ def run(args) -> int:
         else:
             print(render(result))
         return 0
-    finally:
-        if warming is not None:
-            warming.join()      # never exit while the model is half open (an empty library answers at once)
 
 
 def run_jsonl(app: App, source: IO[str], sink: IO[str], limit: int = 4) -> int:
