@@ -85,7 +85,8 @@ class App:
     def ask(self):
         from bot.ask.engine import AskEngine
 
-        return AskEngine(self.library, llm=self.llm, digest=lambda episode_id: self.summaries.summarize(episode_id))
+        return AskEngine(self.library, llm=self.llm, digest=lambda episode_id: self.summaries.summarize(episode_id),
+                         cache_dir=self.settings.podbot_data_dir / "lexical")
 
     @cached_property
     def quotes(self):

@@ -6,6 +6,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -54,12 +55,13 @@ _FOLLOW_ON = re.compile(r"\b(after that|afterwards|what came next|next|then what
 
 class AskEngine:
     def __init__(self, library: Library, llm: ChatLLM | None = None,
-                 digest: Callable[[str], Summary] | None = None):
-        """`digest`: an episode's summary by id (the app's SummaryEngine), for "what is this episode about?"."""
+                 digest: Callable[[str], Summary] | None = None, cache_dir: Path | None = None):
+        """`digest`: an episode's summary by id (the app's SummaryEngine), for "what is this episode about?".
+        `cache_dir`: where the lexical index is kept between runs (None: rebuilt by every process)."""
         self.library = library
         self.llm = llm
         self.digest = digest
-        self.retriever = Retriever(library)
+        self.retriever = Retriever(library, cache_dir)
 
     def warm(self) -> threading.Thread:
         """Build the lexical index now; then, in the background, read the vectors a question inside an episode

@@ -104,19 +104,31 @@ class LexicalIndex:
     """BM25 (bm25s) over a fixed list of documents plus document frequencies for term weighting."""
 
     def __init__(self, docs: list[str]):
-        self.n_docs = len(docs)
-        self.docs = docs
         said = [words(d) for d in docs]                     # tokenised once: for BM25 and for the vocabulary
         tokenized = [[_stem(w) for w in ws] for ws in said]
-        self.bm25 = bm25s.BM25()
-        self.bm25.index(tokenized, show_progress=False)
-        self.df: dict[str, int] = {}
+        bm25 = bm25s.BM25()
+        bm25.index(tokenized, show_progress=False)
+        df: dict[str, int] = {}
         surface: set[str] = set()
         for ws, toks in zip(said, tokenized):
             for t in set(toks):
-                self.df[t] = self.df.get(t, 0) + 1
+                df[t] = df.get(t, 0) + 1
             surface.update(ws)
-        self.surface = sorted(surface)
+        self._adopt(docs, bm25, df, sorted(surface))
+
+    @classmethod
+    def from_parts(cls, docs: list[str], bm25: bm25s.BM25, df: dict[str, int], surface: list[str]) -> LexicalIndex:
+        """An index built before (`bot.ask.lexical_cache`): the same scores without tokenising `docs` again."""
+        index = cls.__new__(cls)
+        index._adopt(docs, bm25, df, sorted(surface))
+        return index
+
+    def _adopt(self, docs: list[str], bm25: bm25s.BM25, df: dict[str, int], surface: list[str]) -> None:
+        self.n_docs = len(docs)
+        self.docs = docs
+        self.bm25 = bm25
+        self.df = df
+        self.surface = surface
         self.surface_set = frozenset(surface)
 
     def idf(self, stem: str) -> float:

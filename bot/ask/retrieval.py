@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.ask import lexical_cache
 from bot.ask.lexical import STOPWORDS, LexicalIndex, close_to, common_words, is_term, stems, words
 from bot.ask.wording import question_core
 from bot.framing import about_framing
@@ -133,8 +135,10 @@ def _possessive(word: str) -> str:
 class Retriever:
     """Owns the lexical index over every committed chunk; rebuilt when the library changes."""
 
-    def __init__(self, library: Library):
+    def __init__(self, library: Library, cache_dir: Path | None = None):
+        """`cache_dir`: where the lexical index is kept between runs (`bot.ask.lexical_cache`); None: memory only."""
         self.library = library
+        self.cache_dir = cache_dir
         self._lock = threading.Lock()
         self._version = -1
         self.chunks: list[tuple[str, Chunk]] = []
@@ -151,13 +155,16 @@ class Retriever:
             if self._version == self.library.version:
                 return
             version = self.library.version
-            chunks = [(t.episode_id, c) for t in self.library.texts() for c in t.chunks]
+            texts = self.library.texts()
+            chunks = [(t.episode_id, c) for t in texts for c in t.chunks]
             position = {(eid, c.index): i for i, (eid, c) in enumerate(chunks)}
             rows: dict[str, list[int]] = {}
             for i, (eid, _) in enumerate(chunks):
                 rows.setdefault(eid, []).append(i)
             # no chunks (an empty library): no index, and `retrieve` finds nothing (bm25s cannot index nothing)
-            self.lex = LexicalIndex([c.text for _, c in chunks]) if chunks else None
+            keys = [(t.episode_id, t.gen, c.index) for t in texts for c in t.chunks]
+            self.lex = lexical_cache.load_or_build(self.cache_dir, keys, [c.text for _, c in chunks]) \
+                if chunks else None
             self.chunks, self.position = chunks, position
             self.episode_rows = {e: np.asarray(r) for e, r in rows.items()}
             self._version = version
