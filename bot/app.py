@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from pathlib import Path
 
 from ingest.embeddings import Embedder, embedder_identity, get_embedder
 from ingest.pipeline import Ingestor
@@ -86,13 +87,17 @@ class App:
         from bot.ask.engine import AskEngine
 
         return AskEngine(self.library, llm=self.llm, digest=lambda episode_id: self.summaries.summarize(episode_id),
-                         cache_dir=self.settings.podbot_data_dir / "lexical")
+                         cache_dir=self._index_cache("lexical"))
 
     @cached_property
     def quotes(self):
         from bot.quotes.engine import QuoteEngine
 
-        return QuoteEngine(self.library)
+        return QuoteEngine(self.library, cache_dir=self._index_cache("quotes"))
+
+    def _index_cache(self, name: str) -> Path | None:
+        """Where an engine keeps its index between runs (`bot.disk_cache`); None when PODBOT_INDEX_CACHE is off."""
+        return self.settings.podbot_data_dir / name if self.settings.podbot_index_cache else None
 
     @cached_property
     def summaries(self):

@@ -7,6 +7,7 @@ import bm25s
 import numpy as np
 import pytest
 
+from bot import disk_cache
 from bot.ask import lexical_cache
 from bot.ask.lexical import LexicalIndex, stems
 
@@ -65,8 +66,8 @@ def test_a_damaged_index_is_rebuilt_and_replaced(tmp_path, caplog, damage):
     elif damage == "garbage lexicon":
         (folder / lexical_cache.LEXICON).write_text("{not json")
     else:
-        (folder / lexical_cache.LEXICON).write_text('{"format": 1, "n_docs": 3, "df": {}, "surface": []}')
-    with caplog.at_level(logging.WARNING, logger="bot.ask.lexical_cache"):
+        (folder / lexical_cache.LEXICON).write_text('{"n_docs": 3, "df": {}, "surface": []}')
+    with caplog.at_level(logging.WARNING, logger="bot.disk_cache"):
         again = lexical_cache.load_or_build(tmp_path, ROWS, DOCS)
     assert "unreadable" in caplog.text
     _same(again, built)
@@ -100,7 +101,7 @@ def test_a_dead_writers_leftovers_are_removed_but_not_a_live_one(tmp_path):
     dead, live = tmp_path / ".tmp-dead", tmp_path / ".tmp-live"
     dead.mkdir()
     live.mkdir()
-    old = time.time() - 2 * lexical_cache.STALE_TMP_SECONDS
+    old = time.time() - 2 * disk_cache.STALE_TMP_SECONDS
     os.utime(dead, (old, old))
     lexical_cache.load_or_build(tmp_path, ROWS, DOCS)
     assert not dead.exists() and live.exists()
@@ -122,3 +123,34 @@ def test_the_app_keeps_its_lexical_index_between_runs(hash_app, settings, hash_e
     again = App(settings, embedder=hash_embedder, use_llm=False).ask.retrieve(question)
     assert [(e.episode_id, e.start, e.end) for e in again.evidence] == \
         [(e.episode_id, e.start, e.end) for e in first.evidence] and first.evidence
+
+
+def test_with_the_index_cache_off_nothing_is_kept(tmp_path, hash_embedder):
+    from bot.app import App
+    from ingest.pipeline import ingest_sources
+    from ingest.settings import Settings
+
+    from conftest import lexicap
+
+    settings = Settings(_env_file=None, podbot_data_dir=tmp_path / "data", podbot_index_cache=False)
+    app = App(settings, embedder=hash_embedder, use_llm=False)
+    ingest_sources([str(lexicap(49))], app.ingestor, app.settings)
+    assert app.ask.retrieve("what did he say about the theory of everything?").evidence
+    assert app.quotes.find("we need to be good at material science so we can have tiny electrodes").matches
+    assert not (tmp_path / "data" / "lexical").exists() and not (tmp_path / "data" / "quotes").exists()
+
+
+def test_only_the_bots_warm_up_works_out_every_episodes_framing(hash_app):
+    """A one-shot question leaves the other episodes' framing (and sentences) unbuilt; the start-up warm-up
+    builds them in the background."""
+    from ingest.pipeline import ingest_sources
+
+    from conftest import lexicap
+
+    ingest_sources([str(lexicap(49)), str(lexicap(316))], hash_app.ingestor, hash_app.settings)
+    hash_app.library.refresh(force=True)
+    hash_app.ask.retrieve("what did he say about the theory of everything?", "episode_049_large")
+    other = hash_app.library.text("episode_316_large")
+    assert "framing" not in vars(other) and "sentences" not in vars(other)
+    hash_app.ask.retriever.warm_framing().join()
+    assert "framing" in vars(other)

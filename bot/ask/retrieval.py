@@ -168,10 +168,15 @@ class Retriever:
             self.chunks, self.position = chunks, position
             self.episode_rows = {e: np.asarray(r) for e, r in rows.items()}
             self._version = version
-        # each episode's framing (~25 ms of regexes) is read by the first question that touches it: work it
-        # out now, off the question path, so a first corpus-wide question does not pay for twenty episodes
-        threading.Thread(target=_warm_framing, args=(self.library.texts(),), name="ask-framing-warm",
-                         daemon=True).start()
+
+    def warm_framing(self) -> threading.Thread:
+        """Each episode's framing (~25 ms of regexes) is read by the first question that touches it: the bot works
+        it out at start-up, off the question path, so a first corpus-wide question does not pay for twenty
+        episodes. (A one-shot command does not: it would compete with its one question for the CPU.)"""
+        thread = threading.Thread(target=_warm_framing, args=(self.library.texts(),), name="ask-framing-warm",
+                                  daemon=True)
+        thread.start()
+        return thread
 
     # --- scoring ----------------------------------------------------------------------------------
     def _mask(self, episode_ids: list[str] | None) -> np.ndarray | None:
