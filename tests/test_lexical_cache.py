@@ -154,3 +154,24 @@ def test_only_the_bots_warm_up_works_out_every_episodes_framing(hash_app):
     assert "framing" not in vars(other) and "sentences" not in vars(other)
     hash_app.ask.retriever.warm_framing().join()
     assert "framing" in vars(other)
+
+
+def test_a_question_from_the_saved_index_reads_only_the_episodes_it_ranks(settings, hash_embedder):
+    """A new process answers from the saved index reading the texts of the episodes it ranks only, and cites
+    exactly what a process that read every episode cites."""
+    from bot.app import App
+    from ingest.pipeline import ingest_sources
+
+    from conftest import lexicap
+
+    first = App(settings, embedder=hash_embedder, use_llm=False)
+    ingest_sources([str(lexicap(n)) for n in (49, 316, 1)], first.ingestor, first.settings)
+    questions = [("what did he say about the theory of everything?", "episode_049_large"),
+                 ("what does Chomsky think about nuclear war?", None), ("powerplay", "episode_316_large")]
+    expected = [[(e.episode_id, e.start, e.end) for e in first.ask.retrieve(q, ep).evidence] for q, ep in questions]
+
+    again = App(settings, embedder=hash_embedder, use_llm=False)
+    got = [again.ask.retrieve(*questions[0])]
+    assert set(again.library._texts) == {"episode_049_large"}
+    got += [again.ask.retrieve(q, ep) for q, ep in questions[1:]]
+    assert [[(e.episode_id, e.start, e.end) for e in r.evidence] for r in got] == expected and expected[0]

@@ -9,6 +9,7 @@ import bisect
 import logging
 import math
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import bm25s
@@ -117,13 +118,15 @@ class LexicalIndex:
         self._adopt(docs, bm25, df, sorted(surface))
 
     @classmethod
-    def from_parts(cls, docs: list[str], bm25: bm25s.BM25, df: dict[str, int], surface: list[str]) -> LexicalIndex:
-        """An index built before (`bot.ask.lexical_cache`): the same scores without tokenising `docs` again."""
+    def from_parts(cls, docs: Sequence[str], bm25: bm25s.BM25, df: dict[str, int],
+                   surface: list[str]) -> LexicalIndex:
+        """An index built before (`bot.ask.lexical_cache`): the same scores without tokenising `docs` again.
+        `docs` may read its texts on first use (`bot.ask.retrieval.ChunkTexts`)."""
         index = cls.__new__(cls)
         index._adopt(docs, bm25, df, sorted(surface))
         return index
 
-    def _adopt(self, docs: list[str], bm25: bm25s.BM25, df: dict[str, int], surface: list[str]) -> None:
+    def _adopt(self, docs: Sequence[str], bm25: bm25s.BM25, df: dict[str, int], surface: list[str]) -> None:
         self.n_docs = len(docs)
         self.docs = docs
         self.bm25 = bm25
@@ -221,9 +224,10 @@ class LexicalIndex:
             a, b = word[:i], word[i:]
             if a not in self.surface_set or b not in self.surface_set:
                 continue
-            both = self.scores([_stem(a)]) * self.scores([_stem(b)])
+            both = np.flatnonzero(self.scores([_stem(a)]) * self.scores([_stem(b)]) > 0)
             together = re.compile(rf"\b{a}[\s-]+{b}\b", re.IGNORECASE)
-            if any(together.search(self.docs[int(d)]) for d in np.flatnonzero(both > 0)):
+            getattr(self.docs, "prefetch", lambda ids: None)(both)     # lazily read texts: together, not one by one
+            if any(together.search(self.docs[int(d)]) for d in both):
                 return True
         return False
 

@@ -8,6 +8,7 @@ another entry, so a stale index is never read.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import bm25s
@@ -25,22 +26,30 @@ def cache_key(rows: list[tuple[str, str, int]]) -> str:
                              "".join(f"{e}\x1f{g}\x1f{i}\x1d" for e, g, i in rows))
 
 
-def load_or_build(folder: Path | None, rows: list[tuple[str, str, int]], docs: list[str]) -> LexicalIndex:
+def load_or_build(folder: Path | None, rows: list[tuple[str, str, int]], docs: Sequence[str]) -> LexicalIndex:
     """The index of `docs` (one per row): read from `folder` when it holds this exact one, else built (and saved
     there, the other libraries' indexes removed). No folder: built in memory only."""
+    return load(folder, rows, docs) or build(folder, rows, list(docs))
+
+
+def load(folder: Path | None, rows: list[tuple[str, str, int]], docs: Sequence[str]) -> LexicalIndex | None:
+    """The saved index of these rows, or None. `docs` may read its texts lazily: only `said_apart` reads any."""
     if folder is None:
-        return LexicalIndex(docs)
-    key = cache_key(rows)
-    found = disk_cache.read(folder / key, lambda entry: _read(entry, docs))
-    if found is not None:
-        return found
+        return None
+    return disk_cache.read(folder / cache_key(rows), lambda entry: _read(entry, docs))
+
+
+def build(folder: Path | None, rows: list[tuple[str, str, int]], docs: list[str]) -> LexicalIndex:
+    """Index `docs` now, and save the index in `folder` (removing those of other library states)."""
     index = LexicalIndex(docs)
-    if disk_cache.write(folder / key, lambda tmp: _write(tmp, index)):
-        disk_cache.prune(folder, keep=[key])
+    if folder is not None:
+        key = cache_key(rows)
+        if disk_cache.write(folder / key, lambda tmp: _write(tmp, index)):
+            disk_cache.prune(folder, keep=[key])
     return index
 
 
-def _read(entry: Path, docs: list[str]) -> LexicalIndex:
+def _read(entry: Path, docs: Sequence[str]) -> LexicalIndex:
     lexicon = json.loads((entry / LEXICON).read_text(encoding="utf-8"))
     bm25 = bm25s.BM25.load(str(entry / "bm25"), show_progress=False)
     if lexicon.get("n_docs") != len(docs) or bm25.scores.get("num_docs") != len(docs):
