@@ -175,3 +175,21 @@ def test_a_question_from_the_saved_index_reads_only_the_episodes_it_ranks(settin
     assert set(again.library._texts) == {"episode_049_large"}
     got += [again.ask.retrieve(q, ep) for q, ep in questions[1:]]
     assert [[(e.episode_id, e.start, e.end) for e in r.evidence] for r in got] == expected and expected[0]
+
+
+def test_a_row_of_an_episode_reingested_meanwhile_is_a_clear_error_not_another_chunk(hash_app):
+    from bot.ask.retrieval import ChunkRows
+    from ingest.errors import EpisodeNotFound
+    from ingest.pipeline import ingest_sources
+
+    from conftest import lexicap
+
+    [res] = ingest_sources([str(lexicap(49))], hash_app.ingestor, hash_app.settings)
+    hash_app.library.refresh(force=True)
+    gen = hash_app.library.active[res.episode_id]
+    rows = ChunkRows(hash_app.library, [(res.episode_id, gen, 0), (res.episode_id, gen, res.chunks)])
+    assert rows[0][1].index == 0 and rows[0][1].text == hash_app.library.text(res.episode_id).chunks[0].text
+    stale = ChunkRows(hash_app.library, [(res.episode_id, "an older generation", 0)])
+    for got in (lambda: rows[1], lambda: stale[0]):         # more chunks than it has now; another generation
+        with pytest.raises(EpisodeNotFound, match="changed while the question was being answered"):
+            got()

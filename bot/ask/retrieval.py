@@ -5,6 +5,7 @@ edges of its neighbours) that best matches the question, kept between ~10 and 60
 """
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from dataclasses import dataclass, field
@@ -18,8 +19,11 @@ from bot.ask.lexical import STOPWORDS, LexicalIndex, close_to, common_words, is_
 from bot.ask.wording import question_core
 from bot.framing import about_framing
 from bot.library import Library
+from ingest.errors import EpisodeNotFound
 from ingest.models import Chunk, Sentence
 from ingest.sentences import is_turn_tag
+
+log = logging.getLogger(__name__)
 
 RRF_K = 60
 W_DENSE = 1.0
@@ -78,7 +82,12 @@ def _trim_tags(window: list[Sentence]) -> list[Sentence]:
     return window[a:b]
 
 
-def _warm_framing(texts) -> None:
+def _warm_framing(library: Library) -> None:
+    try:
+        texts = library.texts()
+    except Exception as exc:  # noqa: BLE001  (forgotten meanwhile, a store hiccup: read on first use instead)
+        log.warning("warm-up did not read the episodes' framing: %s: %s", type(exc).__name__, exc)
+        return
     for text in texts:
         text.framing        # noqa: B018  (a cached_property: computed once per committed episode)
 
@@ -128,10 +137,6 @@ class Retrieval:
     extra: dict = field(default_factory=dict)
 
 
-def _rows(keys: list[tuple[str, str, int]]) -> list[tuple[str, int]]:
-    return [(eid, index) for eid, _, index in keys]
-
-
 def _possessive(word: str) -> str:
     return re.sub(r"['’]s?$", "", word)
 
@@ -140,16 +145,20 @@ class ChunkRows:
     """Every committed chunk in one numbering, as (episode id, Chunk); an episode's chunks are read from the store
     on first use. A one-shot question reads the few episodes it ranks, not the library (318 episodes: ~3.5 s)."""
 
-    def __init__(self, library: Library, keys: list[tuple[str, int]]):
+    def __init__(self, library: Library, rows: list[tuple[str, str, int]]):
         self.library = library
-        self.keys = keys
+        self.keys = [(eid, index) for eid, _, index in rows]          # (episode id, chunk index) per row
+        self.gens = {eid: gen for eid, gen, _ in rows}
 
     def __len__(self) -> int:
         return len(self.keys)
 
     def __getitem__(self, pos: int) -> tuple[str, Chunk]:
         eid, index = self.keys[pos]
-        return eid, self.library.text(eid).chunks[index]
+        text = self.library.text(eid)
+        if text.gen != self.gens[eid] or index >= len(text.chunks):    # re-ingested since the rows were read
+            raise EpisodeNotFound(f"episode {eid!r} changed while the question was being answered: ask again")
+        return eid, text.chunks[index]
 
     def episode(self, pos: int) -> str:
         return self.keys[pos][0]
@@ -200,14 +209,14 @@ class Retriever:
             version = self.library.version
             keys, lex = self._recorded_rows(), None
             if keys:          # the saved index of exactly these rows: no episode's text is read yet
-                lex = lexical_cache.load(self.cache_dir, keys, ChunkTexts(ChunkRows(self.library, _rows(keys))))
+                lex = lexical_cache.load(self.cache_dir, keys, ChunkTexts(ChunkRows(self.library, keys)))
             if lex is None:
                 texts = self.library.texts()
                 keys = [(t.episode_id, t.gen, c.index) for t in texts for c in t.chunks]
                 # no chunks (an empty library): no index, and `retrieve` finds nothing (bm25s cannot index nothing)
                 lex = lexical_cache.build(self.cache_dir, keys, [c.text for t in texts for c in t.chunks]) \
                     if keys else None
-            chunks = ChunkRows(self.library, _rows(keys))
+            chunks = ChunkRows(self.library, keys)
             if lex is not None:
                 lex.docs = ChunkTexts(chunks)
             self.position = {key: i for i, key in enumerate(chunks.keys)}
@@ -233,7 +242,7 @@ class Retriever:
         """Each episode's framing (~25 ms of regexes) is read by the first question that touches it: the bot works
         it out at start-up, off the question path, so a first corpus-wide question does not pay for twenty
         episodes. (A one-shot command does not: it would compete with its one question for the CPU.)"""
-        thread = threading.Thread(target=_warm_framing, args=(self.library.texts(),), name="ask-framing-warm",
+        thread = threading.Thread(target=_warm_framing, args=(self.library,), name="ask-framing-warm",
                                   daemon=True)
         thread.start()
         return thread
