@@ -19,6 +19,11 @@ ROWS = [("ep1", "g1", 0), ("ep1", "g1", 1), ("ep2", "g7", 0), ("ep2", "g7", 1)]
 QUERIES = ["sutskever backpropagation", "python whitespace", "mattress ad", "power play problem"]
 
 
+def load_or_build(folder, rows, docs) -> LexicalIndex:
+    """What the retriever does: the saved index of these rows, else one built (and saved)."""
+    return lexical_cache.load(folder, rows, docs) or lexical_cache.build(folder, rows, list(docs))
+
+
 def _same(a: LexicalIndex, b: LexicalIndex) -> None:
     assert a.df == b.df and a.surface == b.surface and a.n_docs == b.n_docs and a.docs == b.docs
     for q in QUERIES:
@@ -35,22 +40,22 @@ def _no_build(monkeypatch) -> None:
 
 
 def test_a_saved_index_is_read_back_with_the_same_scores_without_building(tmp_path, monkeypatch):
-    built = lexical_cache.load_or_build(tmp_path, ROWS, DOCS)
+    built = load_or_build(tmp_path, ROWS, DOCS)
     [folder] = [p for p in tmp_path.iterdir()]
     assert folder.name == lexical_cache.cache_key(ROWS) and (folder / lexical_cache.LEXICON).is_file()
     _no_build(monkeypatch)
-    read = lexical_cache.load_or_build(tmp_path, ROWS, DOCS)
+    read = load_or_build(tmp_path, ROWS, DOCS)
     _same(read, built)
     assert read.said_apart("powerplay")           # reads the documents it was given
 
 
 def test_another_library_state_builds_its_own_index_and_drops_the_old_one(tmp_path):
-    lexical_cache.load_or_build(tmp_path, ROWS, DOCS)
+    load_or_build(tmp_path, ROWS, DOCS)
     old = lexical_cache.cache_key(ROWS)
     reingested = [(e, "g8" if e == "ep2" else g, i) for e, g, i in ROWS]       # ep2 ingested again
     assert lexical_cache.cache_key(reingested) != old
     docs = DOCS[:2] + ["Guido talks about Java now", "nothing else"]
-    index = lexical_cache.load_or_build(tmp_path, reingested, docs)
+    index = load_or_build(tmp_path, reingested, docs)
     assert "java" in index.surface_set and "python" not in index.surface_set
     assert [p.name for p in tmp_path.iterdir()] == [lexical_cache.cache_key(reingested)]
     assert lexical_cache.cache_key(ROWS[:3]) != old and lexical_cache.cache_key(ROWS[::-1]) != old
@@ -58,7 +63,7 @@ def test_another_library_state_builds_its_own_index_and_drops_the_old_one(tmp_pa
 
 @pytest.mark.parametrize("damage", ["truncated matrix", "garbage lexicon", "other size"])
 def test_a_damaged_index_is_rebuilt_and_replaced(tmp_path, caplog, damage):
-    built = lexical_cache.load_or_build(tmp_path, ROWS, DOCS)
+    built = load_or_build(tmp_path, ROWS, DOCS)
     folder = tmp_path / lexical_cache.cache_key(ROWS)
     if damage == "truncated matrix":
         matrix = folder / "bm25" / "data.csc.index.npy"
@@ -68,12 +73,12 @@ def test_a_damaged_index_is_rebuilt_and_replaced(tmp_path, caplog, damage):
     else:
         (folder / lexical_cache.LEXICON).write_text('{"n_docs": 3, "df": {}, "surface": []}')
     with caplog.at_level(logging.WARNING, logger="bot.disk_cache"):
-        again = lexical_cache.load_or_build(tmp_path, ROWS, DOCS)
+        again = load_or_build(tmp_path, ROWS, DOCS)
     assert "unreadable" in caplog.text
     _same(again, built)
     assert (folder / lexical_cache.LEXICON).is_file()         # and saved whole again
     caplog.clear()
-    lexical_cache.load_or_build(tmp_path, ROWS, DOCS)
+    load_or_build(tmp_path, ROWS, DOCS)
     assert "unreadable" not in caplog.text
 
 
@@ -82,7 +87,7 @@ def test_a_writer_that_fails_midway_leaves_nothing_visible(tmp_path, monkeypatch
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(bm25s.BM25, "save", broken_save)
-    index = lexical_cache.load_or_build(tmp_path, ROWS, DOCS)
+    index = load_or_build(tmp_path, ROWS, DOCS)
     assert np.any(index.scores(stems("python whitespace")) > 0)       # the question is still answered
     assert list(tmp_path.iterdir()) == []                              # no folder, not even a temporary one
 
@@ -90,7 +95,7 @@ def test_a_writer_that_fails_midway_leaves_nothing_visible(tmp_path, monkeypatch
 def test_a_folder_that_cannot_be_written_costs_only_the_time(tmp_path):
     blocked = tmp_path / "lexical"
     blocked.write_text("a file where the folder should be")
-    index = lexical_cache.load_or_build(blocked, ROWS, DOCS)
+    index = load_or_build(blocked, ROWS, DOCS)
     assert index.n_docs == len(DOCS) and np.any(index.scores(stems("mattress")) > 0)
 
 
@@ -103,7 +108,7 @@ def test_a_dead_writers_leftovers_are_removed_but_not_a_live_one(tmp_path):
     live.mkdir()
     old = time.time() - 2 * disk_cache.STALE_TMP_SECONDS
     os.utime(dead, (old, old))
-    lexical_cache.load_or_build(tmp_path, ROWS, DOCS)
+    load_or_build(tmp_path, ROWS, DOCS)
     assert not dead.exists() and live.exists()
 
 

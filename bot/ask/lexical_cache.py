@@ -26,12 +26,6 @@ def cache_key(rows: list[tuple[str, str, int]]) -> str:
                              "".join(f"{e}\x1f{g}\x1f{i}\x1d" for e, g, i in rows))
 
 
-def load_or_build(folder: Path | None, rows: list[tuple[str, str, int]], docs: Sequence[str]) -> LexicalIndex:
-    """The index of `docs` (one per row): read from `folder` when it holds this exact one, else built (and saved
-    there, the other libraries' indexes removed). No folder: built in memory only."""
-    return load(folder, rows, docs) or build(folder, rows, list(docs))
-
-
 def load(folder: Path | None, rows: list[tuple[str, str, int]], docs: Sequence[str]) -> LexicalIndex | None:
     """The saved index of these rows, or None. `docs` may read its texts lazily: only `said_apart` reads any."""
     if folder is None:

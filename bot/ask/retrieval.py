@@ -165,9 +165,7 @@ class ChunkRows:
 
     def prefetch(self, positions) -> None:
         """Read the episodes of these rows together (`Library.texts`), before they are read one by one."""
-        wanted = sorted({self.keys[int(p)][0] for p in positions})
-        if len(wanted) > 1:
-            self.library.texts(wanted)
+        self.library.texts(sorted({self.keys[int(p)][0] for p in positions}))
 
 
 class ChunkTexts:
@@ -207,18 +205,18 @@ class Retriever:
             if self._version == self.library.version:
                 return
             version = self.library.version
-            keys, lex = self._recorded_rows(), None
+            lex = None
+            keys = self._recorded_rows() if self.cache_dir is not None else None
             if keys:          # the saved index of exactly these rows: no episode's text is read yet
-                lex = lexical_cache.load(self.cache_dir, keys, ChunkTexts(ChunkRows(self.library, keys)))
+                chunks = ChunkRows(self.library, keys)
+                lex = lexical_cache.load(self.cache_dir, keys, ChunkTexts(chunks))
             if lex is None:
                 texts = self.library.texts()
                 keys = [(t.episode_id, t.gen, c.index) for t in texts for c in t.chunks]
+                chunks = ChunkRows(self.library, keys)
                 # no chunks (an empty library): no index, and `retrieve` finds nothing (bm25s cannot index nothing)
                 lex = lexical_cache.build(self.cache_dir, keys, [c.text for t in texts for c in t.chunks]) \
                     if keys else None
-            chunks = ChunkRows(self.library, keys)
-            if lex is not None:
-                lex.docs = ChunkTexts(chunks)
             self.position = {key: i for i, key in enumerate(chunks.keys)}
             rows: dict[str, list[int]] = {}
             for i, (eid, _) in enumerate(chunks.keys):
