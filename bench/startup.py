@@ -6,7 +6,7 @@ first run, which also writes the cache) and warm (every later run), interleaved,
     .venv/bin/python bench/startup.py --episodes 319   # the scale store bench/scale.py built
 
 Prints the median wall-clock seconds and peak RSS per command and mode, and the ratio against the baseline.
-The store is only read; the cache folders (`lexical/`, `quotes/` in the data dir) are removed before each cold
+The store is only read; the cache folders (`lexical/`, `quotes/`, `texts/` in the data dir) are removed before each cold
 run and left warm at the end.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ COMMANDS = {
     "ask (all episodes)": ["ask", "why does caffeine keep you awake even hours later?"],
     "quote": ["quote", "the early bird gets the worm but the second mouse gets the cheese"],
 }
-CACHES = ("lexical", "quotes")
+CACHES = ("lexical", "quotes", "texts")
 
 
 def child(args: list[str]) -> None:

@@ -69,7 +69,8 @@ class App:
     def library(self):
         from bot.library import Library
 
-        return Library(self.settings, embedder_factory=lambda: self.embedder, store=self.store)
+        return Library(self.settings, embedder_factory=lambda: self.embedder, store=self.store,
+                       text_cache=self._index_cache("texts"))
 
     @cached_property
     def llm(self):

@@ -11,11 +11,13 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.framing import Framing, find_framing
+from bot.text_cache import TextCache
 from ingest.embeddings import Embedder, get_embedder
 from ingest.errors import EpisodeNotFound
 from ingest.models import Chunk, EpisodeMeta, Sentence
@@ -109,10 +111,12 @@ class EpisodeText:
 class Library:
     """Committed episodes and their transcripts, shared by every engine in one process."""
 
-    def __init__(self, settings: Settings, *, embedder_factory=None, store: Store):
+    def __init__(self, settings: Settings, *, embedder_factory=None, store: Store, text_cache: Path | None = None):
+        """`text_cache`: a folder where the episodes' chunks are kept between runs (`bot.text_cache`)."""
         self.settings = settings
         self._embedder_factory = embedder_factory or (lambda: get_embedder(settings))
         self.store = store
+        self._text_cache = TextCache(text_cache)
         self._lock = threading.RLock()
         self._metas: dict[str, EpisodeMeta] = {}
         self._records: dict[str, dict] = {}
@@ -177,7 +181,7 @@ class Library:
                 return cached
             meta = self.meta(episode_id)
             gen = self._records[episode_id]["gen"]
-        chunks = self.store.load_chunks(episode_id, gen)
+        chunks = self._load_chunks([(episode_id, gen)])[episode_id]
         text = EpisodeText(meta, gen, chunks)
         with self._lock:
             self._texts[episode_id] = text
@@ -295,13 +299,30 @@ class Library:
         ids = sorted(self._metas) if episode_ids is None else episode_ids
         with self._lock:
             unread = [(e, self._records[e]["gen"]) for e in ids if e not in self._texts and e in self._records]
+        if episode_ids is None:
+            self._text_cache.keep_only(list(self.active.items()))
         if len(unread) > 1:
-            loaded = self.store.load_chunks_of(unread)
+            loaded = self._load_chunks(unread)
             with self._lock:
                 for eid, gen in unread:          # unless it was re-ingested or forgotten meanwhile
                     if eid not in self._texts and self._records.get(eid, {}).get("gen") == gen:
                         self._texts[eid] = EpisodeText(self._metas[eid], gen, loaded[eid])
         return [self.text(e) for e in ids]
+
+    def _load_chunks(self, episodes: list[tuple[str, str]]) -> dict[str, list[Chunk]]:
+        """The chunks of these (episode, generation) pairs: from the text cache where it has them, the rest from
+        the store together (and then kept in the cache)."""
+        with self._lock:
+            counted = [(eid, gen, _committed_chunks(self._records.get(eid, {}), gen)) for eid, gen in episodes]
+        found = self._text_cache.read(counted)
+        rest = [(eid, gen) for eid, gen in episodes if eid not in found]
+        if rest:
+            loaded = self.store.load_chunks_of(rest)
+            for eid, gen, count in counted:
+                if eid in loaded:
+                    self._text_cache.write(eid, gen, count, loaded[eid])
+            found.update(loaded)
+        return found
 
     # --- finding an episode by what a user calls it -----------------------------------------------
     @staticmethod
@@ -359,3 +380,9 @@ class Library:
             return None
         pattern = re.compile(rf"(?<!\d)0*{number.group(1)}(?!\d)")
         return [m for m in metas if pattern.search(m.episode_id + " " + m.title)]
+
+
+def _committed_chunks(record: dict, gen: str) -> int | None:
+    """How many chunks the episode record committed for `gen` (None for records written before they said)."""
+    count = record.get("chunks")
+    return count if record.get("gen") == gen and isinstance(count, int) else None

@@ -29,8 +29,8 @@ class Settings(BaseSettings):
     # --- storage -------------------------------------------------------------------------------------
     podbot_data_dir: Path = Field(Path("./data"), description="Embedded Chroma store, caches, watch state.")
     podbot_collection_prefix: str = "podbot"
-    podbot_index_cache: bool = Field(True, description="Keep /ask's lexical index and /quote's tokenised sentences "
-                                     "under PODBOT_DATA_DIR between runs (~120 MB at 318 episodes), so a restart "
+    podbot_index_cache: bool = Field(True, description="Keep /ask's lexical index, /quote's tokenised sentences "
+                                     "and the episodes' timed texts under PODBOT_DATA_DIR between runs, so a restart "
                                      "or a one-shot command reads them instead of rebuilding them.")
     chroma_host: str | None = None
     chroma_port: int = 8000
