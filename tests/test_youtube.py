@@ -203,7 +203,11 @@ def test_fetch_prefers_manual_track_and_builds_meta():
     assert len(session.timedtext_urls) == 1
     assert "lang=en" in session.timedtext_urls[0] and "kind=asr" not in session.timedtext_urls[0]
     m = tr.meta
-    assert (m.episode_id, m.video_id, m.title) == (VID, VID, f"YouTube {VID}")
+    assert (m.episode_id, m.video_id) == (VID, VID)
+    assert m.title == "Surface Go Review - It’s Awesome"      # the player answer's videoDetails, no extra request
+    assert m.description.startswith("Dave2D review of the Microsoft Surface Go.")
+    assert m.guest is None             # "Surface Go Review" opens the title, but the captions never say "review"
+    assert not any("oembed" in u for u in session.urls) and len(session.urls) == 3
     assert (m.source, m.url) == (f"youtube:{VID}", f"https://youtu.be/{VID}")
     assert (m.language, m.caption_kind, m.timed) == ("en", "manual", True)
     assert [c.text for c in tr.cues] == [
@@ -220,6 +224,47 @@ def test_fetch_prefers_manual_track_and_builds_meta():
 def test_fetch_uses_given_title():
     tr = fetch_youtube(VID, make_settings(), http_client=FakeSession(), title="Ep 12: Databases")
     assert tr.meta.title == "Ep 12: Databases"
+
+
+def test_a_player_answer_without_video_details_still_ingests():
+    data = json.loads(asset("youtube.innertube.json.static"))
+    del data["videoDetails"]
+    session = FakeSession(innertube=json.dumps(data).encode())
+    tr = fetch(session)
+    assert (tr.meta.title, tr.meta.description, tr.meta.guest) == (f"YouTube {VID}", None, None)
+    assert len(tr.cues) == 3
+
+
+def test_the_session_is_handed_back_unchanged():
+    session = FakeSession()
+    fetch(session)
+    assert "post" not in vars(session) and session.post.__func__ is FakeSession.post
+
+
+def test_the_guest_comes_from_the_intro_or_else_from_a_title_the_intro_confirms():
+    details = json.loads(asset("youtube.innertube.json.static"))
+    details["videoDetails"]["title"] = "Ilya Sutskever: Deep Learning | Lex Fridman Podcast #94"
+    auto = (b'<?xml version="1.0" encoding="utf-8" ?><transcript>'
+            b'<text start="0" dur="3">the following is a conversation with ilya sotskever</text>'
+            b'<text start="3" dur="3">co-founder and chief scientist of open ai</text></transcript>')
+    tr = fetch(FakeSession(innertube=json.dumps(details).encode(), xml=auto))
+    assert tr.meta.title == "Ilya Sutskever: Deep Learning | Lex Fridman Podcast #94"
+    assert tr.meta.guest == "Ilya Sutskever"       # lower-case auto-captions: the intro alone names nobody
+
+
+@pytest.mark.parametrize("title, said, guest", [
+    ("Ilya Sutskever: Deep Learning | Lex Fridman Podcast #94", "a conversation with ilya sotskever", "Ilya Sutskever"),
+    ("#94 – Ilya Sutskever: Deep Learning", "today ilya sutskever joins me", "Ilya Sutskever"),
+    ("Dr. Matt Walker — The Science of Sleep", "my guest is doctor matt walker", "Dr. Matt Walker"),
+    ("Tesla Autopilot: The Road Ahead", "today we talk about cars", None),          # a topic, not a guest
+    ("Why We Sleep | Huberman Lab", "matt walker", None),                          # opens with no name
+    ("Guido van Rossum: Python | Lex Fridman Podcast #6", "guido van rossum is the creator", "Guido van Rossum"),
+])
+def test_guest_from_title(title, said, guest):
+    from ingest.models import Cue
+    from ingest.sources.metadata import guest_from_title
+
+    assert guest_from_title(title, [Cue(0.0, 4.0, said)]) == guest
 
 
 def test_cues_are_clamped_cleaned_and_sorted():

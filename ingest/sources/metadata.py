@@ -55,6 +55,32 @@ def detect_guest(cues: list[Cue], within_seconds: float = 120.0) -> str | None:
     return (head + rest).rstrip(".,;'’") or None
 
 
+# "Ilya Sutskever: Deep Learning | Lex Fridman Podcast #94", "#94 – Ilya Sutskever: …", "Dr. Matt Walker — Sleep":
+# a video title that opens with a name and a separator.
+_TITLE_NUMBER = re.compile(r"^\s*(?:#\s*\d+|(?:episode|ep)\.?\s*\d+)\s*[-–—:|.]?\s*", re.I)
+_TITLE_NAME = re.compile(
+    rf"^((?:Dr\.? |Professor )?{_NAME_WORD}(?: (?:{_NAME_WORD}|de|van|von|der|da|di|le|la)){{1,3}})\s*(?::|\s[-–—|]\s)")
+
+
+def guest_from_title(title: str | None, cues: list[Cue], within_seconds: float = 180.0) -> str | None:
+    """The name a video title opens with ("Ilya Sutskever: Deep Learning | …"), kept only when the intro says its
+    last word too, in any close spelling (auto-captions write "ilya sotskever"): "Tesla Autopilot: …" is a topic,
+    not a guest, unless the intro introduces it."""
+    if not title:
+        return None
+    match = _TITLE_NAME.match(_TITLE_NUMBER.sub("", title, count=1))
+    if not match:
+        return None
+    name = match.group(1)
+    surname = name.split()[-1].lower().strip(".")
+    head = " ".join(c.text for c in cues if c.start <= within_seconds).lower()
+    spoken = set(re.findall(r"[^\W\d_]+", head))
+    from rapidfuzz import fuzz, process
+
+    return name if surname in spoken or process.extractOne(surname, spoken, scorer=fuzz.ratio, score_cutoff=80) \
+        else None
+
+
 def until_sentence_end(name: str) -> str:
     """The name up to a full stop that ends a sentence: "RZA. The …" -> "RZA", while initials and
     abbreviations stay ("S. James Gates", "Michael I. Jordan", "George St. Pierre")."""

@@ -32,6 +32,7 @@ from ingest.errors import (
     YouTubeBlocked,
 )
 from ingest.models import Cue, EpisodeMeta, Transcript
+from ingest.sources.metadata import detect_guest, guest_from_title
 
 if TYPE_CHECKING:  # pragma: no cover
     from ingest.settings import Settings
@@ -168,6 +169,52 @@ class _TimeoutSession(requests.Session):
     def request(self, method, url, **kwargs):  # type: ignore[override]
         kwargs.setdefault("timeout", self.default_timeout)
         return super().request(method, url, **kwargs)
+
+
+class _PlayerDetails:
+    """What the video's player answer says about it (title, channel, description, publish date), read from the
+    innertube call youtube-transcript-api makes anyway: no extra request, and nothing lost when it is absent."""
+
+    def __init__(self, session: requests.Session):
+        self.session = session
+        self.details: dict = {}
+        self.published: str | None = None
+
+    def __enter__(self) -> "_PlayerDetails":
+        original = self.session.post
+
+        def post(url, *args, **kwargs):
+            response = original(url, *args, **kwargs)
+            if "/youtubei/v1/player" in str(url):
+                self._read(response)
+            return response
+
+        self._own = vars(self.session).get("post")     # a post set on the instance itself, to put back
+        self.session.post = post
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._own is not None:
+            self.session.post = self._own
+        else:
+            del self.session.post
+
+    def _read(self, response) -> None:
+        try:
+            data = response.json()
+        except ValueError:
+            return
+        if not isinstance(data, dict):
+            return
+        details = data.get("videoDetails")
+        self.details = details if isinstance(details, dict) else {}
+        micro = (data.get("microformat") or {}).get("playerMicroformatRenderer") or {}
+        date = str(micro.get("publishDate") or micro.get("uploadDate") or "")[:10]
+        self.published = date if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None
+
+    def text(self, key: str) -> str | None:
+        value = self.details.get(key)
+        return value.strip() or None if isinstance(value, str) else None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -369,9 +416,11 @@ def fetch_youtube(source: str, settings: "Settings", *, http_client: requests.Se
     proxy = proxy_config(settings)
     languages = list(settings.languages)
     client = http_client if http_client is not None else _TimeoutSession()
+    player = _PlayerDetails(client)
     try:
         api = YouTubeTranscriptApi(proxy_config=proxy, http_client=client)
-        tracks = list(api.list(video_id))
+        with player:
+            tracks = list(api.list(video_id))
         if not tracks:
             raise CaptionsDisabled(f"video {video_id} has no caption tracks at all; use a downloaded transcript "
                                    f"file instead")
@@ -385,9 +434,13 @@ def fetch_youtube(source: str, settings: "Settings", *, http_client: requests.Se
     cues = _cues(fetched)
     if not cues:
         raise EmptyTranscript(f"the {track.language_code} caption track of video {video_id} is empty")
+    title = title or player.text("title")
     meta = EpisodeMeta(
         episode_id=video_id,
         title=title or f"YouTube {video_id}",
+        description=player.text("shortDescription"),      # creator chapters ("0:00 Intro") live there
+        published=player.published,
+        guest=detect_guest(cues) or guest_from_title(title, cues),
         source=f"youtube:{video_id}",
         url=f"https://youtu.be/{video_id}",
         video_id=video_id,
