@@ -215,6 +215,18 @@ def test_ytdlp_info_json_sidecar():
     assert m.guest == "Ada Lovelace"
 
 
+def test_lower_case_captions_take_their_guest_from_a_title_the_intro_confirms(tmp_path):
+    captions = tmp_path / "ep94.json"
+    captions.write_text(json.dumps([{"text": "the following is a conversation with ilya sotskever", "start": 0.0,
+                                     "duration": 3.0}, {"text": "he is the co-founder of open ai", "start": 3.0,
+                                                        "duration": 3.0}]))
+    assert load_file(captions).meta.guest is None                  # the intro alone: no capitals, no name
+    (tmp_path / "ep94.info.json").write_text(json.dumps({"title": "Ilya Sutskever: Deep Learning | Lex Fridman "
+                                                                  "Podcast #94"}))
+    assert load_file(captions).meta.guest == "Ilya Sutskever"
+    assert load_file(captions, title="Deep Learning with a guest").meta.guest is None
+
+
 def test_podbot_meta_json_sidecar():
     m = load_file(FIXTURES / "podbot_episode.srt").meta
     assert m.episode_id == "podbot_episode"                         # no video id: from the file name

@@ -16,7 +16,8 @@ import webvtt
 
 from ingest.errors import CorruptTranscript, EmptyTranscript, SourceError, UnknownFileType
 from ingest.models import Cue, EpisodeMeta, Transcript
-from ingest.sources.metadata import apply_sidecar, detect_guest, find_sidecar, slugify, title_from_stem
+from ingest.sources.metadata import (apply_sidecar, detect_guest, find_sidecar, guest_from_title, slugify,
+                                     title_from_stem)
 
 log = logging.getLogger(__name__)
 
@@ -260,4 +261,6 @@ def load_file(path: Path, *, title: str | None = None, url: str | None = None) -
         meta.title = title
     elif meta.title == stem:
         meta.title = title_from_stem(stem, meta.guest)
+    if meta.guest is None and meta.title != title_from_stem(stem):   # a real title: "Ilya Sutskever: Deep Learning"
+        meta.guest = guest_from_title(meta.title, cues)
     return Transcript(meta=meta, cues=cues)
