@@ -45,7 +45,7 @@ class QuoteMatch(BaseModel):
     title: str
     start: float
     end: float
-    text: str                               # verbatim, whole sentences
+    text: str                               # verbatim: whole sentences (unpunctuated text: the run of words)
     context_before: str = ""
     context_after: str = ""
     score: float = 0.0

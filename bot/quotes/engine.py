@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from bot.library import EMPTY_LIBRARY
 from bot.models import QuoteMatch, QuoteResult
-from bot.quotes import scoring
+from bot.quotes import pieces, scoring
 from bot.quotes.index import PreparedEpisode, SentenceIndex
 from bot.quotes.prepared_cache import PreparedCache
 from bot.quotes.scoring import Window
@@ -182,7 +182,7 @@ class QuoteEngine:
             w = _from_cold_open(index, w)
             if any(w.first <= t.last + 1 and w.last >= t.first - 1 for t in taken):
                 continue                                   # same spot, or inside a shown context
-            match = self._match(index, w)
+            match = self._match(index, w, parts.text if _by_words(w) else None)
             if match is not None:
                 taken.append(w)
                 result.matches.append(match)
@@ -360,21 +360,26 @@ class QuoteEngine:
 
     # --- output -----------------------------------------------------------------------------------
     @staticmethod
-    def _match(index: SentenceIndex, w: Window) -> QuoteMatch | None:
+    def _match(index: SentenceIndex, w: Window, query: str | None = None) -> QuoteMatch | None:
+        """The window as a match: its whole sentences, or in unpunctuated text (auto-captions) the run of words
+        the query lines up with (`bot.quotes.pieces`)."""
         e, pos = index.locate(w.first)
         text = index.texts[e]
         sentences = text.sentences[pos:pos + (w.last - w.first) + 1]
-        quote = " ".join(s.text for s in sentences)
-        if verify_quote(text, quote) is None:             # cannot happen for whole sentences; never print it
-            log.error("quote index out of step with %s: %r", text.episode_id, quote[:80])
-            return None
+        quote, start, end = " ".join(s.text for s in sentences), sentences[0].start, sentences[-1].end
         before = _said(text.sentences, range(pos - 1, -1, -1))
         after = _said(text.sentences, range(pos + len(sentences), len(text.sentences)))
+        run = pieces.line_in(sentences, query) if query and pieces.unpunctuated(sentences) else None
+        if run is not None:
+            quote, start, end = run.text, run.start, run.end
+            before, after = run.before or before, run.after or after
+        if verify_quote(text, quote) is None:             # cannot happen for the transcript's words; never print it
+            log.error("quote index out of step with %s: %r", text.episode_id, quote[:80])
+            return None
         meta = text.meta
-        return QuoteMatch(episode_id=meta.episode_id, title=meta.title, start=sentences[0].start,
-                          end=sentences[-1].end, text=quote, context_before=before, context_after=after,
-                          score=round(w.score, 3), url=meta.link(sentences[0].start),
-                          speaker=sentences[0].speaker or None)
+        return QuoteMatch(episode_id=meta.episode_id, title=meta.title, start=start, end=end, text=quote,
+                          context_before=before, context_after=after, score=round(w.score, 3),
+                          url=meta.link(start), speaker=sentences[0].speaker or None)
 
 
 def peak_margin(chunks: int) -> float:
@@ -414,6 +419,12 @@ def _from_cold_open(index: SentenceIndex, w: Window) -> Window:
         return w
     base = int(index.offsets[e])
     return replace(w, first=base + repeats[pos], last=base + repeats[last])
+
+
+def _by_words(w: Window) -> bool:
+    """The window holds the query's words in order (not only its meaning): in unpunctuated text the quote can be
+    cut to the run they line up with."""
+    return w.aligned and w.sequence >= scoring.SEQUENCE_TRIM
 
 
 def _align(scorer: scoring.QueryScorer, w: Window) -> None:

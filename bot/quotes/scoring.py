@@ -41,6 +41,8 @@ SENSE_VETO = 0.1                # a finalist whose own meaning is this far off (
 CONFIDENT = 0.75                # a finalist scoring this with its sentence vector needs no chunk search
 SPAN_SLACK = 4                  # focus looks at runs of len(query) + max(4, len(query) / 2) words
 SEQUENCE_FLOOR = 0.45           # partial_ratio of unrelated text hovers around 0.5
+SEQUENCE_TRIM = 0.4             # a window this close in order is cut to the run of the query's words where the
+                                # text has no sentences (`bot.quotes.pieces`); a paraphrase keeps its pieces
 
 
 @dataclass(slots=True)
