@@ -369,7 +369,9 @@ class QuoteEngine:
         quote, start, end = " ".join(s.text for s in sentences), sentences[0].start, sentences[-1].end
         before = _said(text.sentences, range(pos - 1, -1, -1))
         after = _said(text.sentences, range(pos + len(sentences), len(text.sentences)))
-        run = pieces.line_in(sentences, query) if query and pieces.unpunctuated(sentences) else None
+        # the line may run on into a neighbouring piece: the pieces were cut wherever a caption line ended
+        around = text.sentences[max(0, pos - 1):pos + len(sentences) + 1]
+        run = pieces.line_in(around, query) if query and pieces.unpunctuated(around) else None
         if run is not None:
             quote, start, end = run.text, run.start, run.end
             before, after = run.before or before, run.after or after
