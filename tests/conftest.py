@@ -26,6 +26,11 @@ def lexicap(number: int | str) -> Path:
     return path
 
 
+def cache_entries(folder) -> set[str]:
+    """The complete entries of a `bot.disk_cache` folder (not its temporary ones)."""
+    return {p.name for p in folder.iterdir() if not p.name.startswith(".")}
+
+
 class HashEmbedder:
     """Deterministic bag-of-words vectors: fast, lexical, good enough for store/pipeline tests."""
 

@@ -10,7 +10,7 @@ import pytest
 from bot.quotes import prepared_cache
 from bot.quotes.engine import QuoteEngine
 from bot.quotes.index import prepare_episode
-from conftest import lexicap
+from conftest import cache_entries, lexicap
 from test_store import changed_copy
 
 LINE = "anyone who doesn't worry about nuclear war doesn't have a gray cell functioning"
@@ -33,16 +33,12 @@ def _refuse_preparing(monkeypatch) -> None:
     monkeypatch.setattr(prepared_cache, "prepare_episode", refuse)
 
 
-def _entries(folder) -> set[str]:
-    return {p.name for p in folder.iterdir() if not p.name.startswith(".")}
-
-
 def test_a_new_process_reads_every_episode_back_and_finds_the_same_line(library, tmp_path, monkeypatch):
     folder = tmp_path / "quotes"
     first = QuoteEngine(library, cache_dir=folder)
     found = first.find(LINE)
     assert found.matches and found.matches[0].episode_id == "episode_316_large"
-    assert _entries(folder) == {prepared_cache.entry_name(t.episode_id, t.gen) for t in library.texts()}
+    assert cache_entries(folder) == {prepared_cache.entry_name(t.episode_id, t.gen) for t in library.texts()}
 
     _refuse_preparing(monkeypatch)
     again = QuoteEngine(library, cache_dir=folder)
@@ -61,7 +57,7 @@ def test_a_reingested_episode_gets_a_new_entry_and_the_others_are_kept(library, 
 
     folder = tmp_path / "quotes"
     QuoteEngine(library, cache_dir=folder).index()
-    old = _entries(folder)
+    old = cache_entries(folder)
     src = lexicap(49)
     [res] = ingest_sources([str(changed_copy(src, tmp_path / src.name))], hash_app.ingestor, hash_app.settings)
     assert res.status == "replaced"
@@ -73,7 +69,7 @@ def test_a_reingested_episode_gets_a_new_entry_and_the_others_are_kept(library, 
     engine = QuoteEngine(library, cache_dir=folder)
     assert engine.find(LINE).matches
     assert prepared == ["episode_049_large"]                   # only the changed episode is tokenised again
-    now = _entries(folder)
+    now = cache_entries(folder)
     assert len(now) == 2 and len(now & old) == 1               # its old generation's entry is gone
 
 
@@ -102,13 +98,13 @@ def test_a_damaged_entry_is_rebuilt(library, tmp_path, caplog, damage):
 def test_a_changed_tokeniser_never_reads_old_tokens(library, tmp_path, monkeypatch):
     folder = tmp_path / "quotes"
     QuoteEngine(library, cache_dir=folder).index()
-    old = _entries(folder)
+    old = cache_entries(folder)
     prepared_cache._tokeniser.cache_clear()
     monkeypatch.setattr(prepared_cache, "_tokeniser", lambda: "another tokeniser")
     QuoteEngine(library, cache_dir=folder).index()
-    assert _entries(folder).isdisjoint(old) and len(_entries(folder)) == 2
+    assert cache_entries(folder).isdisjoint(old) and len(cache_entries(folder)) == 2
 
 
 def test_the_app_keeps_quote_tokens_in_its_data_folder(library, hash_app, settings):
     hash_app.quotes.index()
-    assert len(_entries(settings.podbot_data_dir / "quotes")) == 2
+    assert len(cache_entries(settings.podbot_data_dir / "quotes")) == 2

@@ -8,7 +8,7 @@ import pytest
 
 from bot import text_cache
 from bot.library import Library
-from conftest import lexicap
+from conftest import cache_entries, lexicap
 from test_store import changed_copy
 
 
@@ -32,14 +32,10 @@ def _refuse_store_reads(monkeypatch, store) -> None:
     monkeypatch.setattr(store, "load_chunks_of", refuse)
 
 
-def _entries(folder) -> set[str]:
-    return {p.name for p in folder.iterdir() if not p.name.startswith(".")}
-
-
 def test_a_new_process_reads_every_text_back_exactly(ingested, tmp_path, monkeypatch):
     folder = tmp_path / "texts"
     first = {t.episode_id: t for t in _library(ingested, folder).texts()}
-    assert _entries(folder) == {text_cache.entry_name(e, t.gen) for e, t in first.items()}
+    assert cache_entries(folder) == {text_cache.entry_name(e, t.gen) for e, t in first.items()}
 
     _refuse_store_reads(monkeypatch, ingested.store)
     again = _library(ingested, folder)
@@ -57,10 +53,10 @@ def test_a_short_read_is_never_kept(ingested, tmp_path, monkeypatch):
     real = store.load_chunks_of
     monkeypatch.setattr(store, "load_chunks_of", lambda episodes: {e: c[:-1] for e, c in real(episodes).items()})
     _library(ingested, folder).texts()
-    assert not folder.exists() or not _entries(folder)
+    assert not folder.exists() or not cache_entries(folder)
     monkeypatch.setattr(store, "load_chunks_of", real)
     full = _library(ingested, folder).texts()
-    assert len(_entries(folder)) == 2
+    assert len(cache_entries(folder)) == 2
     assert all(len(t.chunks) == ingested.library.record(t.episode_id)["chunks"] for t in full)
 
 
@@ -95,7 +91,7 @@ def test_a_reingested_episode_gets_a_new_entry_and_the_old_one_goes(ingested, tm
 
     folder = tmp_path / "texts"
     _library(ingested, folder).texts()
-    old = _entries(folder)
+    old = cache_entries(folder)
     src = lexicap(49)
     [res] = ingest_sources([str(changed_copy(src, tmp_path / src.name))], ingested.ingestor, ingested.settings)
     assert res.status == "replaced"
@@ -104,7 +100,7 @@ def test_a_reingested_episode_gets_a_new_entry_and_the_old_one_goes(ingested, tm
     assert text_cache.entry_name("episode_049_large", changed.gen) not in old
     assert len(changed.chunks) == library.record("episode_049_large")["chunks"]   # the cut transcript, not the old
     library.texts()
-    now = _entries(folder)
+    now = cache_entries(folder)
     assert len(now) == 2 and len(now & old) == 1
     assert text_cache.entry_name("episode_049_large", changed.gen) in now
 
@@ -122,6 +118,6 @@ def test_the_app_keeps_texts_in_its_data_folder_unless_told_not_to(ingested, set
     from bot.app import App
 
     ingested.library.texts()
-    assert len(_entries(settings.podbot_data_dir / "texts")) == 2
+    assert len(cache_entries(settings.podbot_data_dir / "texts")) == 2
     off = settings.model_copy(update={"podbot_index_cache": False, "podbot_data_dir": settings.podbot_data_dir})
     assert App(off, embedder=hash_embedder, use_llm=False).library._text_cache.folder is None
