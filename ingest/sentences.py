@@ -166,13 +166,11 @@ def _sentence_spans(tl: _Timeline) -> list[tuple[int, int]]:
 
 
 def _split_long(tl: _Timeline, a: int, b: int) -> list[tuple[int, int]]:
-    """Cut an over-long span at cue edges or clause punctuation near TARGET_WORDS; in text with no punctuation at
-    all (auto-captions), first before a word that opens a sentence in speech ("so i believe…", "but…")."""
+    """Cut an over-long span at cue edges or clause punctuation near TARGET_WORDS."""
     text = tl.text
     if text.count(" ", a, b) < MAX_WORDS:
         return [(a, b)]
     cue_edges = set(tl.offsets[tl.cue_at(a) + 1: tl.cue_at(b) + 1])
-    bare = not _PUNCTUATION.search(text, a, b)
     pieces, start, words = [], a, 0
     pos = a
     while pos < b:
@@ -181,8 +179,7 @@ def _split_long(tl: _Timeline, a: int, b: int) -> list[tuple[int, int]]:
             break
         words += 1
         at_edge = (nxt + 1) in cue_edges or text[nxt - 1] in ",;:"
-        opens = bare and words >= OPENER_WORDS and _opens_speech(text, nxt + 1, b)
-        if opens or (words >= TARGET_WORDS and at_edge) or words >= MAX_WORDS:
+        if (words >= TARGET_WORDS and at_edge) or words >= MAX_WORDS:
             pieces.append((start, nxt))
             start, words = nxt + 1, 0
         pos = nxt + 1
@@ -193,24 +190,6 @@ def _split_long(tl: _Timeline, a: int, b: int) -> list[tuple[int, int]]:
         else:
             pieces.append((start, b))
     return pieces
-
-
-# Speech opens sentences with these far more often than it says them mid-sentence; where captions have no
-# punctuation, a piece is cut before one (from OPENER_WORDS words on) rather than wherever a caption line ended.
-_OPENER = re.compile(r"(?:so|but|because|yeah|okay|i think|i mean|and so|and then|the thing is)\b(?!['’])")
-_NOT_OPENING = re.compile(r"so (?:much|many|far|long|on|forth|good|bad|hard|easy|big|small|great|cool|fast|"
-                          r"different|important|interesting|sure|that|what|to|yeah|i think)\b")
-_NOT_AFTER = frozenset("and or not very just is was be it's think hope said i've even".split())
-_PUNCTUATION = re.compile(r"[.,;:!?…]")
-OPENER_WORDS = 12
-
-
-def _opens_speech(text: str, pos: int, end: int) -> bool:
-    """An unpunctuated sentence likely starts at `pos` ("…was the advent | so i believe the biggest…")."""
-    if not _OPENER.match(text, pos, end) or _NOT_OPENING.match(text, pos, end):
-        return False
-    previous = text[max(0, pos - 12):pos].split()
-    return not previous or previous[-1].lower() not in _NOT_AFTER
 
 
 def build_sentences(cues: list[Cue]) -> list[Sentence]:
