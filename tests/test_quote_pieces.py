@@ -26,6 +26,7 @@ def test_pieces_are_told_from_sentences():
     assert pieces.unpunctuated(_pieces())
     assert not pieces.unpunctuated([Sentence(0, 0.0, 2.0, "Where is the fat cell for sleep?")])
     assert not pieces.unpunctuated([Sentence(0, 0.0, 2.0, "He said, \"no.\""), *_pieces()])
+    assert not pieces.unpunctuated([Sentence(0, 0.0, 9.0, "and that was the part of a long sentence, cut at its comma,")])
 
 
 def test_the_run_the_query_lines_up_with_across_two_pieces():

@@ -17,14 +17,15 @@ from rapidfuzz import fuzz
 from bot.quotes.text import words
 from ingest.models import Sentence
 
-_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
+_PUNCTUATION = re.compile(r"[.,;:!?…]")
 SHORTER, LONGER = 2, 4          # runs of len(query) - SHORTER .. len(query) + LONGER words are tried
 MIN_RUN = 4                     # words: a shorter run is no line to quote
 
 
 def unpunctuated(sentences: list[Sentence]) -> bool:
-    """None of these "sentences" ends one: they are pieces cut from text without punctuation."""
-    return not any(_ENDS_SENTENCE.search(s.text.rstrip()) for s in sentences)
+    """These "sentences" hold no punctuation at all: pieces cut from text that has none (a Whisper sentence too
+    long to keep whole is cut at its commas, and those pieces are clauses worth keeping whole)."""
+    return not any(_PUNCTUATION.search(s.text) for s in sentences)
 
 
 @dataclass(slots=True)
