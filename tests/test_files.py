@@ -227,6 +227,13 @@ def test_lower_case_captions_take_their_guest_from_a_title_the_intro_confirms(tm
     assert load_file(captions, title="Deep Learning with a guest").meta.guest is None
 
 
+def test_sound_annotations_leave_files_too(tmp_path):
+    srt = tmp_path / "talk.srt"
+    srt.write_text("1\n00:00:00,000 --> 00:00:02,000\n♪ [MUSIC] ♪\n\n2\n00:00:02,000 --> 00:00:05,000\n"
+                   "(laughs) Welcome back [sic] to the show.\n")
+    assert [c.text for c in load_file(srt).cues] == ["Welcome back [sic] to the show."]
+
+
 def test_podbot_meta_json_sidecar():
     m = load_file(FIXTURES / "podbot_episode.srt").meta
     assert m.episode_id == "podbot_episode"                         # no video id: from the file name

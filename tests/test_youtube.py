@@ -267,6 +267,16 @@ def test_guest_from_title(title, said, guest):
     assert guest_from_title(title, [Cue(0.0, 4.0, said)]) == guest
 
 
+def test_sound_annotations_are_no_words():
+    xml = (b'<?xml version="1.0" encoding="utf-8" ?><transcript>'
+           b'<text start="0" dur="2">[Music]</text>'
+           b'<text start="2" dur="3">[Music] so today we&#39;re going to talk</text>'
+           b'<text start="5" dur="3">about the [ __ ] mess [Applause] and [the company] itself</text></transcript>')
+    tr = fetch(FakeSession(xml=xml))
+    assert [c.text for c in tr.cues] == ["so today we're going to talk", "about the mess and [the company] itself"]
+    assert tr.cues[0].start == 2.0
+
+
 def test_cues_are_clamped_cleaned_and_sorted():
     xml = (b'<?xml version="1.0" encoding="utf-8" ?><transcript>'
            b'<text start="0.0" dur="4.0">so the first\nline wraps</text>'

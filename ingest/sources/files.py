@@ -16,6 +16,7 @@ import webvtt
 
 from ingest.errors import CorruptTranscript, EmptyTranscript, SourceError, UnknownFileType
 from ingest.models import Cue, EpisodeMeta, Transcript
+from ingest.sources.annotations import without_sounds
 from ingest.sources.metadata import (apply_sidecar, detect_guest, find_sidecar, guest_from_title, slugify,
                                      title_from_stem)
 
@@ -115,11 +116,12 @@ def _monotonic(cues: list[Cue]) -> list[Cue]:
 
 
 def _clean(text: str) -> str:
-    """Cue text without its markup, with character references decoded and whitespace collapsed."""
+    """Cue text without its markup and sound annotations, with character references decoded and whitespace
+    collapsed."""
     text = _TAGS.sub("", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
-    return " ".join(text.translate(_INVISIBLE).split())
+    return without_sounds(" ".join(text.translate(_INVISIBLE).split()))
 
 
 def parse_vtt(path: Path, text: str) -> list[Cue]:

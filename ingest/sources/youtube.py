@@ -32,6 +32,7 @@ from ingest.errors import (
     YouTubeBlocked,
 )
 from ingest.models import Cue, EpisodeMeta, Transcript
+from ingest.sources.annotations import without_sounds
 from ingest.sources.metadata import detect_guest, guest_from_title
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -273,7 +274,7 @@ def _clean_text(text: str) -> str:
     # snippet are line wraps on screen, not sentence breaks.
     if "&" in text:
         text = html.unescape(text)
-    return " ".join(text.replace("\u200b", "").split())
+    return without_sounds(" ".join(text.replace("\u200b", "").split()))
 
 
 def _finite(x, default: float = 0.0) -> float:
