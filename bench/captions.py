@@ -82,7 +82,7 @@ def main() -> None:
             rows.append((name, f"/ask {scope}", f"recall@1 {r['recall@1']:.2f}, recall@5 {r['recall@5']:.2f}, "
                          f"median citation {r['median_cite_s']:.0f} s, abstains {r['abstain_unans']:.2f}, "
                          f"wrong abstentions {r['wrong_abstain']:.2f}, p95 {r['p95_ms']:.0f} ms"))
-        app.quotes.warm()
+        app.quotes.warm().join()
         for scoped in (True, False) if args.only != "ask" else ():
             top1, misses = quote_top1(app, quotes, scoped)
             rows.append((name, f"/quote {'episode' if scoped else 'corpus'}", f"top-1 by time {top1:.2f}"))

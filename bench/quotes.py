@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     lib = app.library
 
     began = time.perf_counter()
-    app.quotes.warm()                                         # index + verbatim indexes, once per library
+    app.quotes.warm().join()                                  # index + verbatim indexes, once per library
     index = app.quotes.index()
     lib.embedder.embed_query("warm up")
     app.quotes.find("warm up the model and the store")

@@ -219,7 +219,7 @@ def query_phase(folder: Path, port: int | None) -> dict:
     ask, quotes, summaries = app.ask, app.quotes, app.summaries
     ask.warm().join()                                      # as the bot does at start-up
     ask.answer("warm up the retriever please")
-    quotes.warm()
+    quotes.warm().join()
     quotes.find("warm up the quote index")
     startup_s = time.perf_counter() - began
     rss_start = proc_status()["VmRSS"]

@@ -490,3 +490,16 @@ def test_an_episode_forgotten_while_the_index_reads_leaves_the_others(hash_app, 
     monkeypatch.setattr(library, "text", lambda eid: forgotten() if eid == "episode_049_large" else real_text(eid))
     index = QuoteEngine(library).index()
     assert list(index.by_id) == ["episode_316_large"]
+
+
+def test_warm_builds_the_index_now_and_the_verbatim_indexes_in_the_background(hash_app):
+    from ingest.pipeline import ingest_sources
+
+    ingest_sources([str(lexicap(316)), str(lexicap(49))], hash_app.ingestor, hash_app.settings)
+    engine = hash_app.quotes
+    thread = engine.warm()
+    assert engine._index is not None and engine._index.version == hash_app.library.version   # ready to answer
+    assert thread.daemon and thread.name == "quote-verbatim-warm"
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert all(getattr(t, "_verbatim_index", None) is not None for t in engine.index().texts)

@@ -132,8 +132,11 @@ class PodBot(commands.Bot):
 
 
 def warm_up(app) -> None:
-    """Load the store, the embedding model and the engines once, before the first command arrives."""
-    for name in ("library", "embedder", "ask", "quotes", "summaries"):
+    """Load the store, the embedding model and the engines' indexes once, before the first command arrives. The
+    engines' warm-ups that can wait (framing, vectors, verbatim indexes) go on in background threads; /quote's
+    index is built before /ask's threads start, which would otherwise slow it down by holding the GIL (318
+    episodes: ready in ~7 s instead of ~23 s)."""
+    for name in ("library", "embedder", "quotes", "ask", "summaries"):
         began = time.perf_counter()
         try:
             engine = getattr(app, name)
