@@ -21,6 +21,7 @@ class Cue:
     end: float
     text: str
     speaker: str | None = None
+    turn: bool = False          # a new speaker's turn starts here, who it is unknown (captions' ">>")
 
 
 @dataclass(slots=True, frozen=True)

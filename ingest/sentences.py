@@ -153,7 +153,7 @@ def _sentence_spans(tl: _Timeline) -> list[tuple[int, int]]:
             cuts.add(match.end())
     # A change of speaker always ends a sentence.
     for i in range(1, len(tl.cues)):
-        if tl.cues[i].speaker != tl.cues[i - 1].speaker:
+        if tl.cues[i].speaker != tl.cues[i - 1].speaker or tl.cues[i].turn:
             cuts.add(tl.offsets[i] - 1)
     ordered = sorted(cuts)
     spans = []

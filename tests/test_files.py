@@ -234,6 +234,16 @@ def test_sound_annotations_leave_files_too(tmp_path):
     assert [c.text for c in load_file(srt).cues] == ["Welcome back [sic] to the show."]
 
 
+def test_turn_marks_in_a_file_end_sentences_and_leave_the_text(tmp_path):
+    srt = tmp_path / "show.srt"
+    srt.write_text("1\n00:00:00,000 --> 00:00:04,000\n>> welcome back to the show\n\n2\n00:00:04,000 --> "
+                   "00:00:08,000\n>> thanks for having me\n\n3\n00:00:08,000 --> 00:00:10,000\n>> LEX: Let's start.\n")
+    cues = load_file(srt).cues
+    assert [(c.text, c.turn, c.speaker) for c in cues] == [("welcome back to the show", True, None),
+                                                            ("thanks for having me", True, None),
+                                                            ("Let's start.", False, "LEX")]
+
+
 def test_podbot_meta_json_sidecar():
     m = load_file(FIXTURES / "podbot_episode.srt").meta
     assert m.episode_id == "podbot_episode"                         # no video id: from the file name

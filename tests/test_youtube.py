@@ -277,6 +277,22 @@ def test_sound_annotations_are_no_words():
     assert tr.cues[0].start == 2.0
 
 
+def test_a_new_speakers_turn_is_a_sentence_edge_and_no_text():
+    from ingest.sentences import build_sentences
+
+    xml = (b'<?xml version="1.0" encoding="utf-8" ?><transcript>'
+           b'<text start="0" dur="4">so that was the whole story &gt;&gt; and what</text>'
+           b'<text start="4" dur="4">happened after that &gt;&gt;</text>'
+           b'<text start="8" dur="4">nothing much really</text></transcript>')
+    tr = fetch(FakeSession(xml=xml))
+    assert [(c.text, c.turn) for c in tr.cues] == [("so that was the whole story", False), ("and what", True),
+                                                   ("happened after that", False), ("nothing much really", True)]
+    assert tr.cues[1].start == pytest.approx(4 * len("so that was the whole story") / len(
+        "so that was the whole storyand what"), abs=0.01)
+    assert [s.text for s in build_sentences(tr.cues)] == ["so that was the whole story", "and what happened after that",
+                                                          "nothing much really"]
+
+
 def test_cues_are_clamped_cleaned_and_sorted():
     xml = (b'<?xml version="1.0" encoding="utf-8" ?><transcript>'
            b'<text start="0.0" dur="4.0">so the first\nline wraps</text>'
@@ -291,7 +307,7 @@ def test_cues_are_clamped_cleaned_and_sorted():
     assert [(c.start, c.end, c.text) for c in tr.cues] == [
         (0.0, 2.5, "so the first line wraps"),                # 4.0 s on screen, clamped to the next start
         (2.5, 5.0, "it's overlapping"),                       # clamped past the dropped blank cue
-        (5.0, 7.0, ">> next speaker"),
+        (5.0, 7.0, "next speaker"),                           # ">>": a new turn (`turn`), not words
         (8.0, 8.5, "out of order"),
         (9.0, 9.0, "no duration"),
     ]

@@ -4,6 +4,9 @@ and citations. Only these named sounds go: a bracketed editorial insert ("[the c
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+
+from ingest.models import Cue
 
 _SOUNDS = (r"music(?: playing)?|applause|laughter|laughs?|laughing|chuckles?|cheering|cheers|crosstalk|inaudible|"
            r"silence|noise|background noise|no audio|sighs?|coughs?|clapping|foreign|upbeat music|__")
@@ -15,3 +18,38 @@ def without_sounds(text: str) -> str:
     if "[" not in text and "(" not in text and "♪" not in text and "♫" not in text:
         return text
     return " ".join(_ANNOTATION.sub(" ", text).split())
+
+
+_TURN = re.compile(r"(?:^|\s+)>>+(?:\s+|$)")        # a mark of its own, not the end of "<<really>>"
+
+
+def split_turns(cues: list[Cue]) -> list[Cue]:
+    """Cues cut at captions' ">>", the mark of a new speaker's turn (who is not said), marked `turn` and without the
+    mark: "it was great >> so what happened next" is two cues, timed by their share of the characters, and a
+    sentence always ends where a turn does."""
+    out: list[Cue] = []
+    for cue in cues:
+        if ">>" not in cue.text or not _TURN.search(cue.text):
+            out.append(cue)
+            continue
+        parts = _TURN.split(cue.text)
+        length = max(1, sum(map(len, parts)))
+        at, turn = 0, False
+        for i, part in enumerate(parts):
+            if i:
+                turn = True
+            if part:
+                start = cue.start + (cue.end - cue.start) * at / length
+                end = cue.start + (cue.end - cue.start) * (at + len(part)) / length
+                out.append(replace(cue, start=round(start, 3), end=round(end, 3), text=part, turn=turn))
+                turn = False
+            at += len(part)
+        if turn and out:                      # a cue that ends with ">>": the next cue opens the turn
+            out.append(replace(cue, start=cue.end, end=cue.end, text="", turn=True))
+    merged: list[Cue] = []
+    for cue in out:                           # an empty marker cue hands its turn to the cue after it
+        if merged and not merged[-1].text:
+            cue = replace(cue, turn=True)
+            merged.pop()
+        merged.append(cue)
+    return [c for c in merged if c.text]

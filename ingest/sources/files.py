@@ -9,6 +9,7 @@ import html
 import json
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pysrt
@@ -16,7 +17,7 @@ import webvtt
 
 from ingest.errors import CorruptTranscript, EmptyTranscript, SourceError, UnknownFileType
 from ingest.models import Cue, EpisodeMeta, Transcript
-from ingest.sources.annotations import without_sounds
+from ingest.sources.annotations import split_turns, without_sounds
 from ingest.sources.metadata import (apply_sidecar, detect_guest, find_sidecar, guest_from_title, slugify,
                                      title_from_stem)
 
@@ -110,7 +111,7 @@ def _monotonic(cues: list[Cue]) -> list[Cue]:
     for cue in cues:
         start = max(cue.start, floor)
         end = max(cue.end, start)
-        out.append(cue if (start, end) == (cue.start, cue.end) else Cue(start, end, cue.text, cue.speaker))
+        out.append(cue if (start, end) == (cue.start, cue.end) else replace(cue, start=start, end=end))
         floor = start
     return out
 
@@ -241,7 +242,7 @@ def load_file(path: Path, *, title: str | None = None, url: str | None = None) -
     """Parse one transcript file (plus its sidecar metadata) into a Transcript."""
     text = _read_text(path)
     kind = sniff_kind(path, text)
-    cues = _monotonic(_PARSERS[kind](path, text))
+    cues = _monotonic(split_turns(_PARSERS[kind](path, text)))
     if not cues:
         raise EmptyTranscript(f"{path}: transcript has no text")
     stem = path.name[: -len(path.suffix)] if path.suffix else path.name

@@ -32,7 +32,7 @@ from ingest.errors import (
     YouTubeBlocked,
 )
 from ingest.models import Cue, EpisodeMeta, Transcript
-from ingest.sources.annotations import without_sounds
+from ingest.sources.annotations import split_turns, without_sounds
 from ingest.sources.metadata import detect_guest, guest_from_title
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -432,7 +432,7 @@ def fetch_youtube(source: str, settings: "Settings", *, http_client: requests.Se
     except _HANDLED as exc:
         raise _map_error(exc, video_id, proxied=proxy is not None) from exc
 
-    cues = _cues(fetched)
+    cues = split_turns(_cues(fetched))
     if not cues:
         raise EmptyTranscript(f"the {track.language_code} caption track of video {video_id} is empty")
     title = title or player.text("title")
