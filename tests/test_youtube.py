@@ -235,6 +235,14 @@ def test_a_player_answer_without_video_details_still_ingests():
     assert len(tr.cues) == 3
 
 
+def test_the_publish_date_comes_from_the_player_microformat():
+    data = json.loads(asset("youtube.innertube.json.static"))
+    data["microformat"] = {"playerMicroformatRenderer": {"publishDate": "2020-05-08T06:00:12-07:00"}}
+    assert fetch(FakeSession(innertube=json.dumps(data).encode())).meta.published == "2020-05-08"
+    data["microformat"] = ["not", "a", "dict"]
+    assert fetch(FakeSession(innertube=json.dumps(data).encode())).meta.published is None
+
+
 def test_the_session_is_handed_back_unchanged():
     session = FakeSession()
     fetch(session)

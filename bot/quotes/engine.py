@@ -377,8 +377,9 @@ class QuoteEngine:
         # the line may run on into a neighbouring piece: the pieces were cut wherever a caption line ended
         around = text.sentences[max(0, pos - 1):pos + len(sentences) + 1]
         run = pieces.line_in(around, query) if query and pieces.unpunctuated(around) else None
+        speaker = sentences[0].speaker or None
         if run is not None:
-            quote, start, end = run.text, run.start, run.end
+            quote, start, end, speaker = run.text, run.start, run.end, run.speaker or None
             before, after = run.before or before, run.after or after
         if verify_quote(text, quote) is None:             # cannot happen for the transcript's words; never print it
             log.error("quote index out of step with %s: %r", text.episode_id, quote[:80])
@@ -386,7 +387,7 @@ class QuoteEngine:
         meta = text.meta
         return QuoteMatch(episode_id=meta.episode_id, title=meta.title, start=start, end=end, text=quote,
                           context_before=before, context_after=after, score=round(w.score, 3),
-                          url=meta.link(start), speaker=sentences[0].speaker or None)
+                          url=meta.link(start), speaker=speaker)
 
 
 def peak_margin(chunks: int) -> float:

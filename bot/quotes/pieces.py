@@ -35,11 +35,12 @@ class Run:
     end: float
     before: str                 # the pieces' words around it
     after: str
+    speaker: str | None = None  # of the piece the run starts in, when the transcript labels it
 
 
 def line_in(sentences: list[Sentence], query: str) -> Run | None:
     """The run of the pieces' words closest to `query` in order (rapidfuzz ratio), or None when the query is
-    no longer than a few words or the pieces hold no better run than themselves."""
+    shorter than MIN_RUN words or the pieces are hardly longer than it (then they are the quote)."""
     target = " ".join(words(query))
     n = len(target.split())
     tokens: list[tuple[int, int, int]] = []          # (sentence, char start, char end) per word of the pieces
@@ -56,6 +57,8 @@ def line_in(sentences: list[Sentence], query: str) -> Run | None:
             score = fuzz.ratio(target, " ".join(w for w in norms[i:i + length] if w))
             if score > best:
                 best, span = score, (i, i + length)
+    if best < 0:
+        return None
     i, j = span
     first, last = tokens[i], tokens[j - 1]
     if first[0] == last[0]:
@@ -67,7 +70,7 @@ def line_in(sentences: list[Sentence], query: str) -> Run | None:
     before = " ".join([s.text for s in sentences[:first[0]]] + [sentences[first[0]].text[:first[1]].rstrip()])
     after = " ".join([sentences[last[0]].text[last[2]:].lstrip()] + [s.text for s in sentences[last[0] + 1:]])
     return Run(text=text, start=_time_at(sentences[first[0]], first[1]), end=_time_at(sentences[last[0]], last[2]),
-               before=before.strip(), after=after.strip())
+               before=before.strip(), after=after.strip(), speaker=sentences[first[0]].speaker)
 
 
 def _time_at(sentence: Sentence, char: int) -> float:

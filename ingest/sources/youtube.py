@@ -209,7 +209,9 @@ class _PlayerDetails:
             return
         details = data.get("videoDetails")
         self.details = details if isinstance(details, dict) else {}
-        micro = (data.get("microformat") or {}).get("playerMicroformatRenderer") or {}
+        micro = data.get("microformat")
+        micro = micro.get("playerMicroformatRenderer") if isinstance(micro, dict) else None
+        micro = micro if isinstance(micro, dict) else {}
         date = str(micro.get("publishDate") or micro.get("uploadDate") or "")[:10]
         self.published = date if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None
 
