@@ -74,6 +74,14 @@ def innertube_with(tracks: list[tuple[str, bool]]) -> bytes:
     return json.dumps(data).encode()
 
 
+def timedtext(*snippets: tuple[float, float, str]) -> bytes:
+    """A caption track answer of (start, duration, text) snippets, text as YouTube escapes it."""
+    from xml.sax.saxutils import escape
+
+    body = "".join(f'<text start="{a}" dur="{d}">{escape(t)}</text>' for a, d, t in snippets)
+    return f'<?xml version="1.0" encoding="utf-8" ?><transcript>{body}</transcript>'.encode()
+
+
 class FakeSession(requests.Session):
     """Answers the three requests youtube-transcript-api makes: watch page, innertube player, timedtext."""
 
@@ -252,9 +260,8 @@ def test_the_session_is_handed_back_unchanged():
 def test_the_guest_comes_from_the_intro_or_else_from_a_title_the_intro_confirms():
     details = json.loads(asset("youtube.innertube.json.static"))
     details["videoDetails"]["title"] = "Ilya Sutskever: Deep Learning | Lex Fridman Podcast #94"
-    auto = (b'<?xml version="1.0" encoding="utf-8" ?><transcript>'
-            b'<text start="0" dur="3">the following is a conversation with ilya sotskever</text>'
-            b'<text start="3" dur="3">co-founder and chief scientist of open ai</text></transcript>')
+    auto = timedtext((0, 3, "the following is a conversation with ilya sotskever"),
+                     (3, 3, "co-founder and chief scientist of open ai"))
     tr = fetch(FakeSession(innertube=json.dumps(details).encode(), xml=auto))
     assert tr.meta.title == "Ilya Sutskever: Deep Learning | Lex Fridman Podcast #94"
     assert tr.meta.guest == "Ilya Sutskever"       # lower-case auto-captions: the intro alone names nobody
@@ -276,11 +283,8 @@ def test_guest_from_title(title, said, guest):
 
 
 def test_sound_annotations_are_no_words():
-    xml = (b'<?xml version="1.0" encoding="utf-8" ?><transcript>'
-           b'<text start="0" dur="2">[Music]</text>'
-           b'<text start="2" dur="3">[Music] so today we&#39;re going to talk</text>'
-           b'<text start="5" dur="3">about the [ __ ] mess [Applause] and [the company] itself</text></transcript>')
-    tr = fetch(FakeSession(xml=xml))
+    tr = fetch(FakeSession(xml=timedtext((0, 2, "[Music]"), (2, 3, "[Music] so today we're going to talk"),
+                                         (5, 3, "about the [ __ ] mess [Applause] and [the company] itself"))))
     assert [c.text for c in tr.cues] == ["so today we're going to talk", "about the mess and [the company] itself"]
     assert tr.cues[0].start == 2.0
 
@@ -288,11 +292,8 @@ def test_sound_annotations_are_no_words():
 def test_a_new_speakers_turn_is_a_sentence_edge_and_no_text():
     from ingest.sentences import build_sentences
 
-    xml = (b'<?xml version="1.0" encoding="utf-8" ?><transcript>'
-           b'<text start="0" dur="4">so that was the whole story &gt;&gt; and what</text>'
-           b'<text start="4" dur="4">happened after that &gt;&gt;</text>'
-           b'<text start="8" dur="4">nothing much really</text></transcript>')
-    tr = fetch(FakeSession(xml=xml))
+    tr = fetch(FakeSession(xml=timedtext((0, 4, "so that was the whole story >> and what"),
+                                         (4, 4, "happened after that >>"), (8, 4, "nothing much really"))))
     assert [(c.text, c.turn) for c in tr.cues] == [("so that was the whole story", False), ("and what", True),
                                                    ("happened after that", False), ("nothing much really", True)]
     assert tr.cues[1].start == pytest.approx(4 * len("so that was the whole story") / len(
