@@ -848,3 +848,16 @@ def test_a_one_shot_command_opens_the_model_while_it_reads_the_library(tmp_path)
 
     with Broken(Settings(_env_file=None, podbot_data_dir=tmp_path), use_llm=False).prefetch_embedder() as thread:
         assert thread is None
+
+
+def test_a_number_is_looked_for_in_words_and_in_digits():
+    """Listeners write "ten days", Whisper mostly "10 days", and now and then the other way round."""
+    from bot.ask.lexical import LexicalIndex
+    from bot.numbers import number_forms
+
+    lex = LexicalIndex(["I hacked the first version in 10 days", "we spent many days on the browser",
+                        "it took twenty years", "it was a long year"])
+    assert lex.scores(lex.expand("ten days to hack it")).argmax() == 0
+    assert lex.scores(lex.expand("after 20 years")).argmax() == 2
+    assert number_forms("ten") == ["10"] and number_forms("90") == ["ninety"] and number_forms("five") == ["5"]
+    assert number_forms("tenth") == [] and number_forms("1997") == []

@@ -18,6 +18,8 @@ import Stemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
+from bot.numbers import number_forms
+
 logging.getLogger("bm25s").setLevel(logging.WARNING)   # bm25s sets its own logger to DEBUG on import
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -143,6 +145,7 @@ class LexicalIndex:
         out: list[str] = []
         for w in words(query):
             out.append(_stem(w))
+            out += [_stem(n) for n in number_forms(w)]          # "ten days" finds "10 days"
             if len(w) >= 5 and w not in self.surface_set and not w.isdigit():
                 completions = self.completions(w)
                 out += [_stem(c) for c in completions]
