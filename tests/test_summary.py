@@ -258,6 +258,10 @@ def test_talk_about_the_talk_makes_a_poor_bullet():
     # "Now let's real quick talk about another impossible problem, AGI." was a "Words worth saving" quote (20)
     assert sentence_features("Now let's real quick talk about another impossible problem, AGI.").meta
     assert not sentence_features("Let's say the model is big enough to remember everything.").meta
+    # answering the other's last words leans on them: episode 261's At a glance opened with the first
+    assert sentence_features("One reason you've just raised is that it's qualitative rather than quantitative.").meta
+    assert sentence_features("As we've already discussed, I think consciousness is the root of everything.").meta
+    assert not sentence_features("I think consciousness is the root of everything that matters in life.").meta
 
 
 @pytest.mark.parametrize(("text", "leans_back"), [

@@ -92,6 +92,10 @@ _META = re.compile(r"\b(?:let me (?:just )?(?:ask|go|jump|link|return|get back|p
                    r"can i (?:ask|just ask)|i (?:want|wanted|have) to ask|(?:jumping|jump) (?:all over|around)|"
                    r"going back to|to go back to|we(?:'ll| will) (?:talk|get) (?:about|to|into) (?:that|this|it)|"
                    r"we(?:'ve)? talked about|as (?:we|you) (?:said|mentioned) (?:earlier|before)|"
+                   # answering the other's last words: "One reason you've just raised is…", "what you just said"
+                   r"you(?:'ve| have)? just (?:said|raised|mentioned|asked|described|brought up|pointed out)|"
+                   r"as (?:we|you|i)(?:'ve| have)? already (?:said|mentioned|discussed|talked about|covered)|"
+                   r"(?:the|that|this) (?:question|point) you(?:'ve| have)? (?:just )?(?:raised|asked|made)|"
                    r"the (?:next|last) question|my (?:next|last) question|on that (?:note|topic))\b", re.IGNORECASE)
 # The host reporting the guest's own words or record back ("You mentioned the benefits of System 1…", "In your
 # book, you write…", "You have studied…"): context for a question, not the guest's idea.
