@@ -1,5 +1,7 @@
 """Numbers written two ways: listeners type "ten days", Whisper mostly writes "10 days" (and now and then the
-other way round). Searches look a query's number up in both forms."""
+other way round). /ask's BM25 looks a question's number up in both forms. /quote does not: there it lifted a
+never-said line ("…since I was twelve") over the bar (bench never-said finds 1 -> 2 of 20), and its in-order
+alignment already forgives one word written otherwise."""
 from __future__ import annotations
 
 _WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "

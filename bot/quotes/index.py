@@ -15,7 +15,6 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from bot.numbers import number_forms
 from bot.quotes.text import stems, words
 
 COMMON_SHARE = 0.05       # terms in more than 5% of sentences do not vote for candidates (they still score)
@@ -137,9 +136,6 @@ class SentenceIndex:
                 alts.update(self._spellings(word))
             for k, v in self._variants(stem).items():
                 alts[k] = max(alts.get(k, 0.0), v)
-            for other in number_forms(word):                 # "ten" is "10" in the transcript, or the other way
-                if (oid := self.vocab.get(stems([other])[0])) is not None:
-                    alts[oid] = 1.0
             if tid is not None:
                 weight = float(self.idf[tid])
             elif alts:
