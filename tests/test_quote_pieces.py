@@ -1,5 +1,5 @@
-"""/quote on auto-captions: text with no sentences is quoted as the run of words the query lines up with, at
-its own moment, verbatim; text with sentences keeps them whole."""
+"""Auto-captions: text with no sentences is quoted as the run of words the query lines up with, at its own
+moment, verbatim; text with sentences keeps them whole; a digest of captions says why it quotes nothing."""
 from __future__ import annotations
 
 import json
@@ -73,3 +73,21 @@ def test_a_whisper_sentence_stays_whole(hash_app):
     ingest_sources([str(lexicap(210))], hash_app.ingestor, hash_app.settings)
     top = hash_app.quotes.find("where's the fat cell for sleep").matches[0]
     assert top.text == "Where is the fat cell for sleep?"
+
+
+def test_a_digest_of_auto_captions_says_why_it_quotes_nothing(captions_app):
+    from bot.summary.extractive import CAPTIONS_NOTE
+
+    digest = captions_app.summaries.summarize("episode_210_large")
+    assert digest.quotes == [] and digest.note == CAPTIONS_NOTE
+    assert digest.at_a_glance and digest.chapters                 # the rest of the digest is there
+    text = captions_app.library.text("episode_210_large")
+    assert all(verify_quote(text, line) is not None for line in digest.at_a_glance)
+
+
+def test_a_digest_of_a_whisper_transcript_has_quotes_and_no_such_note(hash_app):
+    from ingest.pipeline import ingest_sources
+
+    ingest_sources([str(lexicap(210))], hash_app.ingestor, hash_app.settings)
+    digest = hash_app.summaries.summarize("episode_210_large")
+    assert digest.quotes and digest.note is None
