@@ -322,7 +322,7 @@ def summarize_extractive(a: Analysis) -> Summary:
         episode_id=a.episode_id, title=a.meta.title, headline=headline(a, topics),
         at_a_glance=[a.sentences[i].text for i in glance_idx], ideas=ideas, quotes=quotes, chapters=chapters,
         topics=[sentence_case(phrase_text(p)) for p in topics], mode="extractive", url=a.link(0),
-        note=None if quotes or not uncased_captions(a) else CAPTIONS_NOTE,
+        note=None if quotes or not unpunctuated_captions(a) else CAPTIONS_NOTE,
     )
 
 
@@ -330,7 +330,7 @@ CAPTIONS_NOTE = ("These are automatic captions without punctuation: the digest s
                  "picked as a quote (/quote still finds a remembered line's exact words).")
 
 
-def uncased_captions(a: Analysis) -> bool:
+def unpunctuated_captions(a: Analysis) -> bool:
     """Hardly a sentence of the episode ends like one: automatic captions, cut into pieces (`ingest.sentences`),
     where no whole sentence can be told to quote."""
     ends = sum(s.text.rstrip().endswith((".", "?", "!", "…")) for s in a.sentences)

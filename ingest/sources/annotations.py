@@ -26,30 +26,22 @@ _TURN = re.compile(r"(?:^|\s+)>>+(?:\s+|$)")        # a mark of its own, not the
 def split_turns(cues: list[Cue]) -> list[Cue]:
     """Cues cut at captions' ">>", the mark of a new speaker's turn (who is not said), marked `turn` and without the
     mark: "it was great >> so what happened next" is two cues, timed by their share of the characters, and a
-    sentence always ends where a turn does."""
+    sentence always ends where a turn does. A cue that ends with the mark hands the turn to the next one."""
     out: list[Cue] = []
+    pending = False                                   # a mark was seen and no words have followed it yet
     for cue in cues:
-        if ">>" not in cue.text or not _TURN.search(cue.text):
-            out.append(cue)
-            continue
-        parts = _TURN.split(cue.text)
-        length = max(1, sum(map(len, parts)))
-        at, turn = 0, False
+        parts = _TURN.split(cue.text) if ">>" in cue.text else [cue.text]
+        length, at = max(1, sum(map(len, parts))), 0
         for i, part in enumerate(parts):
-            if i:
-                turn = True
+            pending = pending or i > 0
             if part:
-                start = cue.start + (cue.end - cue.start) * at / length
-                end = cue.start + (cue.end - cue.start) * (at + len(part)) / length
-                out.append(replace(cue, start=round(start, 3), end=round(end, 3), text=part, turn=turn))
-                turn = False
+                if len(parts) == 1:
+                    out.append(replace(cue, turn=True) if pending else cue)
+                else:
+                    start = cue.start + (cue.end - cue.start) * at / length
+                    end = cue.start + (cue.end - cue.start) * (at + len(part)) / length
+                    out.append(replace(cue, start=round(start, 3), end=round(end, 3), text=part,
+                                       turn=pending or cue.turn))
+                pending = False
             at += len(part)
-        if turn and out:                      # a cue that ends with ">>": the next cue opens the turn
-            out.append(replace(cue, start=cue.end, end=cue.end, text="", turn=True))
-    merged: list[Cue] = []
-    for cue in out:                           # an empty marker cue hands its turn to the cue after it
-        if merged and not merged[-1].text:
-            cue = replace(cue, turn=True)
-            merged.pop()
-        merged.append(cue)
-    return [c for c in merged if c.text]
+    return out

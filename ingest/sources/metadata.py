@@ -7,6 +7,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from ingest.errors import CorruptTranscript
 from ingest.models import Cue, EpisodeMeta
 
@@ -75,8 +77,6 @@ def guest_from_title(title: str | None, cues: list[Cue], within_seconds: float =
     surname = name.split()[-1].lower().strip(".")
     head = " ".join(c.text for c in cues if c.start <= within_seconds).lower()
     spoken = set(re.findall(r"[^\W\d_]+", head))
-    from rapidfuzz import fuzz, process
-
     return name if surname in spoken or process.extractOne(surname, spoken, scorer=fuzz.ratio, score_cutoff=80) \
         else None
 
