@@ -43,12 +43,14 @@ def line_in(sentences: list[Sentence], query: str) -> Run | None:
     shorter than MIN_RUN words or the pieces are hardly longer than it (then they are the quote)."""
     target = " ".join(words(query))
     n = len(target.split())
+    if n < MIN_RUN:
+        return None
     tokens: list[tuple[int, int, int]] = []          # (sentence, char start, char end) per word of the pieces
     for k, s in enumerate(sentences):
         tokens += [(k, m.start(), m.end()) for m in re.finditer(r"\S+", s.text)]
-    norms = [" ".join(words(sentences[k].text[a:b])) for k, a, b in tokens]
-    if n < MIN_RUN or len(tokens) <= n + LONGER:
+    if len(tokens) <= n + LONGER:
         return None
+    norms = [" ".join(words(sentences[k].text[a:b])) for k, a, b in tokens]
     best, span = -1.0, (0, 0)
     for length in range(max(MIN_RUN, n - SHORTER), n + LONGER + 1):
         for i in range(0, len(tokens) - length + 1):
