@@ -757,6 +757,18 @@ def test_a_fact_only_the_introduction_states_is_answered_from_it(engine):
     assert other.citations[0].start > 120
 
 
+def test_the_guests_name_is_not_what_only_the_introduction_says(engine):
+    """The intro says the guest's full name and the conversation hardly ever does, so the name cannot be the
+    distinctive word only the intro holds: "Tesla" is said in the conversation too, so Elon's words answer;
+    "Neuralink" and "165,000 citations" only the intro says (with the name, in the transcriber's spelling or not)."""
+    tesla = engine.answer("what did Elon Musk say about Tesla?")
+    assert tesla.citations[0].episode_id == "episode_018_large" and tesla.citations[0].start > 60
+    neuralink = engine.answer("what does Elon Musk think about Neuralink?")
+    assert "Neuralink" in neuralink.citations[0].text and neuralink.citations[0].start < 30
+    cited = engine.answer("how many citations does Ilya Sutskever have?")
+    assert "165,000 citations" in cited.citations[0].text
+
+
 def test_a_guests_first_name_in_someone_elses_full_name_does_not_pick_the_guest(engine):
     """"Max Planck" is not Max Tegmark, nor "Elon Johnson" Elon Musk; the guest's own surname, in the
     transcriber's or the listener's spelling, and a possessive before a capitalised term still are."""

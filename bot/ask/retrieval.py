@@ -41,6 +41,7 @@ MAX_NAMED = 3             # a name shared by more guests than this does not pick
 # Words of an intro's name that are a rank or office, not the person ("Lord Martin Rees", "Rabbi David Wolpe").
 HONORIFICS = frozenset({"lord", "lady", "sir", "dame", "commander", "lieutenant", "captain", "general", "colonel",
                         "major", "admiral", "bishop", "rabbi", "father", "professor", "doctor", "president"})
+DISTINCT_SHARE = 0.75     # a question's second rarest word is distinctive too if its idf is this share of the rarest's
 FRAMING_WEIGHT = 0.5      # a chunk that is mostly intro, sponsor read or sign-off: summaries and ads, not answers
 MAX_CITATION_SECONDS = 60.0
 # The question's vector for ranking: as typed + CORE_WEIGHT x its core (`bot.ask.wording`). bench/retrieval.py,
@@ -318,14 +319,16 @@ class Retriever:
         return kept or query_stems
 
     def _said_only_in_framing(self, terms: dict[str, float], candidates, framed: list[int]) -> set[int]:
-        """The framing candidates that alone say the question's two most distinctive words (`terms`: stem -> idf):
-        "what is the Hutter prize?" is answered by the introduction, where the host describes it, and nowhere in
-        the conversation."""
-        if not framed:
+        """The framing candidates that alone say the question's most distinctive word, and the next one if it is
+        nearly as rare (`terms`: stem -> idf, without the guest's name, which the intro says and the conversation
+        hardly ever does): "what is the Hutter prize?" is answered by the introduction, where the host describes
+        it, and nowhere in the conversation. "What did Elon Musk say about Tesla?" is not, when the conversation
+        says "Tesla" too."""
+        if not framed or not terms:
             return set()
         known = sorted(terms, key=lambda t: -terms[t])[:2]
-        if len(known) < 2:
-            return set()
+        if len(known) == 2 and terms[known[1]] < DISTINCT_SHARE * terms[known[0]]:
+            known = known[:1]          # "Neuralink" and "about": only the first tells what is asked
         has = [self.lex.scores([t]) > 0 for t in known]        # which chunks say each word (BM25 > 0)
         saying = {pos for pos in candidates if all(h[pos] for h in has)}
         return saying if saying and saying <= set(framed) else set()
@@ -582,7 +585,7 @@ class Retriever:
         all_terms = {t: self.lex.idf(t) for t in all_stems if t in self.lex.df}
         if not about_framing(question):
             framed = [pos for pos in fused if self._framing_share(*self.chunks[pos]) >= 0.5]
-            spared = self._said_only_in_framing(all_terms, fused, framed)
+            spared = self._said_only_in_framing(query_terms or all_terms, fused, framed)
             for pos in framed:
                 if pos not in spared:
                     fused[pos] *= FRAMING_WEIGHT
