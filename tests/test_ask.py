@@ -649,6 +649,52 @@ def test_a_word_the_transcript_says_in_two_is_no_unknown_word():
     assert together.unknown_words("What is the PowerPlay idea?") == []
 
 
+def test_a_word_the_transcript_says_in_two_is_searched_as_that_phrase():
+    """"Starshade" finds where the transcript says "star shade", as one rare term: not every passage about stars
+    (MiniLM read "What did Sara Seager say about Starshade?" as her childhood memory of the stars), nor one that
+    says "star" and "shade" apart."""
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["the stars I saw camping with my dad as a kid", "a star in the shade of a giant planet",
+                        "the star shade flies in formation with the telescope", "the host talks about rockets"])
+    assert "star shade" in lex.expand("What did she say about Starshade?")
+    scores = lex.scores(lex.expand("Starshade"))
+    assert scores.argmax() == 2 and scores[0] == 0 and scores[1] == 0
+    assert lex.idf("star shade") > lex.idf("shade") > lex.idf("star")     # said in 1, 2 and 3 documents
+
+
+def test_a_window_that_ends_on_the_hosts_question_runs_on_into_the_answer(engine, real_app, monkeypatch):
+    """The question's words are often all in the host's question ("So there is an idea of power play that you
+    described… Can you describe that idea a little further?", Schmidhuber's episode) and the answer that follows
+    says them no more: the citation must not stop at the "?"."""
+    from bot.ask.retrieval import ANSWER_LEAD, ANSWER_SECONDS
+
+    text = real_app.library.text(EP)
+    s = text.sentences
+    def said_before(k: int) -> int | None:
+        """A statement whose 30 s widening (`MIN_CITATION_SECONDS`) ends exactly on the question k, in k's chunk."""
+        for p in range(k - 1, k - 8, -1):
+            if s[k].end - s[p].start >= 30 > s[k - 1].end - s[p].start and not s[p].text.endswith("?") \
+                    and text.sentence_chunk[p] == text.sentence_chunk[k]:
+                return p
+        return None
+
+    q = next(k for k in range(40, len(s) - 3) if s[k].text.endswith("?") and not s[k + 1].text.endswith("?")
+             and not text.framing.excluded(k + 1) and said_before(k) is not None)
+    p = said_before(q)
+    chunk = text.chunks[int(text.sentence_chunk[q])]
+    # one statement carries the query's words ("…the idea of power play that you described…"); widened to 30 s,
+    # its window ends on the host's question, which says none of them
+    monkeypatch.setattr(type(engine.retriever), "_sentence_weights", lambda self, pool, terms: np.asarray(
+        [1.0 if x.index == p else 0.0 for x in pool], dtype=np.float32))
+    cited, context = engine.retriever._window(EP, chunk, {"x": 1.0})
+    said = [c.index for c in cited]
+    assert q in said and max(said) > q                                   # the answer's start is cited too
+    assert cited[-1].end - s[q].end >= min(ANSWER_LEAD, s[q + 1].end - s[q].end)
+    assert cited[-1].end - cited[0].start <= max(ANSWER_SECONDS, s[q + 1].end - s[q].start)
+    assert all(c in context for c in cited)
+
+
 def test_a_name_the_episode_never_says_outweighs_a_passage_ahead_of_the_rest(engine):
     """Musk is never said in Ilya's episode (only in 001 and 018); its nearest passage is ahead of the rest
     (margin) but not close to the question: not found."""

@@ -262,6 +262,10 @@ def test_talk_about_the_talk_makes_a_poor_bullet():
     assert sentence_features("One reason you've just raised is that it's qualitative rather than quantitative.").meta
     assert sentence_features("As we've already discussed, I think consciousness is the root of everything.").meta
     assert not sentence_features("I think consciousness is the root of everything that matters in life.").meta
+    # the host steering to a topic: episode 188's "Words worth saving" held the first
+    assert sentence_features("I almost forgot to ask you about one of the most exciting aspects of Ethereum.").meta
+    assert sentence_features("So Alan Watts has this quote that I'd like to ask you about.").meta
+    assert not sentence_features("She was granted immortality, but she forgot to ask for eternal youth.").meta
 
 
 @pytest.mark.parametrize(("text", "leans_back"), [

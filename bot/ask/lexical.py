@@ -54,6 +54,17 @@ TERM_WORD = 300            # ... and below this, a term or name rather than a li
                            # "mypy" 0; "stimulant" 390, "footballer" 629)
 
 
+def _phrase(a: str, b: str) -> str:
+    """Two words said in a row, as one query term (their stems, space-separated)."""
+    return f"{_stem(a)} {_stem(b)}"
+
+
+def stem_pairs(text: str) -> set[str]:
+    """The stems of `text` and each two in a row (`_phrase`): what a query term can match in it."""
+    said = stems(text)
+    return set(said) | {f"{a} {b}" for a, b in zip(said, said[1:])}
+
+
 def is_term(word: str) -> bool:
     """A word too rare in everyday English to be a paraphrase: a name, a product, a technical term."""
     return word_counts().get(word, 0) < TERM_WORD
@@ -135,9 +146,15 @@ class LexicalIndex:
         self.df = df
         self.surface = surface
         self.surface_set = frozenset(surface)
+        self._splits: dict[str, tuple[str, str] | None] = {}
+        self.phrases: dict[str, np.ndarray] = {}    # "star shade" (stems) -> the documents saying the two words in a row
+
+    def has(self, term: str) -> bool:
+        """A stem the library says, or a phrase `expand` found it says."""
+        return term in self.df or term in self.phrases
 
     def idf(self, stem: str) -> float:
-        df = self.df.get(stem, 0)
+        df = self.df.get(stem, 0) or len(self.phrases.get(stem, ()))
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
     def expand(self, query: str) -> list[str]:
@@ -151,6 +168,10 @@ class LexicalIndex:
                 out += [_stem(c) for c in completions]
                 if completions:
                     continue                # "backprop" abbreviates "backpropagation"; it is no "backdrop"
+                apart = self.split_said(w)
+                if apart:                   # "starshade": the transcript says "star shade", a phrase (not "stars",
+                    out.append(_phrase(*apart))     # nor "star" and "shade" anywhere: "PowerPlay" is no "play")
+                    continue
                 for cand, score, _ in process.extract(w, self.surface, scorer=fuzz.ratio, limit=3,
                                                       score_cutoff=80):
                     if cand[0] == w[0] or score >= 88:
@@ -223,6 +244,16 @@ class LexicalIndex:
 
     def said_apart(self, word: str) -> bool:
         """`word` is said somewhere as two words ("power play" for "PowerPlay", "star shade" for "starshade")."""
+        return self.split_said(word) is not None
+
+    def split_said(self, word: str) -> tuple[str, str] | None:
+        """The two words `word` is said as somewhere, one right after the other, or None (kept per word: the
+        check may read the texts of every document saying both)."""
+        if word not in self._splits:
+            self._splits[word] = self._split(word)
+        return self._splits[word]
+
+    def _split(self, word: str) -> tuple[str, str] | None:
         for i in range(3, len(word) - 2):
             a, b = word[:i], word[i:]
             if a not in self.surface_set or b not in self.surface_set:
@@ -230,9 +261,11 @@ class LexicalIndex:
             both = np.flatnonzero(self.scores([_stem(a)]) * self.scores([_stem(b)]) > 0)
             together = re.compile(rf"\b{a}[\s-]+{b}\b", re.IGNORECASE)
             getattr(self.docs, "prefetch", lambda ids: None)(both)     # lazily read texts: together, not one by one
-            if any(together.search(self.docs[int(d)]) for d in both):
-                return True
-        return False
+            saying = [int(d) for d in both if together.search(self.docs[int(d)])]
+            if saying:
+                self.phrases[_phrase(a, b)] = np.asarray(saying, dtype=np.int64)
+                return a, b
+        return None
 
     def absent_rare_words(self, question: str, mask: np.ndarray, known: str = "") -> list[str]:
         """Rare words (4+ letters) of the question ("phosphine", "Navalny", "perl") said nowhere in the masked
@@ -258,7 +291,7 @@ class LexicalIndex:
                    for i in range(3, len(word) - 2))
 
     def _said_in(self, query_stems: list[str], mask: np.ndarray | None) -> bool:
-        present = [t for t in query_stems if t in self.df]
+        present = [t for t in query_stems if self.has(t)]
         return bool(present) and float(self.scores(present, mask).max(initial=0.0)) > 0.0
 
     def absent_names(self, question: str, mask: np.ndarray, known: str = "") -> list[str]:
@@ -276,18 +309,23 @@ class LexicalIndex:
                 continue
             if name in out or close_to(name.lower(), known_words, 80):
                 continue
-            present = [t for t in self.expand(name) if t in self.df]
+            present = [t for t in self.expand(name) if self.has(t)]
             if not present or float(self.scores(present, mask).max(initial=0.0)) <= 0.0:
                 out.append(name)
         return out
 
     def scores(self, query_stems: list[str], mask: np.ndarray | None = None) -> np.ndarray:
+        """BM25 of each document for the stems; a phrase (`expand`) counts as one term said once where it is."""
         if self.n_docs == 0:
             return np.zeros(0, dtype=np.float32)
         known = [t for t in query_stems if t in self.df]
-        if not known:
+        phrases = [t for t in query_stems if t in self.phrases]
+        if not known and not phrases:
             return np.zeros(self.n_docs, dtype=np.float32)
-        scores = np.asarray(self.bm25.get_scores(known), dtype=np.float32)
+        scores = np.asarray(self.bm25.get_scores(known), dtype=np.float32) if known \
+            else np.zeros(self.n_docs, dtype=np.float32)
+        for phrase in phrases:
+            scores[self.phrases[phrase]] += self.idf(phrase)
         if mask is not None:
             scores = scores * mask
         return scores

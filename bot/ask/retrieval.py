@@ -15,7 +15,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.ask import lexical_cache
-from bot.ask.lexical import STOPWORDS, LexicalIndex, close_to, common_words, is_term, stems, words
+from bot.ask.lexical import STOPWORDS, LexicalIndex, close_to, common_words, is_term, stem_pairs, stems, words
 from bot.ask.wording import question_core
 from bot.framing import about_framing
 from bot.library import Library
@@ -33,6 +33,7 @@ RERANK_WEIGHT = 0.5      # share of the fused rank vs the fine (tile) rank
 NEIGHBOUR = 0.0          # share of a neighbouring chunk's fused score added to a chunk (answers straddle chunks)
 DENSE_K = 40
 ANSWER_SECONDS = 50.0    # a question-led citation: the host's question and the answer that follows it
+ANSWER_LEAD = 20.0       # ... and how much of the answer a window ending on the question takes in
 ANSWER_MIN_SHARE = 0.3   # the question must carry this share of the window's best term weight
 LEX_K = 40
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’]*")
@@ -304,7 +305,7 @@ class Retriever:
     def _sentence_weights(self, sentences: list[Sentence], query_terms: dict[str, float]) -> np.ndarray:
         out = np.zeros(len(sentences), dtype=np.float32)
         for i, s in enumerate(sentences):
-            present = set(stems(s.text))
+            present = stem_pairs(s.text)
             out[i] = sum(w for t, w in query_terms.items() if t in present)
         return out
 
@@ -391,7 +392,7 @@ class Retriever:
     def idf(self, stem: str) -> float:
         """How distinctive a word stem is across the library (0 for one it never says)."""
         self.ensure_index()
-        return self.lex.idf(stem) if self.lex is not None and stem in self.lex.df else 0.0
+        return self.lex.idf(stem) if self.lex is not None and self.lex.has(stem) else 0.0
 
     def corrected(self, question: str) -> str:
         """The question with words the library never says respelled as a close word it does say."""
@@ -497,6 +498,18 @@ class Retriever:
                 b += 1                       # the answer; not the sign-off or an ad read that follows a last question
             if b > a:
                 return _trim_tags(text.sentences[a:b + 1]), text.sentences[lo:max(hi, b) + 1]
+        # A window that ends on a question ("…the idea of power play you described. Can you describe it?") stops
+        # where the answer starts: it runs on into the answer's first ANSWER_LEAD seconds, and loses its start
+        # if it must to stay within ANSWER_SECONDS.
+        q = lo + j
+        if pool[j].text.rstrip().endswith("?") and q + 1 < len(text.sentences) and not text.framing.excluded(q + 1):
+            a, b = lo + i, q + 1
+            while b + 1 < len(text.sentences) and text.sentences[b].end - text.sentences[q].end < ANSWER_LEAD \
+                    and not text.framing.excluded(b + 1):
+                b += 1
+            while a < q and text.sentences[b].end - text.sentences[a].start > ANSWER_SECONDS:
+                a += 1
+            return _trim_tags(text.sentences[a:b + 1]), text.sentences[min(lo, a):max(hi, b) + 1]
         return _trim_tags(pool[i:j + 1]), pool
 
     def _rerank(self, vector: np.ndarray, evidence: list[Evidence]) -> list[Evidence]:
@@ -580,9 +593,9 @@ class Retriever:
                 for nb in (pos - 1, pos + 1):
                     if 0 <= nb < len(self.chunks) and self.chunks.episode(nb) == self.chunks.episode(pos):
                         fused[nb] = fused.get(nb, 0.0) + NEIGHBOUR * value
-        query_terms = {t: self.lex.idf(t) for t in query_stems if t in self.lex.df}
+        query_terms = {t: self.lex.idf(t) for t in query_stems if self.lex.has(t)}
         # the abstention signals were calibrated on every word of the question, the guest's name included
-        all_terms = {t: self.lex.idf(t) for t in all_stems if t in self.lex.df}
+        all_terms = {t: self.lex.idf(t) for t in all_stems if self.lex.has(t)}
         if not about_framing(question):
             framed = [pos for pos in fused if self._framing_share(*self.chunks[pos]) >= 0.5]
             spared = self._said_only_in_framing(query_terms or all_terms, fused, framed)
@@ -619,9 +632,9 @@ class Retriever:
         unknown = self.lex.unknown_words(question, self._known_names())
         rare_hit = False
         if evidence:
-            present = set(stems(evidence[0].context_text))
+            present = stem_pairs(evidence[0].context_text)
             coverage = sum(w for t, w in all_terms.items() if t in present) / total_weight
-            anywhere = set(stems(" ".join(e.context_text for e in evidence)))
+            anywhere = stem_pairs(" ".join(e.context_text for e in evidence))
             # the question's own words, not the scoped guest's name: Whisper spells it otherwise in the
             # transcript ("Sotskever"), and a listener's "Sutskever" is no sign the passage is off-topic
             rarest = sorted(query_terms or all_terms, key=lambda t: -(query_terms or all_terms)[t])[:2]
