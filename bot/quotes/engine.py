@@ -165,9 +165,11 @@ class QuoteEngine:
         if parts.attribution:
             self._attribute(index, parts.attribution, windows)
 
+        bar = scoring.threshold(hi - lo)
+
         # equal scores (a common phrase said many times): the window closest to the query's length first
         def ranking() -> list[Window]:
-            return sorted((w for w in windows.values() if w.score >= scoring.THRESHOLD and not w.vetoed),
+            return sorted((w for w in windows.values() if w.score >= bar and not w.vetoed),
                           key=lambda w: (-round(w.rank, 3), abs(scorer.length(w) - len(query_words)), w.first))
 
         ranked = ranking()

@@ -14,6 +14,7 @@ said; the bench's dev set served as a check, not as something to fit item by ite
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,11 @@ SENSE_FLOOR, SENSE_SPAN = 0.45, 0.4    # MiniLM cosine of query and sentence -> 
 PAIR_GAIN = 0.12                # two sentences are quoted together only if each adds this much coverage
                                 # (a remembered line spans two only when each holds words the other lacks)
 UNSAID_SHARE = 0.25            # query weight in words the library never says, past which meaning cannot lift a line
-THRESHOLD = 0.55                # below: "no line close to that was found"
+THRESHOLD = 0.55                # below: "no line close to that was found" (in a library of THRESHOLD_SENTENCES)
+THRESHOLD_SENTENCES = 60_000    # ~40 episodes, where the bar was set; a larger search holds more lines that come
+THRESHOLD_STEP = 0.025          # close by chance, so its bar rises by this per e-fold (`threshold`): at 318
+                                # episodes (461k sentences) 0.60, where 4 of the 32 never-said lines had passed
+                                # at 0.55-0.58, with 1 wrong find and 1 right one (of the four bench sets' 154)
 LOOSE = 0.70                    # below: shown as a loose match, for the listener to check. On the four bench
                                 # sets 14 of 135 right finds scored under it, but 4 of the 6 wrong ones, the one
                                 # never-said line found and 27 of the 33 lines of other episodes found (stop 26)
@@ -78,6 +83,11 @@ class Window:
     @property
     def rank(self) -> float:
         return self.score + self.bonus
+
+
+def threshold(sentences: int) -> float:
+    """The bar a line must reach when `sentences` were searched (the whole library, or one episode's)."""
+    return THRESHOLD + THRESHOLD_STEP * max(0.0, math.log(max(sentences, 1) / THRESHOLD_SENTENCES))
 
 
 def meaning_from_similarity(similarity: float) -> float:
