@@ -414,6 +414,19 @@ def test_only_distinctive_parts_of_a_guests_name_pick_episodes(engine, monkeypat
     assert retriever.named_guests("how does the economy work?") == []
 
 
+def test_a_full_name_picks_only_that_guest_among_those_sharing_a_part(engine, monkeypatch):
+    """Michael I. Jordan, Jordan Ellenberg and Jordan Peterson: "what did Jordan Peterson say about lobsters?" is
+    asked of Jordan Peterson's episode ("I couldn't find that in … Jordan Ellenberg or … Jordan Peterson" named
+    all three); "Jordan" alone still names the three."""
+    retriever = engine.retriever
+    names = {"michael": {"a"}, "jordan": {"a", "b", "c"}, "ellenberg": {"b"}, "peterson": {"c"}}
+    monkeypatch.setattr(retriever, "_guest_names", lambda: (names, list(names)))
+    assert retriever.named_guests("what did Jordan Peterson say about lobsters?") == ["c"]
+    assert retriever.named_guests("what did jordan peterson's book say?") == ["c"]
+    assert retriever.named_guests("Michael Jordan on machine learning") == ["a"]
+    assert retriever.named_guests("what did Jordan say about infinity?") == ["a", "b", "c"]
+
+
 def test_a_guest_name_that_is_an_everyday_word_counts_only_written_as_that_name(engine, monkeypatch):
     retriever = engine.retriever
     names = {"dawn": {"e"}, "song": {"e"}, "will": {"f"}, "macaskill": {"f"}, "frank": {"g"}, "wilczek": {"g"},

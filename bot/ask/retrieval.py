@@ -361,6 +361,10 @@ class Retriever:
                 continue
             if self._name_goes_on_otherwise(tokens, i, episodes):
                 continue                     # "Jordan Peterson" is not Jordan Ellenberg
+            for j in (i - 1, i + 1):         # ...and where Jordan Peterson is a guest, only he is
+                beside = self._guest_word(_possessive(tokens[j].lower())) if 0 <= j < len(tokens) else None
+                if beside and beside & episodes:
+                    episodes = episodes & beside
             out |= episodes
         return sorted(out) if len(out) <= MAX_NAMED else []
 
