@@ -487,6 +487,25 @@ def test_a_larger_search_asks_more_of_a_line(real_app, monkeypatch):
     assert real_app.quotes.find(close).matches[0].text == found[close][0].text
 
 
+def test_when_every_window_read_is_off_in_meaning_the_next_unread_one_is_no_match(real_app, monkeypatch):
+    """"I'm a huge fan of the Beatles" at 318 episodes: nine "I'm a huge fan of …" lines were read and vetoed by
+    meaning, and the tenth, never read, was the answer ("…Jordan Peterson, who I'm a huge fan of…")."""
+    from bot.quotes import scoring
+    from bot.quotes.engine import SENSE_ROUNDS, QuoteEngine
+
+    read: list[int] = []
+
+    def off_in_meaning(self, scorer, query, windows, vectors=None):
+        read.append(len(windows))
+        for w in windows:
+            w.sense = 0.0
+
+    monkeypatch.setattr(scoring, "THRESHOLD", 0.2)          # many windows by words, as in a large library
+    monkeypatch.setattr(QuoteEngine, "_read_sense", off_in_meaning)
+    result = real_app.quotes.find("I'm a huge fan of the Beatles")
+    assert len(read) == 1 + SENSE_ROUNDS and result.matches == []
+
+
 def test_an_episode_forgotten_while_the_index_reads_leaves_the_others(hash_app, monkeypatch):
     """The index reads every text in one go; when one episode is forgotten mid-read (another process's /forget),
     the others are read one by one and the episode is simply left out."""

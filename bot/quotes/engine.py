@@ -182,6 +182,10 @@ class QuoteEngine:
                     break
                 self._read_sense(scorer, searched[0], [w for w in ranked if w.sense is None][:RERANKED])
                 ranked = ranking()
+            if ranked and ranked[0].sense is None:
+                # every window read so far was off in meaning ("I'm a huge fan of the Beatles": nine "I'm a huge
+                # fan of …" lines): the next one by the same words, unread, is no better a bet
+                ranked = []
         taken: list[Window] = []
         for w in ranked:
             if len(taken) >= limit:
