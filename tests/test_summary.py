@@ -450,6 +450,18 @@ def test_a_name_keeps_its_everyday_words():
     assert [p.text for p in best] == ["Big Bang", "Large Hadron Collider"]     # not "Bang", "Hadron Collider"
 
 
+def test_free_will_is_a_topic_not_free():
+    """"Sam Harris on illusion, experience and free": "will" is a stopword everywhere but after "free"."""
+    from bot.summary.keyphrases import phrase_table, top_phrases
+
+    texts = ["Free will is an illusion.", "I don't believe in free will.", "Do you have free will?",
+             "The illusion of free will is powerful.", "Will you come?", "It will rain."]
+    table = phrase_table(texts)
+    best = [p.text.lower() for p in top_phrases(table, lambda p: p.count * len(p.key), 2, min_count=2)]
+    assert "free will" in best and "free" not in best, best
+    assert not any(p.key == ("will",) for p in table.values())              # the verb is still no candidate
+
+
 def test_a_phrase_nearly_always_followed_by_more_is_a_fragment():
     """Episode 300's "Putin and declining mental": said as "declining mental abilities" and "... health", so no
     trigram outcounts the bigram; a phrase another content word nearly always follows is part of longer ones.

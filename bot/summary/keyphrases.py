@@ -38,6 +38,8 @@ _ADJECTIVE = re.compile(r"[a-z]{3}(?:al|ic|ive|ous|ful|less|able|ible|ary)$")
 _EXPLETIVES = frozenset("""shit shits shitty shitting bullshit horseshit fuck fucks fucking fucked fucker fuckers
     motherfucker motherfuckers motherfucking damn damned goddamn dammit bitch bitches bitching crap crappy
     asshole assholes bastard bastards piss pissed wtf""".split())   # not "dick": Moby Dick, Philip K. Dick
+# "will" is a noun after these ("free will", "ill will"), not the modal verb it is everywhere else
+_WILL_NOUN = frozenset({"free", "ill"})
 OTHER_EPISODES = 40          # library episodes sampled for document frequencies (bounded first-run cost)
 
 
@@ -96,6 +98,9 @@ def sentence_phrases(text: str) -> list[Candidate]:
             if not content[i] and content[i + 1] and words[i][:1].isupper() and words[i + 1][:1].isupper() \
                     and len(words[i]) > 1:
                 content[i] = True
+        for i in range(1, len(words)):               # "free will" is no "Free" (Sam Harris on illusion,
+            if words[i].lower() == "will" and words[i - 1].lower() in _WILL_NOUN:      # experience and free)
+                content[i] = True
         run: list[str] = []
         run_start = 0
         for i, w in enumerate(words + [""]):
@@ -109,6 +114,8 @@ def sentence_phrases(text: str) -> list[Candidate]:
                     gram = run[j:j + n]
                     if _ENDS_BADLY.search(gram[-1]) or gram[0].lower() in _STARTS_BADLY:
                         continue
+                    if gram[0].lower() == "will":
+                        continue            # the noun only after its word ("free will"), never alone or first
                     if n > 1 and len({g.lower() for g in gram}) < n:
                         continue            # "choo choo choo", "very very": sounds, not a topic
                     before = words[run_start + j - 1].lower() if run_start + j > 0 else ""
