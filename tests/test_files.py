@@ -61,6 +61,20 @@ def test_guest_from_the_intro(intro, guest):
     assert detect_guest([Cue(start=0.0, end=5.0, text=intro)]) == guest
 
 
+def test_guest_from_the_closing_thanks_when_there_is_no_intro():
+    """Episode 262 opens on a clip and never introduces Gary Nolan; it closes on "Thanks for listening to this
+    conversation with Gary Nolan." A conversation mentioned mid-episode names nobody."""
+    from ingest.models import Cue
+    from ingest.sources.metadata import detect_guest
+
+    clip = Cue(start=0.0, end=5.0, text="How would you, as a higher intelligence, represent yourself?")
+    mid = Cue(start=600.0, end=605.0, text="I had a conversation with Elon Musk about this.")
+    outro = Cue(start=6170.0, end=6175.0, text="Thanks for listening to this conversation with Gary Nolan.")
+    assert detect_guest([clip, mid, outro]) == "Gary Nolan"
+    assert detect_guest([clip, mid, Cue(start=6170.0, end=6175.0, text="Thanks for listening.")]) is None
+    assert detect_guest(load_file(lexicap(262)).cues) == "Gary Nolan"
+
+
 @pytest.mark.parametrize(("stem", "title"), [
     ("episode_006_large", "Episode 6"), ("ep12.medium-v2", "Ep 12"), ("Episode-012", "Episode 12"),
     ("think_small", "Think small"), ("my-talk", "My talk"), ("2023-05-01_show", "2023-05-01 show"),

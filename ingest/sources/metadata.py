@@ -13,10 +13,14 @@ from ingest.errors import CorruptTranscript
 from ingest.models import Cue, EpisodeMeta
 
 _NAME_WORD = r"(?:[A-Z][\w'’.-]+|[A-Z]\.)"
+_NAME = rf"((?:Dr\.? |Professor )?{_NAME_WORD}(?: (?:{_NAME_WORD}|de|van|von|der|da|di|le|la|and(?= [A-Z]))){{0,4}})"
 _GUEST = re.compile(
     r"(?i:conversation with|my guest (?:today )?is|joined (?:today )?by|interview with|sit down with|"
-    r"today I'm talking (?:to|with)|today we have)\s+"
-    rf"((?:Dr\.? |Professor )?{_NAME_WORD}(?: (?:{_NAME_WORD}|de|van|von|der|da|di|le|la|and(?= [A-Z]))){{0,4}})")
+    r"today I'm talking (?:to|with)|today we have)\s+" + _NAME)
+# An episode without an intro (it opens on a clip) may still close on "Thanks for listening to this conversation
+# with Gary Nolan."
+_OUTRO_GUEST = re.compile(r"(?i:listening to (?:this|my|our|the) (?:conversation|interview|episode) with)\s+" + _NAME)
+OUTRO_SECONDS = 300.0
 # A full stop after one of these (or after an initial) is not the end of a sentence.
 _ABBREVIATIONS = frozenset({"St", "Jr", "Sr", "Dr", "Mr", "Mrs", "Ms", "Prof"})
 
@@ -44,9 +48,13 @@ def title_from_stem(stem: str, guest: str | None = None) -> str:
 
 
 def detect_guest(cues: list[Cue], within_seconds: float = 120.0) -> str | None:
-    """The guest named in a podcast intro ("a conversation with X", "my guest today is X"), if any."""
+    """The guest named in a podcast intro ("a conversation with X", "my guest today is X"), or else in its
+    closing thanks ("thanks for listening to this conversation with X"), if any."""
     head = " ".join(c.text for c in cues if c.start <= within_seconds)[:3000]
     match = _GUEST.search(head)
+    if not match and cues:
+        tail = " ".join(c.text for c in cues if c.start >= cues[-1].end - OUTRO_SECONDS)[-3000:]
+        match = _OUTRO_GUEST.search(tail)
     if not match:
         return None
     name = match.group(1)
