@@ -337,6 +337,9 @@ def test_speaker_initials_whisper_wrote_at_turns_are_no_topic_title_or_bullet(ha
     ("Sunshine, where you talk about religion and God, that's good.", True),                              # 228
     ("Travis, you're one of the most impactful people in engineering and computer science.", True),        # 224
     ("I love that you're inspired both by the power of theory and the power of experiment.", True),        # 187
+    ("You were there at Blue Origin for a few years in the beginning working on alternate propulsion.", True),  # 240
+    ("You were a proponent of deep learning before it gained widespread acceptance.", True),              # 73
+    ("When you were a kid, you probably thought adults had it figured out.", False),
     ("You write one function, you should write a test that checks that function's input and outputs.", False),
     ("When you're younger and you say it's better to work smart, you think you know what it means.", False),
     ("You're going to fail many times before it works.", False),

@@ -117,6 +117,9 @@ _ADDRESSED = re.compile(r"^(?:so,? |and,? )?you say\b|"
                         r"^(?:(?:so|and|now|well|but|also)[, ]+)?you (?:tell (?:a|the) story|write (?:about|that|in)|"
                         r"describe|recount|talk about)\b|"
                         r"\byou(?:'ve| have) been (?:part of|one of|involved in|at the (?:center|heart|forefront))\b|"
+                        # "You were there at Blue Origin…", "You were a proponent of deep learning before…": told of
+                        # the guest's past, the host's line ("you were" opening a sentence is hardly ever generic)
+                        r"^(?:(?:so|and|ok|okay|now|well|but)[, ]+)?(?:[a-z][\w'-]+, )?you were\b|"
                         r"\b(?:drove|inspired|motivated) you\.|"
                         r"^[^,?]{6,80}, (?:(?:where|when) )?you (?:say|write|talk about|describe)\b|"
                         r"\bi love (?:that|how) you(?:'re| are)\b",
