@@ -26,6 +26,7 @@ from ingest.chunking import tile_bounds, tile_texts
 from ingest.store import DenseHit, Store, chunk_id, tile_id
 
 REFRESH_SECONDS = 2.0
+SAME_NAME = 90            # rapidfuzz ratio from which two guest names (or a query and a guest) are one person
 # what /ask and /quote say before any episode was added (or after the last was forgotten)
 EMPTY_LIBRARY = ("No episodes have been added yet, so there is nothing to search: add one first "
                  "(`podbot ingest SOURCE`, or `/ingest` in Discord).")
@@ -357,6 +358,16 @@ class Library:
         if not found:
             raise EpisodeNotFound(f"no episode matches {q!r}; try `podbot episodes` for the list")
         return found[0]
+
+    def episodes_of(self, query: str) -> list[EpisodeMeta]:
+        """The episode `query` names, or, when it is just a guest's name, every episode of that guest ("Jim
+        Keller": both of his, not the latest alone), oldest first."""
+        meta = self.resolve_episode(query)
+        guest = (meta.guest or "").lower()
+        if not guest or query.strip() in self._metas or fuzz.ratio(query.strip().lower(), guest) < SAME_NAME:
+            return [meta]
+        same = [m for m in self._metas.values() if m.guest and fuzz.ratio(m.guest.lower(), guest) >= SAME_NAME]
+        return sorted(same, key=lambda m: m.episode_id)
 
     def named_in(self, text: str) -> tuple[str, EpisodeMeta | None, str | None]:
         """The episode `text` names by number ("in episode 190, what did he say…"): (the text without the

@@ -932,3 +932,23 @@ def test_a_number_is_looked_for_in_words_and_in_digits():
     assert lex.scores(lex.expand("after 20 years")).argmax() == 2
     assert number_forms("ten") == ["10"] and number_forms("90") == ["ninety"] and number_forms("five") == ["5"]
     assert number_forms("tenth") == [] and number_forms("1997") == []
+
+
+def test_the_episode_option_naming_just_a_guest_takes_all_their_episodes(hash_app):
+    """`--episode "Jim Keller"` picked his latest episode alone, and answered from it only; a guest's name is both
+    of his episodes (the question is asked as if it named him), an id or a number still one."""
+    from bot.ask.engine import WHICH_EPISODE
+    from ingest.pipeline import ingest_sources
+
+    results = ingest_sources([str(lexicap(70)), str(lexicap(162))], hash_app.ingestor, hash_app.settings)
+    assert [r.status for r in results] == ["added", "added"]
+    library, engine = hash_app.library, hash_app.ask
+    both = ["episode_070_large", "episode_162_large"]
+    assert [m.episode_id for m in library.episodes_of("Jim Keller")] == both
+    assert [m.episode_id for m in library.episodes_of("jim keller")] == both
+    assert [m.episode_id for m in library.episodes_of("70")] == ["episode_070_large"]
+    assert [m.episode_id for m in library.episodes_of("episode_162_large")] == ["episode_162_large"]
+    assert engine.scope("Jim Keller") == both
+    r = engine.retrieve("what does he think about Moore's law?", "Jim Keller")
+    assert r.extra["guest_episodes"] == both and {e.episode_id for e in r.evidence} <= set(both)
+    assert engine.answer("what did he say at 45:00?", "Jim Keller").answer == WHICH_EPISODE

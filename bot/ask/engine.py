@@ -88,7 +88,8 @@ class AskEngine:
 
     # --- retrieval --------------------------------------------------------------------------------
     def scope(self, episode: str | None) -> list[str] | None:
-        return None if not episode else [self.library.resolve_episode(episode).episode_id]
+        """The episodes the option names: one, or a guest's every episode when it names just the guest."""
+        return None if not episode else [m.episode_id for m in self.library.episodes_of(episode)]
 
     def retrieve(self, question: str, episode: str | None = None, k: int = 5) -> Retrieval:
         """Passages for the question. Asked across all episodes, a question that names a guest ("what did
@@ -101,19 +102,22 @@ class AskEngine:
         if scope is None:       # "In episode 190, …": that episode, as if picked with the episode option
             question, meta, unknown_ref = self.library.named_in(question)
             scope = [meta.episode_id] if meta else None
-        if scope is None:
+        named = None
+        if scope is not None and len(scope) > 1:        # `--episode "Jim Keller"`: his episodes, as if the
+            named, scope = scope, None                   # question had named him
+        elif scope is None:
             named = self.retriever.named_guests(question)
-            if named:
-                vectors = self.retriever.question_vectors(question)     # embedded once for both searches
-                r = self.retriever.retrieve(question, named, k=k, vectors=vectors)
-                if not self.should_abstain(r):
-                    r.scope, r.extra["guest_episodes"] = None, named
-                    return r
-                # "did Jim Keller talk about psychedelics?": not in his episode is the answer; where else it
-                # came up is read from everywhere, for the not-found message to point at
-                r = self.retriever.retrieve(question, None, k=k, vectors=vectors)
-                r.extra["not_in"] = named
+        if named:
+            vectors = self.retriever.question_vectors(question)     # embedded once for both searches
+            r = self.retriever.retrieve(question, named, k=k, vectors=vectors)
+            if not self.should_abstain(r):
+                r.scope, r.extra["guest_episodes"] = None, named
                 return r
+            # "did Jim Keller talk about psychedelics?": not in his episode is the answer; where else it
+            # came up is read from everywhere, for the not-found message to point at
+            r = self.retriever.retrieve(question, None, k=k, vectors=vectors)
+            r.extra["not_in"] = named
+            return r
         r = self.retriever.retrieve(question, scope, k=k)
         if unknown_ref:
             r.extra["unknown_episode"] = unknown_ref
@@ -202,9 +206,12 @@ class AskEngine:
         scope = self.scope(episode or about.episode_named(question))
         if asked.name is not None:                      # "who is NAME?"
             named = self.retriever.named_guests(asked.name) if self.retriever.is_guest_name(asked.name) else []
-            if not named or (scope and scope[0] not in named):
+            if not named or (scope and not set(scope) & set(named)):
                 return None                 # not a guest (of this episode): a question for retrieval
-            eid = scope[0] if scope else named[0]
+            eid = next(e for e in scope if e in named) if scope else named[0]
+        elif scope and len(scope) > 1 and asked.kind != "guest":    # "what did he say at 45:00?" of a guest
+            # with two episodes; "who is the guest?" is one person either way
+            return Answer(question=question, answer=WHICH_EPISODE, abstained=True, mode="extractive")
         elif scope:
             eid = scope[0]
         else:                               # all episodes: the one the question names, or the only one
