@@ -205,7 +205,7 @@ class QuoteEngine:
                 w = None
             match = self._match(index, w) if w is not None else None
             if match is not None:      # found by where it is, not by how it reads: a match's score is at the bar
-                match.score = max(match.score, scoring.THRESHOLD)
+                match.score = max(match.score, bar)
                 result.matches.append(match)
         if suggest and not result.matches:
             try:
