@@ -952,3 +952,8 @@ def test_the_episode_option_naming_just_a_guest_takes_all_their_episodes(hash_ap
     r = engine.retrieve("what does he think about Moore's law?", "Jim Keller")
     assert r.extra["guest_episodes"] == both and {e.episode_id for e in r.evidence} <= set(both)
     assert engine.answer("what did he say at 45:00?", "Jim Keller").answer == WHICH_EPISODE
+    # /quote too: his line in episode 70 is found with his name as the option, not with episode 162's number
+    line = "why do you think it's not dead"
+    found = hash_app.quotes.find(line, "Jim Keller").matches
+    assert found[0].episode_id == "episode_070_large" and found[0].start == pytest.approx(1975, abs=3)
+    assert all(m.episode_id != "episode_070_large" for m in hash_app.quotes.find(line, "162").matches)

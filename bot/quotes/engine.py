@@ -132,6 +132,8 @@ class QuoteEngine:
         self.library.refresh()
         if not self.library.episodes:
             return QuoteResult(query=query, note=EMPTY_LIBRARY)
+        if episode and len(several := self.library.episodes_of(episode)) > 1:
+            return self._in_each(query, [m.episode_id for m in several], limit, suggest)
         scope = self.library.resolve_episode(episode) if episode else None
         result = QuoteResult(query=query, scope=scope.episode_id if scope else None)
         if scope is None:       # "in episode 140: they lie to themselves…"; a number no episode has: everywhere
@@ -213,6 +215,15 @@ class QuoteEngine:
             except Exception:  # a suggestion is a courtesy: an embedding or store hiccup only drops it
                 log.warning("quote: no nearest line", exc_info=True)
         return result
+
+    def _in_each(self, query: str, episode_ids: list[str], limit: int, suggest: bool) -> QuoteResult:
+        """A guest's every episode (the episode option was just their name): each searched as it would be alone,
+        the matches merged best first."""
+        results = [self.find(query, eid, limit, suggest=suggest) for eid in episode_ids]
+        matches = sorted((m for r in results for m in r.matches), key=lambda m: -m.score)[:limit]
+        nearest = [r.nearest for r in results if r.nearest is not None]
+        return QuoteResult(query=query, matches=matches, scope=", ".join(episode_ids),
+                           nearest=None if matches or not nearest else max(nearest, key=lambda m: m.score))
 
     def _nearest(self, index: SentenceIndex, text: str, scope: str | None, searched=None) -> QuoteMatch | None:
         """The sentence nearest the query in meaning: the nearest chunks' tiles (~3 sentences, embedded at
