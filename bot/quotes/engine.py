@@ -132,9 +132,10 @@ class QuoteEngine:
         self.library.refresh()
         if not self.library.episodes:
             return QuoteResult(query=query, note=EMPTY_LIBRARY)
-        if episode and len(several := self.library.episodes_of(episode)) > 1:
-            return self._in_each(query, [m.episode_id for m in several], limit, suggest)
-        scope = self.library.resolve_episode(episode) if episode else None
+        named = self.library.episodes_of(episode) if episode else [None]     # resolved once
+        if len(named) > 1:
+            return self._in_each(query, [m.episode_id for m in named], limit, suggest)
+        scope = named[0]
         result = QuoteResult(query=query, scope=scope.episode_id if scope else None)
         if scope is None:       # "in episode 140: they lie to themselves…"; a number no episode has: everywhere
             query, scope, _ = self.library.named_in(query)
