@@ -279,6 +279,8 @@ def test_talk_about_the_talk_makes_a_poor_bullet():
     ("Doesn't think he could endure the struggle of open mic to ultimately to success.", True),   # episode 300
     ("Makes sense because you want to auction worldwide.", True),                                # episode 168
     ("Don't be afraid to fail.", False),
+    ("He'd actually gone away and gotten an assistant professorship and then there was this opportunity.", True),  # 222
+    ("They'd already decided it before we got there.", True),
 ])
 def test_a_sentence_that_leans_on_the_one_before_is_no_quote(text, leans_back):
     from bot.summary.text import sentence_features
@@ -480,6 +482,21 @@ def test_a_phrase_nearly_always_followed_by_more_is_a_fragment():
     assert by_text["machine learning"].nominal
     best = [p.text.lower() for p in top_phrases(table, lambda p: p.count * len(p.key), 2, min_count=2)]
     assert "declining mental" not in best and "machine learning" in best, best
+
+
+def test_the_first_words_of_longer_names_are_no_topic_alone():
+    """Episode 150's idea "Kim Jong": said as "Kim Jong Un" and "Kim Jong Il", so neither name outcounts its
+    first two words. A name that is followed by other words only sometimes ("Elon Musk") stays a topic."""
+    from bot.summary.keyphrases import phrase_table, top_phrases
+
+    texts = ["Kim Jong Un met Trump.", "Kim Jong Il ruled before.", "The son of Kim Jong Il.",
+             "Is Kim Jong Un a god?", "Elon Musk builds rockets.", "I met Elon Musk.", "Elon Musk, again."]
+    table = phrase_table(texts)
+    by_text = {p.text: p for p in table.values()}
+    assert by_text["Kim Jong"].count == 4 and not by_text["Kim Jong"].nominal
+    assert by_text["Kim Jong Un"].nominal and by_text["Elon Musk"].nominal
+    best = [p.text for p in top_phrases(table, lambda p: p.count, 3, min_count=2)]
+    assert "Kim Jong" not in best and "Elon Musk" in best, best
 
 
 def test_a_name_said_only_before_more_of_it_is_no_topic_alone():

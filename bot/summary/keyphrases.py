@@ -51,6 +51,7 @@ class Phrase:
     spellings: Counter = field(default_factory=Counter)
     sentences: list[int] = field(default_factory=list)
     continued: int = 0                       # occurrences followed by another content word
+    named_on: int = 0                        # ...by a capitalised one ("Kim Jong" + "Un")
 
     @property
     def text(self) -> str:
@@ -65,12 +66,15 @@ class Phrase:
     @property
     def fragment(self) -> bool:
         """Ends on an adjective that nearly always goes on to a noun ("declining mental [abilities]"), or is one
-        word that nearly always does ("Western [diplomats]", "Western [media]": a name's adjective)."""
+        word or a name that nearly always does ("Western [diplomats]", "Western [media]": a name's adjective)."""
         if self.continued < FRAGMENT_SHARE * self.count:
             return False
         if len(self.key) == 1:
             return not self.text.isupper()   # "DARPA [Challenge]" is still a name
-        return bool(_ADJECTIVE.search(self.text.split()[-1]))
+        words = self.text.split()
+        if self.named_on >= FRAGMENT_SHARE * self.count and all(w[:1].isupper() for w in words):
+            return True                      # a name's first words: "Kim Jong [Un]", "Kim Jong [Il]"
+        return bool(_ADJECTIVE.search(words[-1]))
 
     @property
     def nominal(self) -> bool:
@@ -86,6 +90,7 @@ class Candidate(NamedTuple):
     spelling: str
     determined: bool                         # right after a determiner
     continued: bool = False                  # another content word follows it
+    named_on: bool = False                   # ...and that word is capitalised
 
 
 def sentence_phrases(text: str) -> list[Candidate]:
@@ -122,8 +127,9 @@ def sentence_phrases(text: str) -> list[Candidate]:
                     # a single word counts as a noun only when it is the whole noun group ("the protocol",
                     # not "a deep neural network" for "deep")
                     determined = before in _DETERMINERS and (n > 1 or len(run) == 1)
+                    more = j + n < len(run)
                     out.append(Candidate(tuple(stem(g) for g in gram), " ".join(gram), determined,
-                                         j + n < len(run)))
+                                         more, more and run[j + n][:1].isupper()))
             run = []
             # "theory of mind", "speed of light"
             if i < len(words) and words[i].lower() == "of" and 0 < i < len(words) - 1 \
@@ -136,13 +142,14 @@ def sentence_phrases(text: str) -> list[Candidate]:
 def phrase_table(sentences: list[str]) -> dict[tuple[str, ...], Phrase]:
     table: dict[tuple[str, ...], Phrase] = {}
     for si, text in enumerate(sentences):
-        for key, spelling, determined, continued in sentence_phrases(text):
+        for key, spelling, determined, continued, named_on in sentence_phrases(text):
             p = table.get(key)
             if p is None:
                 p = table[key] = Phrase(key)
             p.count += 1
             p.determined += determined
             p.continued += continued
+            p.named_on += named_on
             p.spellings[spelling] += 1
             if not p.sentences or p.sentences[-1] != si:
                 p.sentences.append(si)
@@ -266,7 +273,8 @@ def scope_table(table: dict[tuple[str, ...], Phrase], lo: int, hi: int) -> dict[
         inside = [s for s in p.sentences if lo <= s < hi]
         if inside:
             n, total = len(inside), max(1, p.count)      # the episode's shares, scaled to the scope
-            out[key] = Phrase(key, n, p.determined * n // total, p.spellings, inside, p.continued * n // total)
+            out[key] = Phrase(key, n, p.determined * n // total, p.spellings, inside, p.continued * n // total,
+                              p.named_on * n // total)
     return out
 
 

@@ -62,7 +62,7 @@ _FILLERS = re.compile(r"\b(?:um+|uh+|uhm|hmm+|you know|i mean|kind of|sort of|li
                       r"or something|and stuff|yeah|okay|right\?|you see)\b", re.IGNORECASE)
 # Openers that lean on what came before (anaphora, discourse markers, answers to a question).
 _DANGLING_OPENERS = frozenset("""and but so because or which that this these those it it's its they
-they're them he he's she she's his her then also yeah yes no well right okay oh um uh like exactly sure
+they're they'd they've they'll them he he's he'd he'll she she's she'd she'll his her then also yeah yes no well right okay oh um uh like exactly sure
 absolutely totally true anyway plus hence thus therefore although though whereas even except not
 cause 'cause of to from by into partly mostly meaning namely especially particularly again otherwise instead
 besides similarly likewise nor
