@@ -55,7 +55,10 @@ class Baseline:
                                            settings=ChromaSettings(anonymized_telemetry=False))
         self.col = client.get_or_create_collection("tutorial", metadata={"hnsw:space": "cosine"},
                                                    embedding_function=None)
-        have = {m["episode_id"] for m in self.col.get(include=["metadatas"])["metadatas"]}
+        have: set[str] = set()
+        for offset in range(0, self.col.count(), 10_000):   # in pages: one read of a 319-episode store is too
+            page = self.col.get(include=["metadatas"], limit=10_000, offset=offset)   # many SQL variables
+            have |= {m["episode_id"] for m in page["metadatas"]}
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200, add_start_index=True)
         for text in app.library.texts():
             if text.episode_id in have:

@@ -16,7 +16,7 @@ import bm25s
 import numpy as np
 import Stemmer
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import OSA, Hamming, Levenshtein
 
 from bot.numbers import number_forms
 
@@ -106,9 +106,14 @@ def _typo_cost(typed: str, word: str) -> int:
 def close_to(word: str, known_words: list[str], cutoff: float = 85) -> bool:
     """`word` is one of `known_words` in a close spelling: a listener's "Sutskever" for the transcriber's
     "Sotskever" (ratio 89), "Sara" for "Sarah" (89). At 85, not "elman" for "Feldman" (83): a respelled
-    "Ekman" asked in Lisa Feldman Barrett's episode is another name."""
-    return bool(known_words) and process.extractOne(word, known_words, scorer=fuzz.ratio,
-                                                    score_cutoff=cutoff) is not None
+    "Ekman" asked in Lisa Feldman Barrett's episode is another name. In a short name one misheard letter
+    past the first is enough ("Tull" for the transcriber's "Thomas Tall", ratio 75)."""
+    if not known_words:
+        return False
+    if process.extractOne(word, known_words, scorer=fuzz.ratio, score_cutoff=cutoff) is not None:
+        return True
+    return len(word) >= 4 and any(len(k) == len(word) and k[0] == word[0] and Hamming.distance(word, k) == 1
+                                  for k in known_words)
 
 
 _ENDINGS = ("est", "er", "ers", "ing", "ings", "ed", "es", "s", "ly")
@@ -280,7 +285,7 @@ class LexicalIndex:
         for w in words(question):
             if len(w) < 4 or not w.isalpha() or counts.get(w, 0) > RARE_WORD or close_to(w, known_words):
                 continue
-            if self._said_in(self.expand(w), mask) or self._split_said(w, mask):
+            if self.said(w, mask) or self._split_said(w, mask):
                 continue
             out.append(w)
         return out
@@ -289,6 +294,10 @@ class LexicalIndex:
         """`word` is said as two words (3+ letters each) in the masked documents."""
         return any(self._said_in([_stem(word[:i])], mask) and self._said_in([_stem(word[i:])], mask)
                    for i in range(3, len(word) - 2))
+
+    def said(self, word: str, mask: np.ndarray | None) -> bool:
+        """`word` (or a compound or spelling `expand` gives it) is said in the masked documents."""
+        return self._said_in(self.expand(word), mask)
 
     def _said_in(self, query_stems: list[str], mask: np.ndarray | None) -> bool:
         present = [t for t in query_stems if self.has(t)]

@@ -15,7 +15,9 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.ask import lexical_cache
-from bot.ask.lexical import STOPWORDS, LexicalIndex, close_to, common_words, is_term, stem_pairs, stems, words
+from bot.ask.lexical import (RARE_WORD, STOPWORDS, LexicalIndex, close_to, common_words, is_term, stem_pairs, stems,
+                             word_counts, words)
+from bot.ask.names import short_forms, sound_key
 from bot.ask.wording import question_core
 from bot.framing import about_framing
 from bot.library import Library
@@ -199,6 +201,7 @@ class Retriever:
         self.lex: LexicalIndex | None = None
         self._names: dict[str, set[str]] = {}
         self._spellings: list[str] = []
+        self._sounds: dict[str, set[str]] = {}
         self._names_version = -1
 
     def ensure_index(self) -> None:
@@ -430,25 +433,40 @@ class Retriever:
         return " ".join(f"{m.title} {m.guest or ''}" for m in self.library.episodes)
 
     def _guest_word(self, word: str) -> set[str] | None:
-        """The episodes of the guests whose name holds `word`, or a close spelling of it (5+ letters)."""
+        """The episodes of the guests whose name holds `word`, or a short form of it ("Matt" for Matthew), or a
+        close spelling of it (5+ letters), or, for a word that is no everyday English, a spelling that sounds the
+        same ("Jocko" for the intro's "Jaco")."""
         names, spellings = self._guest_names()
         episodes = names.get(word)
         if episodes is None and len(word) >= 5 and spellings:
             hit = process.extractOne(word, spellings, scorer=fuzz.ratio, score_cutoff=85)
             if hit and not (word.startswith(hit[0]) or hit[0].startswith(word)):   # "Frankl" is not "Frank"
                 episodes = names[hit[0]]
+        if episodes is None and word_counts().get(word, 0) <= RARE_WORD:
+            key = sound_key(word)
+            heard = self._sounds.get(key) if key else None
+            if heard:         # ...where that guest's episode says it so too ("Jocko"), not "Merck" for a Mark
+                self.ensure_index()
+                episodes = {e for e in heard if self.lex.said(word, self._mask([e]))} or None
         return episodes
 
     def _guest_names(self) -> tuple[dict[str, set[str]], list[str]]:
-        """Each word of a guest's name -> the episodes of guests carrying it (rebuilt when episodes change)."""
+        """Each word of a guest's name (and each short form of a first name) -> the episodes of guests carrying
+        it, and their sound keys (rebuilt when episodes change)."""
         version = self.library.version
         if self._names_version != version:
             names: dict[str, set[str]] = {}
             for meta in self.library.episodes:
                 for w in words(meta.guest or ""):
                     if len(w) >= 3 and w not in HONORIFICS:
-                        names.setdefault(w, set()).add(meta.episode_id)
-            self._names, self._spellings, self._names_version = names, list(names), version
+                        for form in (w, *short_forms(w)):
+                            names.setdefault(form, set()).add(meta.episode_id)
+            sounds: dict[str, set[str]] = {}
+            for w, episodes in names.items():
+                key = sound_key(w)
+                if key:
+                    sounds.setdefault(key, set()).update(episodes)
+            self._names, self._spellings, self._sounds, self._names_version = names, list(names), sounds, version
         return self._names, self._spellings
 
     def _window(self, eid: str, chunk: Chunk, query_terms: dict[str, float]) -> tuple[list[Sentence], list[Sentence]]:
