@@ -669,6 +669,26 @@ def test_two_things_the_episode_never_says_are_not_found(engine):
     assert one.unknown == 1 and not engine.should_abstain(one)
 
 
+def test_an_everyday_word_said_nowhere_counts_half_an_unknown_word(engine):
+    """Blind set 3: listeners ask in words no episode says ("youngster", "bottomless", "conjure") about what an
+    episode does discuss; names, terms and rarer words ("tarot", "Navalny") are what an unanswerable question
+    asks about. "vs" is "versus" typed short: no word at all."""
+    from dataclasses import replace
+
+    from bot.ask.retrieval import unknown_weight
+
+    assert unknown_weight(["youngster"]) == 0.5 and unknown_weight(["bottomless", "conjure"]) == 1.0
+    assert unknown_weight(["tarot"]) == unknown_weight(["navalny"]) == 1.0
+    r = engine.retrieve("Does Ilya think deep learning needs tensorflow?", "94")
+    close, near = replace(r, unknown_terms=0, rare_hit=True, best_dense=0.5), replace(r, unknown_terms=0, rare_hit=True,
+                                                                                        best_dense=0.41)
+    assert not engine.should_abstain(replace(near, unknown=unknown_weight(["youngster"])))
+    assert engine.should_abstain(replace(near, unknown=unknown_weight(["tarot"])))
+    assert not engine.should_abstain(replace(close, unknown=unknown_weight(["bottomless", "conjure"])))
+    assert engine.should_abstain(replace(close, unknown=unknown_weight(["tensorflow", "pytorch"])))
+    assert engine.retriever.lex.unknown_words("which is better, backpropagation vs evolution?") == []
+
+
 def test_a_guest_named_as_the_listener_spells_it_is_no_unknown_word():
     """Whisper wrote "Sarah Seeger"; a listener's "Sara", as the episode's title has it, names the guest."""
     from bot.ask.lexical import LexicalIndex

@@ -134,7 +134,7 @@ class AskEngine:
             return True
         if r.best_dense < FLOOR_DENSE:
             return True
-        if r.unknown and r.best_dense < UNKNOWN_WORD_MIN_DENSE:
+        if r.unknown >= 1 and r.best_dense < UNKNOWN_WORD_MIN_DENSE:
             return True
         if r.unknown_terms and r.best_dense < UNKNOWN_TERM_MIN_DENSE:
             return True

@@ -30,7 +30,8 @@ STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | {
     "yeah", "like", "know", "think", "just", "really", "thing", "things", "kind", "sort", "actually", "mean",
     "lot", "say", "said", "says", "talk", "talked", "talks", "talking", "discuss", "discussed", "mention",
     "mentioned", "episode", "podcast", "guest", "did", "does", "doe", "what", "why", "how", "who", "whom",
-    "tell", "anything", "something", "he", "she", "his", "her", "they", "lex", "fridman", "host"}
+    "tell", "anything", "something", "he", "she", "his", "her", "they", "lex", "fridman", "host",
+    "vs"}        # "versus" as listeners type it; the transcripts spell it out
 
 
 @lru_cache(maxsize=200_000)
