@@ -624,6 +624,20 @@ def test_a_rare_word_the_episode_never_says_counts_as_unknown_there(engine):
     assert scoped.unknown == 1 and everywhere.unknown == 0
 
 
+def test_a_clipped_word_the_episode_says_in_full_is_not_absent_there():
+    """Blind set 3's "what did Bostrom say about nanotech?": another episode says "nanotech", so the library
+    knows the word and does not complete it, but Bostrom's says only "nanotechnology"."""
+    import numpy as np
+
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["Drexler imagined nanotechnology building machines atom by atom.",
+                        "Nanotech stocks went up that year.", "Nothing here about small machines."])
+    bostrom = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+    assert lex.absent_rare_words("what did Bostrom say about nanotech?", bostrom) == ["bostrom"]
+    assert lex.absent_rare_words("what about nanotech?", np.array([0.0, 0.0, 1.0], dtype=np.float32)) == ["nanotech"]
+
+
 def test_inside_an_episode_chunks_are_also_ranked_by_their_best_tile(engine, monkeypatch):
     """Inside an episode a third ranked list puts each chunk at its best tile's similarity: a question worded
     like one tile finds that tile's chunk first. After warm() such a question reads nothing from the store."""

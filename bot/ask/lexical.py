@@ -286,8 +286,9 @@ class LexicalIndex:
         for w in words(question):
             if len(w) < 4 or not w.isalpha() or counts.get(w, 0) > RARE_WORD or close_to(w, known_words):
                 continue
-            if self.said(w, mask) or self._split_said(w, mask):
-                continue
+            if self.said(w, mask) or self._split_said(w, mask) or self._said_in(
+                    [_stem(c) for c in self.completions(w, limit=5)], mask):
+                continue                # ...nor one the episode says in full ("nanotech": "nanotechnology")
             out.append(w)
         return out
 
