@@ -638,6 +638,23 @@ def test_a_clipped_word_the_episode_says_in_full_is_not_absent_there():
     assert lex.absent_rare_words("what about nanotech?", np.array([0.0, 0.0, 1.0], dtype=np.float32)) == ["nanotech"]
 
 
+def test_a_name_the_transcriber_wrote_one_letter_off_is_not_absent():
+    """Dev a061, "what did he think about Viktor Frankl's idea…": Kahneman's episode says "Victor Frankel", another
+    episode "Viktor Frankl", so the library knows the listener's spelling and does not respell it. Written as a
+    name, one letter off (first and last letters kept) is that name; "Crimea" is no "crime"."""
+    import numpy as np
+
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["Victor Frankel wrote about meaning in the camps.", "Viktor Frankl again, elsewhere.",
+                        "Crime went down in the city.", "Crimea was annexed."])
+    kahneman, city = (np.array(m, dtype=np.float32) for m in ([1, 0, 0, 0], [0, 0, 1, 0]))
+    question = "what did he think about Viktor Frankl's idea that purpose helps you survive?"
+    assert lex.absent_rare_words(question, kahneman) == [] and lex.absent_names(question, kahneman) == []
+    assert lex.absent_rare_words("did he read viktor frankl?", kahneman) == ["viktor", "frankl"]   # not as names
+    assert lex.absent_names("what did the mayor say about Crimea?", city) == ["Crimea"]
+
+
 def test_inside_an_episode_chunks_are_also_ranked_by_their_best_tile(engine, monkeypatch):
     """Inside an episode a third ranked list puts each chunk at its best tile's similarity: a question worded
     like one tile finds that tile's chunk first. After warm() such a question reads nothing from the store."""

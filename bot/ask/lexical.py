@@ -282,6 +282,8 @@ class LexicalIndex:
         ("Sutskever" for the transcriber's "Sotskever"), is not absent."""
         counts = word_counts()
         known_words = _WORD.findall(known.lower())
+        names = {m.group().lower() for m in re.finditer(r"\b[A-Z][a-z]{4,}", question)      # capitalised inside
+                 if question[:m.start()].strip(" \"'“(") and not question[:m.start()].rstrip().endswith((".", "?", "!"))}
         out = []
         for w in words(question):
             if len(w) < 4 or not w.isalpha() or counts.get(w, 0) > RARE_WORD or close_to(w, known_words):
@@ -289,8 +291,17 @@ class LexicalIndex:
             if self.said(w, mask) or self._split_said(w, mask) or self._said_in(
                     [_stem(c) for c in self.completions(w, limit=5)], mask):
                 continue                # ...nor one the episode says in full ("nanotech": "nanotechnology")
+            if w in names and self._said_in([_stem(c) for c in self.misheard(w)], mask):
+                continue                # ...nor a name the transcriber wrote one letter off ("Viktor Frankl")
             out.append(w)
         return out
+
+    def misheard(self, name: str) -> list[str]:
+        """Library words one letter off a name (5+ letters), keeping its first and last letters: "victor" for
+        "viktor", "frankel" for "frankl"; not "crime" for "crimea", which is another word."""
+        return [c for c, _, _ in process.extract(name, self.surface, scorer=Levenshtein.distance, score_cutoff=1,
+                                                 limit=5)
+                if c != name and c[0] == name[0] and c[-1] == name[-1]]
 
     def _split_said(self, word: str, mask: np.ndarray | None) -> bool:
         """`word` is said as two words (3+ letters each) in the masked documents."""
@@ -322,6 +333,8 @@ class LexicalIndex:
                 continue
             present = [t for t in self.expand(name) if self.has(t)]
             if not present or float(self.scores(present, mask).max(initial=0.0)) <= 0.0:
+                if len(name) >= 5 and self._said_in([_stem(c) for c in self.misheard(name.lower())], mask):
+                    continue                 # "Viktor Frankl" where the transcriber wrote "Victor Frankel"
                 out.append(name)
         return out
 
