@@ -346,6 +346,9 @@ def test_speaker_initials_whisper_wrote_at_turns_are_no_topic_title_or_bullet(ha
     ("When you're younger and you say it's better to work smart, you think you know what it means.", False),
     ("You're going to fail many times before it works.", False),
     ("You talk to customers and they tell you what they need.", False),
+    ("You're an incredible human being that you're involved with this.", True),                        # 259
+    ("You are such a great interviewer.", True),
+    ("If you're great at something, people will pay you for it.", False),
 ])
 def test_the_host_reporting_the_guests_words_is_no_idea(text, addressed):
     """At a glance and Ideas are the guest's claims; 15 of 381 on 40 dev episodes were the host's recaps."""

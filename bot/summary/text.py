@@ -122,7 +122,12 @@ _ADDRESSED = re.compile(r"^(?:so,? |and,? )?you say\b|"
                         r"^(?:(?:so|and|ok|okay|now|well|but)[, ]+)?(?:[a-z][\w'-]+, )?you were\b|"
                         r"\b(?:drove|inspired|motivated) you\.|"
                         r"^[^,?]{6,80}, (?:(?:where|when) )?you (?:say|write|talk about|describe)\b|"
-                        r"\bi love (?:that|how) you(?:'re| are)\b",
+                        r"\bi love (?:that|how) you(?:'re| are)\b|"
+                        # praise of the one across the table: "You're an incredible human being…" (episode 259)
+                        r"^(?:(?:so|and|ok|okay|now|well|but|man|look)[, ]+)?you(?:'re| are) (?:(?:an?|such an?|so|"
+                        r"truly|really|just|the|one of the most) )?(?:incredible|amazing|great|brilliant|wonderful|"
+                        r"fascinating|beautiful|fantastic|awesome|remarkable|extraordinary|inspiring|inspiration|legend|"
+                        r"genius|hero)\b",
                         re.IGNORECASE)
 # A question Whisper closed with a full stop ("Do you think improving the model … neural networks."): an
 # auxiliary verb then its subject, or a wh-word, auxiliary and subject, opening the sentence.
