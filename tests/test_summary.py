@@ -487,6 +487,17 @@ def test_a_phrase_nearly_always_followed_by_more_is_a_fragment():
     assert "declining mental" not in best and "machine learning" in best, best
 
 
+def test_an_acronym_or_a_second_spelling_of_a_topic_is_the_same_topic():
+    """Episode 10's headline "Peter Abbeel on reinforcement learning, robot and RL"; 197's topics "Jiu Jitsu" and
+    "Jujitsu". "Theory of mind" and "Tom" are two things."""
+    from bot.summary.keyphrases import overlaps
+
+    assert overlaps(("rl",), ("reinforcement", "learning")) and overlaps(("jiu", "jitsu"), ("jujitsu",))
+    assert overlaps(("artificial", "general", "intelligence"), ("agi",))
+    assert not overlaps(("theory", "of", "mind"), ("tom",)) and not overlaps(("star",), ("planet",))
+    assert not overlaps(("neuron",), ("neutron",))
+
+
 def test_the_first_words_of_longer_names_are_no_topic_alone():
     """Episode 150's idea "Kim Jong": said as "Kim Jong Un" and "Kim Jong Il", so neither name outcounts its
     first two words. A name that is followed by other words only sometimes ("Elon Musk") stays a topic."""

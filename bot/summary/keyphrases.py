@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from rapidfuzz import fuzz
+
 from bot.summary.text import CLAUSE_BREAK, _WORD, is_content, stem
 
 MAX_WORDS = 3
@@ -219,15 +221,27 @@ def sample_others(episode_ids: Iterable[str], exclude: str, limit: int = OTHER_E
 
 
 def overlaps(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Sharing a word, or a word and its clipped form ("math" and "mathematics"; not "star" and "start")."""
+    """Sharing a word, or a word and its clipped form ("math" and "mathematics"; not "star" and "start"), or one
+    the other's initials ("RL", "reinforcement learning"), or one spelled two ways ("Jiu Jitsu", "Jujitsu")."""
     wa, wb = set(a) - {"of"}, set(b) - {"of"}
-    return bool(wa & wb) or any(_clipped(x, y) or _clipped(y, x) for x in wa for y in wb)
+    return bool(wa & wb) or any(_clipped(x, y) or _clipped(y, x) for x in wa for y in wb) \
+        or _initials(a, b) or _initials(b, a) or (len(a) != len(b) and _respelled("".join(a), "".join(b)))
+
+
+def _initials(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    return len(short) == 1 and len(long) > 1 and short[0] == "".join(w[0] for w in long if w != "of")
+
+
+def _respelled(a: str, b: str) -> bool:
+    return min(len(a), len(b)) >= 6 and fuzz.ratio(a, b) >= RESPELLED
 
 
 def _clipped(short: str, long: str) -> bool:
     return len(short) >= 4 and len(long) >= len(short) + 3 and long.startswith(short)
 
 
+RESPELLED = 90               # two phrases this alike, spaces aside, are one topic spelled two ways (written as
+                             # one word and as two: "neuron" and "neutron" are two words)
 SUPER_SHARE = 0.6            # a longer phrase said this often stands for the shorter one ("Big Bang" for "Bang")
 
 
