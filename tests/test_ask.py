@@ -655,6 +655,17 @@ def test_a_name_the_transcriber_wrote_one_letter_off_is_not_absent():
     assert lex.absent_names("what did the mayor say about Crimea?", city) == ["Crimea"]
 
 
+def test_a_name_said_nowhere_is_unknown_even_when_a_library_word_looks_like_it():
+    """Dev a118/a139 at 319 episodes: "kombucha" and "Eurovision" were taken for misspellings of "Klobuchar" and
+    "erosion" (fuzzy ratio >= 80, what retrieval reaches for), so "never said" went unnoticed. A slip is one or
+    two letters ("Sutskever" for the transcript's "Sotskever"), or the start of a word ("backprop")."""
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["Soil erosion and provisions.", "Amy Klobuchar spoke.", "Ilya Sotskever on backpropagation."])
+    assert lex.unknown_words("eurovision or kombucha?") == ["eurovision", "kombucha"]
+    assert lex.unknown_words("sutskever on backprop") == []
+
+
 def test_inside_an_episode_chunks_are_also_ranked_by_their_best_tile(engine, monkeypatch):
     """Inside an episode a third ranked list puts each chunk at its best tile's similarity: a question worded
     like one tile finds that tile's chunk first. After warm() such a question reads nothing from the store."""

@@ -237,8 +237,21 @@ class LexicalIndex:
         english = english_words()
         return [w for w in words(query) if w not in self.surface_set and not w.isdigit()
                 and _stem(w) not in self.df and not self._inflects(w)
-                and (w in english or len(self.expand(w)) <= 1)
+                and (w in english or not self._respelled(w))
                 and not close_to(w, known_words) and not self.said_apart(w)]
+
+    def _respelled(self, w: str) -> bool:
+        """`w` is how a listener might write a word the library says: the start of one ("backprop"), or one or two
+        letters off it (two from 8 letters: "Sutskever" for "Sotskever"). Not any word `expand` reaches for
+        recall: a name said nowhere ("Eurovision", "Duolingo", "kombucha") is not "erosion", "doling" or
+        "Klobuchar" misspelt."""
+        if len(w) < 5:
+            return False            # as `expand`: too short to tell a slip from another word ("cbd", "asmr")
+        if self.completions(w):
+            return True
+        slips = 2 if len(w) >= 8 else 1
+        return any(Levenshtein.distance(w, c) <= slips and c[0] == w[0]
+                   for c, _, _ in process.extract(w, self.surface, scorer=fuzz.ratio, limit=3, score_cutoff=80))
 
     def _inflects(self, word: str) -> bool:
         """`word` is a library word with an ending the stemmer keeps ("proudest" for "proud")."""
