@@ -288,6 +288,20 @@ def test_a_sentence_that_leans_on_the_one_before_is_no_quote(text, leans_back):
     assert sentence_features(text).dangling is leans_back
 
 
+@pytest.mark.parametrize(("text", "restarted"), [
+    ("There's a, I'm on the baseball hall of fame board and one of the guys is Jerry Reinsdorf.", True),   # 259
+    ("I think the most delicious part was the, I went to the grocery store and looked around.", True),    # 203
+    ("Human beings are the, we are not a blank slate.", True),                                            # 194
+    ("It was the best of times, it was the worst of times.", False),
+    ("I went to the store, then I went home.", False),
+])
+def test_a_phrase_dropped_after_its_first_word_is_a_restart(text, restarted):
+    """Speech drops a phrase and starts again ("the, I went…"): a poor bullet and no quote."""
+    from bot.summary.text import sentence_features
+
+    assert bool(sentence_features(text).restarts) is restarted
+
+
 def test_speaker_initials_written_into_the_text_make_a_poor_bullet_and_no_quote():
     """Episode 305's transcript has "RL This century is very special…": Rees's initials as words."""
     from bot.summary.scoring import bullet_quality

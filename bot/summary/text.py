@@ -82,7 +82,9 @@ _CLAUSE_OPENERS = frozenset("""whether while since just like as for with without
 suppose imagine say for instance maybe perhaps""".split())
 _HEDGES = re.compile(r"\b(?:i don't know|i'm not sure|not sure|i don't think i|who knows|i have no idea|"
                      r"i can't remember|i forget|hard to say|maybe|perhaps|i guess)\b", re.IGNORECASE)
-_RESTART = re.compile(r"\b(\w+)(?:,)? \1\b|\b(\w+)\b[^,.?!]{0,14}, \2\b|\b\w+, (?:i mean|like|uh|um),",
+_RESTART = re.compile(r"\b(\w+)(?:,)? \1\b|\b(\w+)\b[^,.?!]{0,14}, \2\b|\b\w+, (?:i mean|like|uh|um),|"
+                      # a phrase dropped after its first word: "There's a, I'm on the board…" (episode 259)
+                      r"\b(?:a|an|the|my|your|our|their|to|there's|it's|that's), ",
                       re.IGNORECASE)
 # Talk about the conversation itself: steering, not content ("let me ask you about", "we're jumping all over
 # the place", "going back to", "we'll talk about that later").
