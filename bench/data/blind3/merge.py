@@ -1,5 +1,6 @@
 """Merge the three parts of the third blind set into ../ask_blind3.jsonl (ids t001..), ../quote_blind3.jsonl
-(ids u001..) and ../quote_blind3_never.txt. The parts keep the ids their checkers (check_a/b/c.py) know."""
+(ids u001..) and ../quote_blind3_never.txt. The parts keep the ids (x001.., y001..) that ../validate_blind3.py
+checks them under."""
 import json
 import os
 
