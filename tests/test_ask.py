@@ -416,13 +416,14 @@ def test_only_distinctive_parts_of_a_guests_name_pick_episodes(engine, monkeypat
 
 def test_a_guest_is_named_by_a_short_first_name_or_a_spelling_that_sounds_like_the_intros(engine, monkeypatch):
     """Blind set 3: "according to Matt" means Matthew Johnson too; episode 197's intro says "Jaco Willink" where
-    its conversation and listeners say "Jocko". A sound-alike counts only where the guest's episode says that
-    spelling itself: "Merck" is no guest Mark. A short form names no one introduced by it ("Jimmy")."""
+    its conversation and listeners say "Jocko". A sound-alike counts where the guest's episode says that spelling
+    itself, or where it is one letter off the name ("Tull"): "Merck" is no guest Mark. A short form names no one
+    introduced by it ("Jimmy")."""
     from types import SimpleNamespace
 
     retriever = engine.retriever
     guests = {"e145": "Matthew Johnson", "e210": "Matt Walker", "e197": "Jaco Willink", "e255": "Mark Zuckerberg",
-              "e236": "Jimmy Pedro", "e070": "Jim Keller"}
+              "e236": "Jimmy Pedro", "e070": "Jim Keller", "e259": "Thomas Tall", "e275": "Rick Rubin"}
     said_in = {("jocko", "e197"), ("merck", "e236")}
     monkeypatch.setattr(retriever, "library", SimpleNamespace(
         version=-7, episodes=[SimpleNamespace(episode_id=e, guest=g) for e, g in guests.items()]))
@@ -435,6 +436,9 @@ def test_a_guest_is_named_by_a_short_first_name_or_a_spelling_that_sounds_like_t
     assert retriever.named_guests("what did Merck leave out of the Vioxx study?") == []
     assert retriever.named_guests("what did jimmy say about his first coach?") == ["e236"]
     assert retriever.named_guests("what did Jim say about chip design?") == ["e070"]
+    # one letter off and the same sounds, though his episode never says "Tull"; "Rubik" sounds unlike "Rubin"
+    assert retriever.named_guests("did tull talk about godzilla?") == ["e259"]
+    assert retriever.named_guests("was the Rubik's cube robot hand trained in simulation?") == []
 
 
 def test_a_full_name_picks_only_that_guest_among_those_sharing_a_part(engine, monkeypatch):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Hamming
 
 from bot.ask import lexical_cache
 from bot.ask.lexical import (RARE_WORD, STOPWORDS, LexicalIndex, close_to, common_words, is_term, stem_pairs, stems,
@@ -214,7 +215,7 @@ class Retriever:
         self.lex: LexicalIndex | None = None
         self._names: dict[str, set[str]] = {}
         self._spellings: list[str] = []
-        self._sounds: dict[str, set[str]] = {}
+        self._sounds: dict[str, list[str]] = {}
         self._names_version = -1
 
     def ensure_index(self) -> None:
@@ -448,7 +449,8 @@ class Retriever:
     def _guest_word(self, word: str) -> set[str] | None:
         """The episodes of the guests whose name holds `word`, or a short form of it ("Matt" for Matthew), or a
         close spelling of it (5+ letters), or, for a word that is no everyday English, a spelling that sounds the
-        same ("Jocko" for the intro's "Jaco")."""
+        same and is one letter off ("Tull" for the intro's "Tall") or that the guest's episode says ("Jocko" for
+        the intro's "Jaco")."""
         names, spellings = self._guest_names()
         episodes = names.get(word)
         if episodes is None and len(word) >= 5 and spellings:
@@ -457,8 +459,13 @@ class Retriever:
                 episodes = names[hit[0]]
         if episodes is None and word_counts().get(word, 0) <= RARE_WORD:
             key = sound_key(word)
-            heard = self._sounds.get(key) if key else None
-            if heard:         # ...where that guest's episode says it so too ("Jocko"), not "Merck" for a Mark
+            alike = self._sounds.get(key, ()) if key else ()
+            misheard = {e for name in alike if len(name) == len(word) and Hamming.distance(name, word) == 1
+                        for e in names[name]}
+            if misheard:      # one letter, the same sounds: "Tull" for the intro's "Thomas Tall"
+                return misheard
+            heard = {e for name in alike for e in names[name]}
+            if heard:         # ...or where that guest's episode says it so too ("Jocko"), not "Merck" for a Mark
                 self.ensure_index()
                 episodes = {e for e in heard if self.lex.said(word, self._mask([e]))} or None
         return episodes
@@ -474,11 +481,11 @@ class Retriever:
                     if len(w) >= 3 and w not in HONORIFICS:
                         for form in (w, *short_forms(w)):
                             names.setdefault(form, set()).add(meta.episode_id)
-            sounds: dict[str, set[str]] = {}
-            for w, episodes in names.items():
+            sounds: dict[str, list[str]] = {}
+            for w in names:
                 key = sound_key(w)
                 if key:
-                    sounds.setdefault(key, set()).update(episodes)
+                    sounds.setdefault(key, []).append(w)
             self._names, self._spellings, self._sounds, self._names_version = names, list(names), sounds, version
         return self._names, self._spellings
 
