@@ -107,8 +107,8 @@ def _typo_cost(typed: str, word: str) -> int:
 def close_to(word: str, known_words: list[str], cutoff: float = 85) -> bool:
     """`word` is one of `known_words` in a close spelling: a listener's "Sutskever" for the transcriber's
     "Sotskever" (ratio 89), "Sara" for "Sarah" (89). At 85, not "elman" for "Feldman" (83): a respelled
-    "Ekman" asked in Lisa Feldman Barrett's episode is another name. In a short name one misheard letter
-    past the first is enough ("Tull" for the transcriber's "Thomas Tall", ratio 75)."""
+    "Ekman" asked in Lisa Feldman Barrett's episode is another name. One misheard letter, not the first, in a
+    word of 4+ letters is enough too ("Tull" for the transcriber's "Thomas Tall", ratio 75)."""
     if not known_words:
         return False
     if process.extractOne(word, known_words, scorer=fuzz.ratio, score_cutoff=cutoff) is not None:
@@ -295,8 +295,9 @@ class LexicalIndex:
         ("Sutskever" for the transcriber's "Sotskever"), is not absent."""
         counts = word_counts()
         known_words = _WORD.findall(known.lower())
-        names = {m.group().lower() for m in re.finditer(r"\b[A-Z][a-z]{4,}", question)      # capitalised inside
-                 if question[:m.start()].strip(" \"'“(") and not question[:m.start()].rstrip().endswith((".", "?", "!"))}
+        names = {m.group().lower() for m in re.finditer(r"\b[A-Z][a-z]{4,}", question)      # capitalised, not
+                 if question[:m.start()].strip(" \"'“(")                                     # opening a sentence
+                 and not question[:m.start()].rstrip().endswith((".", "?", "!"))}
         out = []
         for w in words(question):
             if len(w) < 4 or not w.isalpha() or counts.get(w, 0) > RARE_WORD or close_to(w, known_words):
