@@ -732,6 +732,9 @@ def test_an_everyday_word_said_nowhere_counts_half_an_unknown_word(engine):
     assert engine.should_abstain(replace(near, unknown=unknown_weight(["tarot"])))
     assert not engine.should_abstain(replace(close, unknown=unknown_weight(["bottomless", "conjure"])))
     assert engine.should_abstain(replace(close, unknown=unknown_weight(["tensorflow", "pytorch"])))
+    assert engine.abstain_reason(replace(close, unknown=unknown_weight(["tensorflow", "pytorch"]))) \
+        == "two words said nowhere"                  # the rule is named, for the log and bench/abstention.py
+    assert engine.abstain_reason(replace(close, unknown=unknown_weight(["bottomless", "conjure"]))) is None
     assert engine.retriever.lex.unknown_words("which is better, backpropagation vs evolution?") == []
 
 

@@ -130,22 +130,31 @@ class AskEngine:
 
     @staticmethod
     def should_abstain(r: Retrieval) -> bool:
-        if not r.evidence or r.extra.get("not_in"):
-            return True
+        return AskEngine.abstain_reason(r) is not None
+
+    @staticmethod
+    def abstain_reason(r: Retrieval) -> str | None:
+        """Which rule says "not found" (None: answer). Named, so the log and bench/abstention.py can tell."""
+        if not r.evidence:
+            return "no passages"
+        if r.extra.get("not_in"):
+            return "not in the named guest's episodes"
         if r.best_dense < FLOOR_DENSE:
-            return True
+            return "nothing close"
         if r.unknown >= 1 and r.best_dense < UNKNOWN_WORD_MIN_DENSE:
-            return True
+            return "a word said nowhere"
         if r.unknown_terms and r.best_dense < UNKNOWN_TERM_MIN_DENSE:
-            return True
+            return "a term said nowhere"
         if r.absent_names >= ABSENT_NAMES and r.best_dense < ABSENT_NAMES_MAX_DENSE:
-            return True
+            return "names never mentioned"
         if r.unknown >= UNKNOWN_WORDS and r.best_dense < UNKNOWN_WORDS_MAX_DENSE:
-            return True
+            return "two words said nowhere"
         # a passage clearly ahead of the rest (margin) stands, unless the question names someone or something
         # the episode never mentions ("What does Guido think about Rust?": Python talk, far ahead, no Rust)
-        return not r.rare_hit and r.best_dense < NO_RARE_MIN_DENSE and (r.margin < NO_RARE_MIN_MARGIN
-                                                                       or r.absent_names > 0)
+        if not r.rare_hit and r.best_dense < NO_RARE_MIN_DENSE and (r.margin < NO_RARE_MIN_MARGIN
+                                                                      or r.absent_names > 0):
+            return "distinctive words missing, nothing clearly ahead"
+        return None
 
     def citation(self, e: Evidence) -> Citation:
         meta = self.library.meta(e.episode_id)
@@ -184,7 +193,9 @@ class AskEngine:
         if r.extra.get("unknown_episode"):
             missing = f"There is no {r.extra['unknown_episode']} in the library, so I searched every episode."
             note = f"{note} {missing}" if note else missing
-        if self.should_abstain(r):
+        reason = self.abstain_reason(r)
+        if reason:
+            log.info("not found: %s", reason)
             return self._not_found(question, r, scope, note)
         citations = [self.citation(e) for e in r.evidence]
         if self.llm is not None:
