@@ -15,6 +15,7 @@ import json
 from collections import Counter, defaultdict
 
 from common import ROOT, build_app, build_app_plus, episode_id, pick_episodes
+from retrieval import overlaps
 
 SETS = ("ask_dev", "ask_heldout", "ask_fresh", "ask_blind2", "ask_blind3")
 
@@ -22,10 +23,6 @@ SETS = ("ask_dev", "ask_heldout", "ask_fresh", "ask_blind2", "ask_blind3")
 def load(name: str) -> list[dict]:
     path = ROOT / "bench" / "data" / f"{name}.jsonl"
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-
-def overlaps(a: float, b: float, gold: list) -> bool:
-    return any(a < g1 and b > g0 for g0, g1 in gold)
 
 
 def main() -> int:
