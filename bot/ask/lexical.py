@@ -113,8 +113,12 @@ def close_to(word: str, known_words: list[str], cutoff: float = 85) -> bool:
         return False
     if process.extractOne(word, known_words, scorer=fuzz.ratio, score_cutoff=cutoff) is not None:
         return True
-    return len(word) >= 4 and any(len(k) == len(word) and k[0] == word[0] and Hamming.distance(word, k) == 1
-                                  for k in known_words)
+    return any(one_letter_off(word, k) for k in known_words)
+
+
+def one_letter_off(word: str, other: str) -> bool:
+    """One letter of a 4+ letter word misheard, not the first: "tull" and "tall"."""
+    return len(word) == len(other) >= 4 and word[0] == other[0] and Hamming.distance(word, other) == 1
 
 
 _ENDINGS = ("est", "er", "ers", "ing", "ings", "ed", "es", "s", "ly")

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Hamming
 
 from bot.ask import lexical_cache
-from bot.ask.lexical import (RARE_WORD, STOPWORDS, LexicalIndex, close_to, common_words, is_term, stem_pairs, stems,
-                             word_counts, words)
+from bot.ask.lexical import (RARE_WORD, STOPWORDS, LexicalIndex, close_to, common_words, is_term, one_letter_off,
+                             stem_pairs, stems, word_counts, words)
 from bot.ask.names import short_forms, sound_key
 from bot.ask.wording import question_core
 from bot.framing import about_framing
@@ -460,8 +459,7 @@ class Retriever:
         if episodes is None and word_counts().get(word, 0) <= RARE_WORD:
             key = sound_key(word)
             alike = self._sounds.get(key, ()) if key else ()
-            misheard = {e for name in alike if len(name) == len(word) and Hamming.distance(name, word) == 1
-                        for e in names[name]}
+            misheard = {e for name in alike if one_letter_off(word, name) for e in names[name]}
             if misheard:      # one letter, the same sounds: "Tull" for the intro's "Thomas Tall"
                 return misheard
             heard = {e for name in alike for e in names[name]}
