@@ -1,15 +1,16 @@
-"""Checks for the third blind set's three parts in blind3/: ask_X.jsonl, quote_X.jsonl and never_X.txt, X = a, b, c
-(written separately; blind3/merge.py merges them into ask_blind3.jsonl, quote_blind3.jsonl, quote_blind3_never.txt).
-Takes over from the parts' own checkers (check_a/b/c.py): every generic check runs once over all parts, and each
-part's own data (unanswerable key-term regexes, never-line regexes, anchors, span-length limits, stoplists, ...) sits
-in the tables below, keyed by part and id. Cues are read through vtt_cues.py from this directory (corpus: $LEXICAP).
-Usage: python3 validate_blind3.py [PARTS_DIR]   (default: the blind3/ folder next to this script)."""
+"""Checks for a blind set written in parts (blind3/, blind4/): each part X = a, b, c has ask_X.jsonl, quote_X.jsonl,
+never_X.txt and checks_X.json (its own data: episodes and guests, each unanswerable's key-term regex, each never line's
+regexes, optional anchors, span-length limits, word-overlap rules...). merge_blind.py merges the parts into
+ask_blindN.jsonl, quote_blindN.jsonl and quote_blindN_never.txt. Cues are read through vtt_cues.py from this
+directory (corpus: $LEXICAP).
+Usage: python3 validate_blind.py PARTS_DIR   (e.g. blind3, blind4)."""
 import glob, json, os, re, sys
 from collections import Counter
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vtt_cues import CORPUS, ep_data, norm
 
-PARTS_DIR = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "blind3")
+if len(sys.argv) != 2: sys.exit(__doc__.splitlines()[-1])
+PARTS_DIR = sys.argv[1] if os.path.isdir(sys.argv[1]) else os.path.join(os.path.dirname(os.path.abspath(__file__)), sys.argv[1])
 PARTS = ("a", "b", "c")
 ASK_KEYS = {"id", "episode", "question", "style", "gold", "answer_hint"}
 QUOTE_KEYS = {"id", "episode", "query", "kind", "text", "start", "end"}
@@ -17,125 +18,32 @@ STYLES = ("keyword", "paraphrase", "unanswerable")
 KINDS = ("fragment", "wrong_word", "paraphrase", "swapped_order", "misspelling")
 N_TRANSCRIPTS = 319
 
-# ==================================================================== part tables
-EPISODES = {  # episode -> guest
-    "a": {"083": "Nick Bostrom", "112": "Ian Hutchinson"},
-    "b": {"145": "Matthew Johnson", "197": "Jocko Willink"},
-    "c": {"236": "Jimmy Pedro", "259": "Thomas Tull"},
-}
-# gold span length in s: (min, max, severity); "warn" (part c) only warns, and only for one-span golds
-SPAN_LEN = {"a": (10, 130, "error"), "b": (10, 120, "error"), "c": (15, 105, "warn")}
+# ==================================================================== part tables (checks_X.json)
+TABLES = {p: json.load(open(f"{PARTS_DIR}/checks_{p}.json", encoding="utf-8")) for p in PARTS}
+EPISODES = {p: t["episodes"] for p, t in TABLES.items()}  # episode -> guest
+# gold span length in s: (min, max, severity); "warn" only warns, and only for one-span golds
+SPAN_LEN = {p: tuple(t.get("span_len", {"min": 10, "max": 120, "severity": "error"}).values()) for p, t in TABLES.items()}
 # spread of the answerables: in each episode the earliest gold start lies before this share of the episode
 # (and the latest after SPREAD_LAST)
-SPREAD_FIRST = {"a": 0.20, "b": 0.15, "c": 0.20}
+SPREAD_FIRST = {p: t.get("spread_first", 0.20) for p, t in TABLES.items()}
 SPREAD_LAST = 0.85
-QUOTE_MIN_START = {"a": 330}  # part a: no quote inside the intro/ads (before 330 s)
-# quote texts are whole sentences (start after . ? ! or at the start, end with . ? !), except these clauses from
-# 112's unpunctuated stretch (~2526 s to the end)
-NOT_SENTENCES = {"a": {"y010", "y011", "y012"}}
-
-# part b: each answerable is pinned to anchor phrases that must lie inside its gold spans
-ANCHORS = {"b": {
-    "x001": ["So it's like a pitcher and a catcher.", "they fit into the same catcher's mitt", "the pitcher side.", "starts throwing balls"],
-    "x002": ["three big hits, inhalations", "breakthrough dose", "comes on like a freight train", "zero to 60 in like Tesla time", "propelled into this other reality"],
-    "x003": ["diamonds versus toilet paper", "intensity of demand", "crossing of demand curves"],
-    "x004": ["I'd say nicotine, tobacco.", "half million deaths in the US every year", "barely visible blip"],
-    "x005": ["mostly classical", "gongs", "Tibetan singing bowls", "1950s"],
-    "x006": ["I am afraid of dying", "Penn Jillette", "the year 2262 after I'm gone", "if I left prematurely"],
-    "x009": ["put them through bootcamp", "advanced infantry school", "airborne school", "special forces training", "the tighter the bond is going to be"],
-    "x010": ["wrestling tournament", "purple belt", "if you don't struggle, you don't grow", "absolute best times of my life were in combat", "sacrifice their lives for their friends"],
-    "x011": ["more surgical attacks on enemy individuals, would I be for it? Yes, I would be for it.", "put protocols in place", "I don't really worry about it.", "kill switch"],
-    "x012": ["sledgehammer of truth", "I cared about them more than anything else", "bring their guys home from war", "So if that's where Elon comes from"],
-    "x013": ["Are you as good at design as Steve Jobs was?", "lose his temper, treat people horribly", "even more successful", "Which team wins?"],
-    "x014": ["maybe he's just an arrogant jerk", "Mr. Infantry", "They adored him.", "Up the chain of command"],
-}}
-
+QUOTE_MIN_START = {p: t["quote_min_start"] for p, t in TABLES.items() if "quote_min_start" in t}  # no quote in the intro
+# quote texts are whole sentences (start after . ? ! or at the start, end with . ? !), except these clauses
+NOT_SENTENCES = {p: set(t.get("not_sentences", ())) for p, t in TABLES.items()}
+# each answerable is pinned to anchor phrases that must lie inside its gold spans
+ANCHORS = {p: t["anchors"] for p, t in TABLES.items() if "anchors" in t}
 # unanswerables (episode-scoped): key terms and variants must not occur in the episode's joined cue text
 # (case-insensitive); stray, unrelated hits are listed in answer_hint and kept out of these patterns
-SCOPED = {
-    "a": {
-        "x007": r"nuclear|\bbombs?\b|weapon|\bwars?\b|warfare|missile|hiroshima|deterr|arms race|cold war|warhead",
-        "x008": r"comed|stand[ -]up|standup|\bcomic|sweden|swedish|\bswedes?\b|london|grew up|growing up|childhood|hometown|helsingborg",
-        "x015": r"cold fusion|\bpons\b|fleischmann|room temperature|palladium|heavy water|electroly|table ?top|bench ?top",
-        "x016": r"galileo|galilei|copernic|inquisition|heliocentr|\bpope\b|vatican|catholic|here(sy|tic)|persecut|telescope|astronom|\bbruno\b|house arrest",
-    },
-    "b": {
-        "x007": r"griffith|roland|founder|founded",
-        "x008": r"leary|harvard|alpert|ram dass|counterculture|hippie|tune in|drop out|nixon|backlash",
-        "x015": r"friendly fire|blue on blue|fratricide|ramadi|mistook|misidentif|shooting at each other|shot at each other",
-        "x016": r"\bkyle\b|\bchris\b|sniper|\blegend\b|bradley|cooper|ramadi",
-    },
-    "c": {  # strays kept out, e.g. 236's "caged tiger", 259's "invest in my company"
-        "x007": r"holm\b|holly|octagon|bantam|\bwwe\b|(ronda|rhonda|rousey).{0,300}(ufc|mma|mixed martial)|(ufc|mma|mixed martial).{0,300}(ronda|rhonda|rousey)",
-        "x008": r"samb|somb|sam bo|leg ?locks?|heel hooks?|kurtka",
-        "x015": r"crypto|bitcoin|blockchain|\bnfts?\b|ethereum|\btokens?\b|\bcoins?\b|web ?3|digital currenc|\bdefi\b",
-        "x016": r"warcraft|seventh son|great wall|crimson peak|\bflops?\b|flopped|\bbomb|box office|lost money|money ?losers?|write ?downs?|\bmisses\b",
-    },
-}
-
-# never lines: for each line, regexes for its distinctive word combinations (see notes_X.md); none may match the
-# joined cue text of any of the 319 transcripts (case-insensitive)
-NEVER = {
-    "a": {
-        "Nick Bostrom: We could run a full ancestor simulation on a quantum computer the size of a sugar cube.":
-            [r"quantum computer.{0,150}sugar cube", r"sugar cube.{0,150}quantum",
-             r"(ancestor|ancestry) simulations?.{0,150}sugar cube", r"sugar cube.{0,150}(ancestor|ancestry) simulation"],
-        "Nick Bostrom: The doomsday argument has convinced me that humanity will go extinct within a few centuries.":
-            [r"doomsday argument.{0,200}(convinc|centur|persua)", r"(convinc|persua).{0,120}doomsday argument"],
-        "Ian Hutchinson: ITER will be putting fusion electricity on the grid by 2030.":
-            [r"\biter\b.{0,200}(grid|electricity).{0,100}20[23]\d", r"(grid|electricity).{0,150}\biter\b",
-             r"\biter\b.{0,200}2030|2030.{0,200}\biter\b", r"on the grid.{0,60}(by|before) 20[23]\d"],
-        "Ian Hutchinson: Randomized clinical trials have proven that prayer heals the sick.":
-            [r"pray(er|ing|ed)?.{0,200}(clinical trial|controlled (trial|study|experiment)|randomi[sz]ed|double[ -]blind)",
-             r"(clinical trial|controlled (trial|study)|randomi[sz]ed|double[ -]blind).{0,200}pray",
-             r"intercessory", r"prayer.{0,120}(heal|cure)", r"(heals?|cures?) the sick"],
-    },
-    "b": {
-        "Matthew Johnson: microdosing is the most promising thing happening in psychedelic research right now":
-            [r"micro ?dos.{0,200}(promising|best|strongest|exciting)", r"(promising|exciting).{0,150}micro ?dos"],
-        "Matthew Johnson: psilocybin mushrooms should be sold over the counter at the grocery store, just like coffee":
-            [r"(psilocybin|mushrooms?|shrooms|lsd|psychedelics?).{0,150}(convenience store|grocery|gas station|over the counter|7-?11|seven eleven|supermarket)",
-             r"(convenience store|grocery|gas station|over the counter|supermarket).{0,150}(psilocybin|mushrooms?|shrooms|lsd|psychedelics?)",
-             r"(mushrooms?|psilocybin).{0,200}(sold|sell|buy).{0,100}(store|counter|shop)",
-             r"(store|counter|shop).{0,100}(sold|sell|buy).{0,100}(mushrooms?|psilocybin)",
-             r"(psilocybin|mushrooms?).{0,120}(like coffee|like caffeine)"],
-        "Jocko Willink: losing your temper is one of the most effective tools a leader has":
-            [r"(los(e|es|ing)|lost) (your|his|their|my|her) temper.{0,200}(tool|useful|effective|works|helps|good for|necessary)",
-             r"(tool|useful|effective|helps|necessary).{0,150}(los(e|es|ing)|lost) (your|his|their|my|her) temper",
-             r"(yell|scream)(ing)? at (your|his|their|the) (team|troops|people|employees|staff).{0,100}(works|effective|useful|best)"],
-        "Jocko Willink: a white belt should never tap out, just muscle your way out with strength":
-            [r"never (ever )?tap( out)?\b", r"(white belts?).{0,150}(don't|never|shouldn't) tap",
-             r"(don't|never|shouldn't|not) tap.{0,150}strength", r"(refuse|refusing|refused) to tap"],
-    },
-    "c": {
-        "Jimmy Pedro: Teddy Riner is the most technical heavyweight in judo history":
-            [r"(riner|renier|renner|rener|rinner|reiner|teddy).{0,200}most technical", r"most technical heavyweight",
-             r"heavyweight.{0,100}most technical", r"most technical"],
-        "Jimmy Pedro: adults should always start with judo before they ever try jiu jitsu":
-            [r"judo before (you )?(ever )?(try )?(jiu ?jitsu|jujitsu|bjj)", r"adults?.{0,100}(start|begin).{0,60}judo.{0,150}before",
-             r"start with judo|judo first"],
-        "Thomas Tull: streaming is going to kill the movie theater within ten years":
-            [r"(streaming|netflix).{0,150}(kill|killed|death|end of|destroy).{0,100}(theaters?|theatres?|cinemas?|movie going)",
-             r"(theaters?|theatres?|cinemas?).{0,100}(dead|dying|die\b|extinct)", r"(kill|killed|destroy).{0,60}(movie theaters?|cinemas?|theatres?)"],
-        "Thomas Tull: Godzilla was the most expensive movie Legendary ever made":
-            [r"godzilla.{0,200}expensive|expensive.{0,200}godzilla", r"most expensive.{0,100}legendary|legendary.{0,100}most expensive"],
-    },
-}
-
-# stoplists of the word-overlap checks
-STOP_B = set("a an the and or of to in on at for is are was were be been it its this that what which who how why does do did "
-             "he his him she her they them their i me my you your we our with about from as by not no so if but than then there "
-             "just like any some one get got say said says think thought really thing".split())
-STOP_C = set("""kayla about after again against also and any are around back been before being but can could did does doing
-don't each even ever from going have he's his how into is it's jimmy just like more much over pedro really said same say
-says she should some something that that's the their them then there they thing think this thomas through tull tull's
-was wasn't were what when where which while who why will with would you your i'm""".split())
+SCOPED = {p: t["scoped"] for p, t in TABLES.items()}
+# never lines: regexes for each line's distinctive word combinations; none may match any of the 319 transcripts
+NEVER = {p: t["never"] for p, t in TABLES.items()}
+def _rule(r): return (r["token"], set(r["stop"]), r["min_len"])
 # paraphrase quotes: no word of the query (token regex, stoplist, min length) may occur in the quoted line
-PARA_QUOTE_WORDS = {"b": (r"[a-z0-9']+", STOP_B, 1), "c": (r"[a-z][a-z']+", STOP_C, 4)}
+PARA_QUOTE_WORDS = {p: _rule(t["paraphrase_quote_words"]) for p, t in TABLES.items() if "paraphrase_quote_words" in t}
 # paraphrase questions: no word of the question (token regex, stoplist, min length) may occur in its gold text
-PARA_ASK_WORDS = {"c": (r"[a-z][a-z']+", STOP_C, 4)}
+PARA_ASK_WORDS = {p: _rule(t["paraphrase_ask_words"]) for p, t in TABLES.items() if "paraphrase_ask_words" in t}
 # report only (no check): the words of each paraphrase question that are rare (1-3 hits) in its episode
-RARE_WORDS_REPORT = {"b": STOP_B}
+RARE_WORDS_REPORT = {p: set(t["rare_words_report"]) for p, t in TABLES.items() if "rare_words_report" in t}
 
 ASK_PER_EP = Counter(keyword=3, paraphrase=3, unanswerable=2)
 QUOTES_PER_EP, MIN_PARA_QUOTES, NEVER_PER_GUEST = 6, 3, 2
