@@ -1053,3 +1053,52 @@ def test_the_episode_option_naming_just_a_guest_takes_all_their_episodes(hash_ap
     found = hash_app.quotes.find(line, "Jim Keller").matches
     assert found[0].episode_id == "episode_070_large" and found[0].start == pytest.approx(1975, abs=3)
     assert all(m.episode_id != "episode_070_large" for m in hash_app.quotes.find(line, "162").matches)
+
+
+def test_inside_an_episode_a_passage_both_meaning_lists_put_first_is_not_outvoted(engine, monkeypatch):
+    """Blind set 4: a paraphrased question's words match filler all over an episode ("what was the line his pops
+    had about rigid things breaking?"), so the lexical list ranks passages that have nothing to do with it. The
+    passage the dense and the tile lists both put first ("my dad used to say, anything too stiff snaps") must not
+    lose to passages all three rank middling, as it did under reciprocal rank fusion at k = 60."""
+    from bot.ask import retrieval as R
+
+    retriever = engine.retriever
+    retriever.ensure_index()
+    positions = [p for p in range(len(retriever.chunks)) if retriever.chunks.episode(p) == EP]
+    target, middling = positions[40], positions[60:70]
+    dense = [target] + positions[10:19] + middling               # each list: its own nine first, then the middling
+    tiles = [target] + positions[20:29] + middling
+    lexical = np.zeros(len(retriever.chunks))
+    for rank, pos in enumerate(positions[30:39] + middling):     # the target says none of the question's words
+        lexical[pos] = 10.0 - 0.1 * rank
+    monkeypatch.setattr(retriever, "_dense", lambda vector, ids: [(p, 0.5 - 0.01 * i) for i, p in enumerate(dense)])
+    monkeypatch.setattr(retriever, "_tile_ranked", lambda vector, ids: tiles)
+    monkeypatch.setattr(retriever.lex, "scores", lambda stems, mask: lexical)
+    r = retriever.retrieve("what was the line his pops had about rigid things breaking?", [EP])
+    assert r.evidence[0].chunk_index == retriever.chunks[target][1].index
+    monkeypatch.setattr(R, "RRF_K_EPISODE", R.RRF_K)                 # the flat fusion it replaced
+    r = retriever.retrieve("what was the line his pops had about rigid things breaking?", [EP])
+    assert r.evidence[0].chunk_index != retriever.chunks[target][1].index
+
+
+def test_a_long_question_that_describes_its_moment_is_not_refused_for_a_detail(engine):
+    """Blind set 4: listeners describe the moment at length ("folks sitting totally motionless in freezing tubs",
+    "he did odd chores for cash as a kid so his mother could keep the power on"). One word no episode says is a
+    topic in a short question and a detail in a long one; so are the two rarest words missing from the passages."""
+    from dataclasses import replace
+
+    from bot.ask.engine import NO_RARE_MAX_WORDS, UNKNOWN_SHARE
+    from bot.ask.lexical import words
+
+    question = "why does he reckon folks sitting totally motionless and acting hardcore in freezing tubs is silly?"
+    r = engine.retrieve(question, "94")
+    assert r.words == len(set(words(question))) >= 10
+    base = replace(r, unknown=0.0, unknown_terms=0, absent_names=0, rare_hit=False, best_dense=0.35, margin=0.05)
+    short, long = replace(base, words=NO_RARE_MAX_WORDS), replace(base, words=NO_RARE_MAX_WORDS + 1)
+    assert engine.abstain_reason(short) == "distinctive words missing, nothing clearly ahead"
+    assert engine.abstain_reason(long) is None
+    one_in_four = replace(base, rare_hit=True, unknown=1.0, words=4)
+    one_in_twelve = replace(base, rare_hit=True, unknown=1.0, words=12)
+    assert 1.0 >= UNKNOWN_SHARE * 4 and 1.0 < UNKNOWN_SHARE * 12
+    assert engine.abstain_reason(one_in_four) == "a word said nowhere"
+    assert engine.abstain_reason(one_in_twelve) is None

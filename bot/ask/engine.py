@@ -29,8 +29,15 @@ log = logging.getLogger(__name__)
 # words are missing from the passages and the best passage is neither close nor clearly ahead of the rest.
 UNKNOWN_WORD_MIN_DENSE = 0.45
 UNKNOWN_TERM_MIN_DENSE = 0.50     # ...closer still when that word is a term or name ("mypy", "Duolingo", "phosphine")
+UNKNOWN_SHARE = 0.12              # a word said nowhere refuses only as this share of the question's words: a long
+#                                   question that describes its moment has room for a word of its own ("folks sitting
+#                                   totally motionless in freezing tubs", "being totally unselfconscious")
 NO_RARE_MIN_DENSE = 0.40
 NO_RARE_MIN_MARGIN = 0.13
+NO_RARE_MAX_WORDS = 9             # ...in a question of at most this many words: a listener who describes the moment
+#                                   at length ("i recall him saying he did odd chores for cash as a kid so his mother
+#                                   could keep the power on") brings rare words of their own that the passage words
+#                                   otherwise; the two rarest are a short question's topic, a long one's detail
 FLOOR_DENSE = 0.25
 # ...or it names two things (people, works, products) the scoped episode never mentions, in any spelling
 ABSENT_NAMES = 2
@@ -141,7 +148,7 @@ class AskEngine:
             return "not in the named guest's episodes"
         if r.best_dense < FLOOR_DENSE:
             return "nothing close"
-        if r.unknown >= 1 and r.best_dense < UNKNOWN_WORD_MIN_DENSE:
+        if r.unknown >= 1 and r.best_dense < UNKNOWN_WORD_MIN_DENSE and r.unknown >= UNKNOWN_SHARE * r.words:
             return "a word said nowhere"
         if r.unknown_terms and r.best_dense < UNKNOWN_TERM_MIN_DENSE:
             return "a term said nowhere"
@@ -151,8 +158,8 @@ class AskEngine:
             return "two words said nowhere"
         # a passage clearly ahead of the rest (margin) stands, unless the question names someone or something
         # the episode never mentions ("What does Guido think about Rust?": Python talk, far ahead, no Rust)
-        if not r.rare_hit and r.best_dense < NO_RARE_MIN_DENSE and (r.margin < NO_RARE_MIN_MARGIN
-                                                                      or r.absent_names > 0):
+        if not r.rare_hit and r.best_dense < NO_RARE_MIN_DENSE and r.words <= NO_RARE_MAX_WORDS \
+                and (r.margin < NO_RARE_MIN_MARGIN or r.absent_names > 0):
             return "distinctive words missing, nothing clearly ahead"
         return None
 
