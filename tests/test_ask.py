@@ -1102,3 +1102,17 @@ def test_a_long_question_that_describes_its_moment_is_not_refused_for_a_detail(e
     assert 1.0 >= UNKNOWN_SHARE * 4 and 1.0 < UNKNOWN_SHARE * 12
     assert engine.abstain_reason(one_in_four) == "a word said nowhere"
     assert engine.abstain_reason(one_in_twelve) is None
+
+
+def test_a_terse_question_whose_rarest_words_the_passages_hold_is_not_refused_as_far(engine):
+    """A terse or oddly worded question reads far from every passage ("what carl sagan book did clara say she
+    identified with as a little girl": best cosine 0.25); when the passages hold its two rarest words, that is
+    the evidence, and "nothing close" does not refuse it."""
+    from dataclasses import replace
+
+    from bot.ask.engine import FLOOR_DENSE
+
+    r = engine.retrieve("what book did Ilya say changed his mind about neural networks?", "94")
+    far = replace(r, best_dense=FLOOR_DENSE - 0.05, unknown=0.0, unknown_terms=0, absent_names=0, words=12)
+    assert engine.abstain_reason(replace(far, rare_hit=False)) == "nothing close"
+    assert engine.abstain_reason(replace(far, rare_hit=True)) is None

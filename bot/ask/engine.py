@@ -38,7 +38,9 @@ NO_RARE_MAX_WORDS = 9             # ...in a question of at most this many words:
 #                                   at length ("i recall him saying he did odd chores for cash as a kid so his mother
 #                                   could keep the power on") brings rare words of their own that the passage words
 #                                   otherwise; the two rarest are a short question's topic, a long one's detail
-FLOOR_DENSE = 0.25
+FLOOR_DENSE = 0.25                # nothing this close is "not found", unless the passages hold the question's two
+#                                   rarest words ("what carl sagan book did clara say she identified with as a little
+#                                   girl" reads 0.25 from the passage that answers it)
 # ...or it names two things (people, works, products) the scoped episode never mentions, in any spelling
 ABSENT_NAMES = 2
 ABSENT_NAMES_MAX_DENSE = 0.60
@@ -146,7 +148,7 @@ class AskEngine:
             return "no passages"
         if r.extra.get("not_in"):
             return "not in the named guest's episodes"
-        if r.best_dense < FLOOR_DENSE:
+        if r.best_dense < FLOOR_DENSE and not r.rare_hit:
             return "nothing close"
         if r.unknown >= 1 and r.best_dense < UNKNOWN_WORD_MIN_DENSE and r.unknown >= UNKNOWN_SHARE * r.words:
             return "a word said nowhere"
