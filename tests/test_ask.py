@@ -1137,3 +1137,26 @@ def test_a_terse_question_whose_rarest_words_the_passages_hold_is_not_refused_as
     far = replace(r, best_dense=FLOOR_DENSE - 0.05, unknown=0.0, unknown_terms=0, absent_names=0, words=12)
     assert engine.abstain_reason(replace(far, rare_hit=False)) == "nothing close"
     assert engine.abstain_reason(replace(far, rare_hit=True)) is None
+
+
+def test_a_chunk_found_by_meaning_alone_is_cited_where_its_tiles_match(engine):
+    """Inside an episode, a chunk the lexical list did not rank holds only filler words of the question ("had",
+    "about"), which used to place its citation (episode 175: "Bukowski has this quote about love…" cited for "the
+    line his pops had about rigid things breaking", beside "my dad used to say, anything too stiff snaps"). Its
+    window is placed by its tiles' closeness to the question instead."""
+    from ingest.chunking import tile_bounds, tile_texts
+
+    library, retriever = engine.library, engine.retriever
+    retriever.ensure_index()
+    text = library.text(EP)
+    chunk = next(c for c in text.chunks[20:] if len(tile_bounds(len(c.offsets))) >= 3)
+    a, b = tile_bounds(len(chunk.offsets))[-1]
+    said = list(range(chunk.first_sentence + a, chunk.first_sentence + b))        # the chunk's last tile
+    vector = library.embedder.embed_query(tile_texts(chunk)[-1])
+    lo = chunk.first_sentence - 2
+    pool = text.sentences[lo:chunk.first_sentence + len(chunk.offsets) + 2]
+    weights = retriever._tile_weights(EP, chunk, pool, vector)
+    assert weights[:2].max() == weights[-2:].max() == 0.0                         # outside the chunk: nothing
+    assert all(weights[i - lo] == weights.max() > 0 for i in said)
+    window, _ = retriever._window(EP, chunk, {}, vector)
+    assert set(said) <= {s.index for s in window}
