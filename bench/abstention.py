@@ -4,7 +4,7 @@ Every set's questions (dev, held-out, fresh, blind 2, 3 and 4) in both scopes, o
 episodes: the dev library plus the blind sets' episodes (`--episodes 319`: the whole of Lexicap). Per set and
 scope: answerable questions refused (wrong), unanswerable ones refused (right), recall@1/@5; then how often each
 rule (`AskEngine.abstain_reason`) refused an answerable and an unanswerable question. Abstention rules are traded
-one question at a time; this shows the trade on 298 questions instead of the 146 of the dev set they were set on.
+one question at a time; this shows the trade on 346 questions instead of the 146 of the dev set they were set on.
 
     .venv/bin/python bench/abstention.py [--episodes 40|319] [--list]
 """

@@ -22,7 +22,8 @@ N_TRANSCRIPTS = 319
 TABLES = {p: json.load(open(f"{PARTS_DIR}/checks_{p}.json", encoding="utf-8")) for p in PARTS}
 EPISODES = {p: t["episodes"] for p, t in TABLES.items()}  # episode -> guest
 # gold span length in s: (min, max, severity); "warn" only warns, and only for one-span golds
-SPAN_LEN = {p: tuple(t.get("span_len", {"min": 10, "max": 120, "severity": "error"}).values()) for p, t in TABLES.items()}
+SPAN_LEN = {p: (d["min"], d["max"], d["severity"])
+            for p, t in TABLES.items() for d in [t.get("span_len", {"min": 10, "max": 120, "severity": "error"})]}
 # spread of the answerables: in each episode the earliest gold start lies before this share of the episode
 # (and the latest after SPREAD_LAST)
 SPREAD_FIRST = {p: t.get("spread_first", 0.20) for p, t in TABLES.items()}

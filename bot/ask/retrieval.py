@@ -514,7 +514,8 @@ class Retriever:
         last = first + len(chunk.offsets) - 1
         lo, hi = max(0, first - 2), min(len(text.sentences) - 1, last + 2)
         pool = text.sentences[lo:hi + 1]
-        weights = self._sentence_weights(pool, query_terms) if vector is None else self._tile_weights(eid, chunk, pool, vector)
+        weights = (self._sentence_weights(pool, query_terms) if vector is None
+                   else self._tile_weights(eid, chunk, pool, vector))
         core = list(range(first - lo, last - lo + 1))
         if weights.max(initial=0.0) <= 0.0:
             i, j = core[0], core[-1]
@@ -688,9 +689,9 @@ class Retriever:
             # a spot is not cited as a run. Recall@5 over the six sets in the episode 232 -> 234 of 262,
             # corpus-wide 202 -> 205 (at 319 episodes 231 -> 235 and 170 -> 174).
             cited = {i: (a, b) for e, i, a, b in taken if e == eid}
-            beside = [i for i in (chunk.index - 1, chunk.index, chunk.index + 1) if i in cited]
-            if any(cited[i][0] <= last and cited[i][1] >= first for i in beside) or len(beside) == 2 \
-                    or any(i - 1 in cited or i + 1 in cited for i in beside):
+            beside = [i for i in (chunk.index - 1, chunk.index + 1) if i in cited]
+            reaches = any(cited[i][0] <= last and cited[i][1] >= first for i in beside)
+            if reaches or len(beside) == 2 or any(i - 1 in cited or i + 1 in cited for i in beside):
                 continue
             # Inside named episodes, a chunk the lexical list did not rank was found by meaning alone: the few
             # question words it holds are filler ("about", "had"), so its window is placed by its tiles' closeness
