@@ -680,6 +680,26 @@ def test_a_name_the_transcriber_wrote_one_letter_off_is_not_absent():
     assert lex.absent_names("what did the mayor say about Crimea?", city) == ["Crimea"]
 
 
+def test_a_listeners_own_word_made_of_one_said_here_is_not_absent():
+    """Blind sets: "high schoolers", "her reworking it", "being totally unselfconscious" are a listener's words for
+    what the episode says as "school", "working", "self conscious": no term the episode lacks. A name is not taken
+    apart ("Underwood" is no "wood"), nor a word whose base is said only elsewhere or too short ("unix")."""
+    import numpy as np
+
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["Kids in school care too much about grades.", "She kept working on the equation.",
+                        "A dog in the surf is never self conscious.", "A wood cabin.", "Ixnay on the unions."])
+    here = np.array([1, 1, 1, 0, 0], dtype=np.float32)
+    assert lex.absent_rare_words("what about high schoolers and their grades?", here) == []
+    assert lex.absent_rare_words("did he mind her reworking it?", here) == []
+    assert lex.absent_rare_words("his picture of being unselfconscious?", here) == []
+    assert lex.absent_rare_words("what did she say about Frank Underwood?", here) == ["underwood"]
+    assert lex.absent_rare_words("what about woodworkers?", here) == ["woodworkers"]      # "wood": not here
+    assert lex.absent_rare_words("what about unix?", here) == ["unix"]
+    assert lex.unknown_words("never unselfconscious?") == [] and lex.unknown_words("unix woodworkers") == ["unix", "woodworkers"]
+
+
 def test_a_name_said_nowhere_is_unknown_even_when_a_library_word_looks_like_it():
     """Dev a118/a139 at 319 episodes: "kombucha" and "Eurovision" were taken for misspellings of "Klobuchar" and
     "erosion" (fuzzy ratio >= 80, what retrieval reaches for), so "never said" went unnoticed. A slip is one or

@@ -122,6 +122,9 @@ def one_letter_off(word: str, other: str) -> bool:
 
 
 _ENDINGS = ("est", "er", "ers", "ing", "ings", "ed", "es", "s", "ly")
+# what a listener adds to a word to make one of their own: "schoolers", "reworking", "unselfconscious"
+_SUFFIXES = _ENDINGS + ("ness", "ism", "ist", "ists", "ful", "less", "ment", "ish")
+_PREFIXES = ("re", "un", "non", "over", "under", "self", "pre", "mis", "anti", "out")
 
 
 class LexicalIndex:
@@ -258,12 +261,25 @@ class LexicalIndex:
                    for c, _, _ in process.extract(w, self.surface, scorer=fuzz.ratio, limit=3, score_cutoff=80))
 
     def _inflects(self, word: str) -> bool:
-        """`word` is a library word with an ending the stemmer keeps ("proudest" for "proud")."""
+        """`word` is a library word with an ending the stemmer keeps ("proudest" for "proud"), or one a
+        listener made of a library word (`derives`)."""
         for suffix in _ENDINGS:
             base = word[:-len(suffix)]
             if word.endswith(suffix) and len(base) >= 3 and {base, base + "e"} & self.surface_set:
                 return True
-        return False
+        return self.derives(word, None)
+
+    def derives(self, word: str, mask: np.ndarray | None) -> bool:
+        """`word` is a word said in the masked documents with an everyday prefix or ending added: a listener's
+        own coinage ("schoolers": "school", "reworking": "working", "unselfconscious": "self conscious"), not
+        a term the documents lack. The base keeps 4+ letters: "unix" is not "un" + "ix"."""
+        for suffix in _SUFFIXES:
+            base = word[:-len(suffix)]
+            if word.endswith(suffix) and len(base) >= 4 and self._said_in([_stem(base), _stem(base + "e")], mask):
+                return True
+        return any(word.startswith(prefix) and len(word) - len(prefix) >= 4
+                   and (self._said_in([_stem(word[len(prefix):])], mask) or self._split_said(word[len(prefix):], mask))
+                   for prefix in _PREFIXES)
 
     def said_apart(self, word: str) -> bool:
         """`word` is said somewhere as two words ("power play" for "PowerPlay", "star shade" for "starshade")."""
@@ -311,6 +327,8 @@ class LexicalIndex:
                 continue                # ...nor one the episode says in full ("nanotech": "nanotechnology")
             if w in names and self._said_in([_stem(c) for c in self.misheard(w)], mask):
                 continue                # ...nor a name the transcriber wrote one letter off ("Viktor Frankl")
+            if w not in names and self.derives(w, mask):
+                continue                # ...nor the listener's own word made of one said here ("schoolers")
             out.append(w)
         return out
 
