@@ -283,6 +283,19 @@ def test_attribution_prefix_is_not_searched_as_words(real_app):
     assert is_right(result.matches[0], E094, "unwise to bet against deep learning", 3004.18)
 
 
+def test_a_word_the_transcript_says_in_two_is_matched_as_those_two(real_app):
+    """Blind set 5's "walking a tightrope for 50 years" is the transcript's "walk on a tight rope": a word the
+    library never says, said somewhere as two words in a row, is searched as those words. One said nowhere
+    ("chagnon") or whose halves are never said together ("keyrun") stays as typed."""
+    from bot.quotes.scoring import LOOSE
+
+    index = real_app.quotes.index()
+    assert index.split_compounds(["better", "keyword", "handout", "chagnon", "keyrun", "backpropagation"]) == \
+        ["better", "key", "word", "hand", "out", "chagnon", "keyrun", "backpropagation"]
+    match = real_app.quotes.find("better is a keyword").matches[0]
+    assert is_right(match, E001, "better is a key word", 1837.24) and match.score > LOOSE
+
+
 # --- query parsing ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("raw,text,who", [
     ("what was that line about betting against deep learning?", "betting against deep learning", None),
@@ -299,6 +312,9 @@ def test_attribution_prefix_is_not_searched_as_words(real_app):
     ("Elon Musk says something like: cost per ton to orbit", "cost per ton to orbit", "Elon Musk"),
     ("Einstein said that God does not play dice", "Einstein said that God does not play dice", None),
     ("deep learning", "deep learning", None),
+    ("betrand russel quote about walking a tightrope", "walking a tightrope", "betrand russel"),   # lowercase name
+    ("carlin's line about the news losing value like a car", "the news losing value like a car", "carlin"),
+    ("the famous quote about walking a tightrope", "walking a tightrope", None),
 ])
 def test_parse_query(raw, text, who):
     parts = parse_query(raw)

@@ -142,7 +142,7 @@ class QuoteEngine:
             result.scope = scope.episode_id if scope else None
         index = self.index()
         parts = parse_query(query)
-        query_words = words(parts.text)
+        query_words = index.split_compounds(words(parts.text))
         if not query_words or index.n == 0 or limit <= 0 or all(w in FUNCTION_WORDS for w in query_words):
             return result          # "the", "I think so": said thousands of times, no line to find
         lo, hi = 0, index.n

@@ -21,6 +21,8 @@ COMMON_SHARE = 0.05       # terms in more than 5% of sentences do not vote for c
 MIN_FUZZY_LEN = 4         # shorter words have too many near neighbours to correct safely
 MIN_SPELLING_SIM = 0.75   # rapidfuzz ratio between a query word and a library word taken as its spelling
 MIN_VARIANT_LEN = 6       # stems at least this long may meet longer/shorter forms of themselves
+MIN_PART_LEN = 3          # a compound the transcript writes in two ("tight rope") splits into words this long
+SPLIT_SENTENCES = 200     # ...said in a row in one of the first this many sentences holding both
 
 
 @dataclass(slots=True)
@@ -124,6 +126,30 @@ class SentenceIndex:
         self.unknown_weight = float(np.log1p((n - 10 + 0.5) / 10.5)) if n > 10 else 1.0
 
     # --- query side -------------------------------------------------------------------------------
+    def split_compounds(self, query_words: list[str]) -> list[str]:
+        """The query's words, a word the library never says replaced by the two it is said as, one right after
+        the other, somewhere: a listener's "tightrope" is the transcript's "tight rope". Two words said apart
+        ("a play about power" for "powerplay") or a name said nowhere ("chagnon") stay as typed."""
+        out: list[str] = []
+        for word in query_words:
+            split = self._said_as_two(word) if len(word) >= 2 * MIN_PART_LEN and word not in self.surfaces \
+                and self.vocab.get(stems([word])[0]) is None else None
+            out.extend(split or [word])
+        return out
+
+    def _said_as_two(self, word: str) -> list[str] | None:
+        for i in range(MIN_PART_LEN, len(word) - MIN_PART_LEN + 1):
+            a, b = self.surfaces.get(word[:i]), self.surfaces.get(word[i:])
+            if a is None or b is None:
+                continue
+            both = np.intersect1d(self.post_ids[self.post_ptr[a]:self.post_ptr[a + 1]],
+                                  self.post_ids[self.post_ptr[b]:self.post_ptr[b + 1]])
+            for sid in both[:SPLIT_SENTENCES]:
+                seq = self.window_words(int(sid), int(sid))
+                if any(x == a and y == b for x, y in zip(seq, seq[1:])):
+                    return [word[:i], word[i:]]
+        return None
+
     def query_terms(self, query_words: list[str]) -> list[Term]:
         """Each distinct query word: its exact stem, other forms of it, and for unknown words likely spellings."""
         out: dict[str, Term] = {}

@@ -55,7 +55,14 @@ _SAYS = re.compile(
 _NAME_SAYS = re.compile(
     r"^(?P<named>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2})\s+(?:said|says|once\s+said|mentioned)"
     r"\s+(?:something|a\s+line|a\s+thing)\s+(?:like|about|along\s+the\s+lines\s+of)\b[\s:,]*")
+# "bertrand russell quote about walking a tightrope", "carlin's line about ...": who the line is by (or from) comes
+# first, lowercase as often as not; "quote about" is no way a line opens, so the words before it are a name.
+_NAMED_QUOTE = re.compile(
+    r"^(?P<named>[\w'’.-]+(?:\s+[\w'’.-]+){0,2}?)(?:'s|’s)?\s+(?:quote|line)\s+(?:about|where|when|that\s+goes|saying)"
+    r"\b[\s:,]*", re.IGNORECASE)
 _NOT_NAMES = frozenset("i he she they we you someone somebody everyone nobody".split())
+_NOT_NAME_WORDS = frozenset("the that this a an his her their your my our famous funny old great best favorite favourite "
+                            "same other one".split())
 _QUOTES = "\"'“”‘’«»`"
 QUERY_MAX_WORDS = 60
 QUERY_MAX_CHARS = 400
@@ -92,6 +99,11 @@ def parse_query(query: str) -> QueryParts:
     named = _NAME_SAYS.match(text) if attribution is None else None
     if named and named.end() < len(text) and named.group("named").lower() not in _NOT_NAMES:
         attribution, text = named.group("named"), text[named.end():]
+    quoted = _NAMED_QUOTE.match(text) if attribution is None else None
+    if quoted and len(words(text[quoted.end():])) >= 3:
+        text = text[quoted.end():]
+        if not {w.lower() for w in quoted.group("named").split()} & (_NOT_NAMES | _NOT_NAME_WORDS):
+            attribution = re.sub(r"['’]s$", "", quoted.group("named"))
     match = _ATTRIBUTION.match(text)
     if match and attribution is None and len(match.group(1).split()) <= 4 and len(words(match.group(2))) >= 3:
         attribution, text = match.group(1).strip(_QUOTES + " "), match.group(2)
