@@ -534,6 +534,30 @@ def test_misspelled_words_are_respelled_as_the_library_says_them(engine):
         assert r.corrected(kept) == kept
 
 
+def test_a_four_letter_slip_is_respelled_only_when_a_letter_is_missing_extra_or_swapped():
+    """Blind set 5's "did his GP really refuse to chek some sugar marker?" was refused: "chek" and "gp" counted as
+    words the library never says. A four-letter word one missing, extra or swapped letter off one library word is
+    that word ("tiem": "time"); one wrong letter ("lyft": "lift") or the start of a longer word ("chek":
+    "chekhov") is not, and a word of two letters is too short to name a topic the library lacks."""
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["you should check your blood sugar", "it takes time to lift weights", "Chekhov wrote plays"])
+    assert lex.correct("did his gp refuse to chek my sugar? no tiem") == "did his gp refuse to check my sugar? no time"
+    assert lex.correct("did he take a lyft") == "did he take a lyft"
+    assert lex.unknown_words("did his gp check my sugar") == []
+    assert lex.unknown_words("did his gp test my ferritin") == ["test", "ferritin"]
+
+
+def test_a_plural_of_an_everyday_word_is_no_term():
+    """The English word list counts each form apart, so a plural of an everyday word looks rare there ("formats"
+    86, "format" 1373): blind set 5's "something with old media formats" was refused as naming a term the episode
+    lacks. A word counts as common as its commonest form."""
+    from bot.ask.lexical import is_term
+
+    assert not is_term("formats") and not is_term("format")
+    assert is_term("phosphine") and is_term("mypy") and is_term("samplers")
+
+
 def test_a_question_with_typos_finds_what_the_spelled_question_finds(engine):
     typed = engine.answer("what does Ilya think about nueral netwroks and the brain?", episode=EP)
     spelled = engine.answer("what does Ilya think about neural networks and the brain?", episode=EP)

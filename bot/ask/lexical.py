@@ -66,9 +66,24 @@ def stem_pairs(text: str) -> set[str]:
     return set(said) | {f"{a} {b}" for a, b in zip(said, said[1:])}
 
 
+MIN_UNKNOWN_LEN = 3        # a shorter word ("gp", "ok") is too short to tell a topic the library lacks
+
+
+def english_count(word: str) -> int:
+    """How common `word` is in English, by its commonest form: the list counts each form apart, and a plural or
+    past tense of an everyday word is rare in it ("formats" 86, "format" 1373)."""
+    counts = word_counts()
+    n = counts.get(word, 0)
+    for suffix in ("s", "es", "ed", "ing", "ly"):
+        base = word[:-len(suffix)]
+        if word.endswith(suffix) and len(base) >= 3:
+            n = max(n, counts.get(base, 0), counts.get(base + "e", 0))
+    return n
+
+
 def is_term(word: str) -> bool:
     """A word too rare in everyday English to be a paraphrase: a name, a product, a technical term."""
-    return word_counts().get(word, 0) < TERM_WORD
+    return english_count(word) < TERM_WORD
 
 
 @lru_cache(maxsize=1)
@@ -204,11 +219,12 @@ class LexicalIndex:
         """The library's spelling of a misspelled word ("nueral" -> "neural"): only for a lowercase word
         that is neither said in the library nor an English word ("shoppers", "feud", "tarot" are words the
         library happens not to say, and stay), and only when one close library word is used far more than
-        any other as close (one slip, or two in long words; a swap of neighbours is one)."""
-        if len(w) < 5 or not w.isalpha() or not w.islower() or w in self.surface_set or w in STOPWORDS \
-                or w in english_words():
+        any other as close (one slip, or two in long words; a swap of neighbours is one; in a word of four
+        letters only a missing, extra or swapped letter: "chek" for "check")."""
+        if len(w) < 4 or not w.isalpha() or not w.islower() or w in self.surface_set \
+                or w in STOPWORDS or w in english_words():
             return None
-        completions = self.completions(w, limit=2)
+        completions = self.completions(w, limit=2) if len(w) >= 5 else []     # "chek" is no "chekhov"
         if completions:              # an abbreviation, spelled out for the embedder ("backprop" scores 0.19)
             first, *rest = completions
             dominant = not rest or self.df.get(_stem(first), 0) >= DOMINANT * self.df.get(_stem(rest[0]), 0)
@@ -219,8 +235,8 @@ class LexicalIndex:
             return None
         costs = {c: _typo_cost(w, c) for c, _, _ in found}
         nearest = min(costs.values())
-        if nearest > (4 if len(w) >= 8 else 3):     # two slips only when both are missing/extra/swapped letters
-            return None
+        if nearest > (4 if len(w) >= 8 else 3 if len(w) >= 5 else 2):   # two slips only when both are missing/extra/
+            return None                                                  # swapped letters; in 4 letters only those
         used = sorted(((self.df.get(_stem(c), 0), c) for c, cost in costs.items() if cost == nearest), reverse=True)
         if len(used) > 1 and used[0][0] < DOMINANT * used[1][0]:
             return None             # "loosing": losing or looking? Not a guess worth making
@@ -242,7 +258,7 @@ class LexicalIndex:
         "Sarah" names the guest."""
         known_words = _WORD.findall(known.lower())
         english = english_words()
-        return [w for w in words(query) if w not in self.surface_set and not w.isdigit()
+        return [w for w in words(query) if w not in self.surface_set and not w.isdigit() and len(w) >= MIN_UNKNOWN_LEN
                 and _stem(w) not in self.df and not self._inflects(w)
                 and (w in english or not self._respelled(w))
                 and not close_to(w, known_words) and not self.said_apart(w)]
