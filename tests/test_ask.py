@@ -534,6 +534,21 @@ def test_misspelled_words_are_respelled_as_the_library_says_them(engine):
         assert r.corrected(kept) == kept
 
 
+def test_a_passage_where_the_listener_placed_the_moment_ranks_higher(engine):
+    """Ilya talks about self-play at ~11 min and at ~75 min: "early in the episode" brings the first up, "near the
+    end" keeps it out, and the hint's own words ("end", "episode") are not searched for."""
+    def starts(question):
+        return [e.start for e in engine.retrieve(question, EP).evidence]
+
+    plain = starts("what does ilya say about self play")
+    early = starts("early in the episode, what does ilya say about self play")
+    late = starts("near the end, what does ilya say about self play")
+    first_early = lambda ss: next(i for i, s in enumerate(ss + [0.0]) if s < 1200)      # noqa: E731
+    assert first_early(early) < first_early(plain)
+    duration = engine.library.text(EP).duration
+    assert plain != late and all(s > 0.7 * duration for s in late[:4])
+
+
 def test_a_four_letter_slip_is_respelled_only_when_a_letter_is_missing_extra_or_swapped():
     """Blind set 5's "did his GP really refuse to chek some sugar marker?" was refused: "chek" and "gp" counted as
     words the library never says. A four-letter word one missing, extra or swapped letter off one library word is

@@ -13,6 +13,7 @@ import numpy as np
 from bot.ask import about, extractive
 from bot.ask.llm_answer import ask_llm, finalize
 from bot.ask.lexical import stems
+from bot.ask.position import where_in
 from bot.ask.retrieval import Evidence, Retrieval, Retriever
 from bot.library import EMPTY_LIBRARY, EPISODE_VECTORS, Library
 from bot.llm import ChatLLM, LLMUnavailable
@@ -111,6 +112,9 @@ class AskEngine:
         if scope is None:       # "In episode 190, …": that episode, as if picked with the episode option
             question, meta, unknown_ref = self.library.named_in(question)
             scope = [meta.episode_id] if meta else None
+        where = where_in(question)          # "near the end, …": where, not what, to search for
+        if where is not None:
+            question = where.question
         named = None
         if scope is not None and len(scope) > 1:        # `--episode "Jim Keller"`: his episodes, as if the
             named, scope = scope, None                   # question had named him
@@ -118,16 +122,16 @@ class AskEngine:
             named = self.retriever.named_guests(question)
         if named:
             vectors = self.retriever.question_vectors(question)     # embedded once for both searches
-            r = self.retriever.retrieve(question, named, k=k, vectors=vectors)
+            r = self.retriever.retrieve(question, named, k=k, vectors=vectors, where=where)
             if not self.should_abstain(r):
                 r.scope, r.extra["guest_episodes"] = None, named
                 return r
             # "did Jim Keller talk about psychedelics?": not in his episode is the answer; where else it
             # came up is read from everywhere, for the not-found message to point at
-            r = self.retriever.retrieve(question, None, k=k, vectors=vectors)
+            r = self.retriever.retrieve(question, None, k=k, vectors=vectors, where=where)
             r.extra["not_in"] = named
             return r
-        r = self.retriever.retrieve(question, scope, k=k)
+        r = self.retriever.retrieve(question, scope, k=k, where=where)
         if unknown_ref:
             r.extra["unknown_episode"] = unknown_ref
         if scope is None:

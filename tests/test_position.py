@@ -1,0 +1,39 @@
+"""Where a question places its moment ("near the end", "in the last 20 minutes"): parsed, taken out of the
+question, and used as a prior on where the passage lies."""
+import pytest
+
+from bot.ask.position import LATE, VERY_EARLY, where_in
+
+
+@pytest.mark.parametrize("question,rest,span", [
+    ("near the end she names some psych concept", "she names some psych concept", (700.0, 1000.0)),
+    ("toward the end, does brian think messaging made him closer?", "does brian think messaging made him closer?",
+     (700.0, 1000.0)),
+    ("At the end, what book does he recommend?", "what book does he recommend?", (700.0, 1000.0)),
+    ("at the very start of the episode, the quote", "the quote", (0.0, 120.0)),
+    ("halfway through, a story about his dad", "a story about his dad", (300.0, 700.0)),
+    ("late in the conversation he cries", "he cries", (700.0, 1000.0)),
+    ("in the last 2 minutes what book", "what book", (880.0, 1000.0)),
+    ("in the first 10 minutes of the podcast, who does he thank?", "who does he thank?", (0.0, 600.0)),
+])
+def test_a_place_in_the_episode_is_read_and_taken_out_of_the_question(question, rest, span):
+    where = where_in(question)
+    assert where is not None and where.question == rest and where.span(1000.0) == pytest.approx(span)
+
+
+@pytest.mark.parametrize("question", [
+    "what happened at the end of the war?",             # the end of something else
+    "what did he say at the start of his career?",
+    "two spoken numbers that sound the same at the end?",   # a bare "at the end" only opens a question
+    "what is the end goal of AGI?",
+    "in the middle of the night, does he dream?",
+    "what did he say at 45:00?",                        # a time: bot.ask.about answers the moment itself
+])
+def test_other_ends_and_starts_place_nothing(question):
+    assert where_in(question) is None
+
+
+def test_shares_of_the_episode():
+    assert where_in("near the very end, a book").share == (0.85, 1.0) and where_in("near the end, a book").share == LATE
+    assert where_in("towards the very beginning he mentions").share == VERY_EARLY
+
