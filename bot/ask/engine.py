@@ -49,6 +49,10 @@ ABSENT_NAMES_MAX_DENSE = 0.60
 # is often a listener's paraphrase ("footballer", "feud"), two are a topic the episode does not have
 UNKNOWN_WORDS = 2
 UNKNOWN_WORDS_MAX_DENSE = 0.60
+# ...or it asks whether a topic came up ("did he talk about poison gas in the trenches?") and two of the words it names
+# the topic by, everyday ones too, are said nowhere in scope
+TOPIC_ABSENT = 2
+TOPIC_ABSENT_MAX_DENSE = 0.60
 MAX_QUESTION_CHARS = 2000
 HOST_SHARE = 0.5         # a name said in this share of the episodes is the show's own (the host): no "not a guest"
 NEAREST_MIN_WORDS = 4   # ...and its line says more than a name ("Elon Musk.")
@@ -162,6 +166,8 @@ class AskEngine:
             return "names never mentioned"
         if r.unknown >= UNKNOWN_WORDS and r.best_dense < UNKNOWN_WORDS_MAX_DENSE:
             return "two words said nowhere"
+        if r.topic_absent >= TOPIC_ABSENT and r.best_dense < TOPIC_ABSENT_MAX_DENSE:
+            return "the topic asked about is never mentioned"
         # a passage clearly ahead of the rest (margin) stands, unless the question names someone or something
         # the episode never mentions ("What does Guido think about Rust?": Python talk, far ahead, no Rust)
         if not r.rare_hit and r.best_dense < NO_RARE_MIN_DENSE and r.words <= NO_RARE_MAX_WORDS \

@@ -348,6 +348,13 @@ class LexicalIndex:
             out.append(w)
         return out
 
+    def absent_words(self, text: str, mask: np.ndarray, known: str = "") -> list[str]:
+        """Words of `text` (3+ letters, stop words aside) said nowhere in the masked documents, in any spelling or
+        form `said` reaches, nor close to a word of `known` (the episode's title and guest)."""
+        known_words = _WORD.findall(known.lower())
+        return [w for w in dict.fromkeys(words(text)) if len(w) >= 3 and not w.isdigit()
+                and not close_to(w, known_words) and not self.said(w, mask) and not self.derives(w, mask)]
+
     def misheard(self, name: str) -> list[str]:
         """Library words one letter off a name (5+ letters), keeping its first and last letters: "victor" for
         "viktor", "frankel" for "frankl"; not "crime" for "crimea", which is another word."""

@@ -1,5 +1,5 @@
 """A question's subject without the words that only ask it: "what did Ilya say about double descent?" ->
-"double descent".
+"double descent"; and the topic a question asks whether the episode has ("did he talk about X?": X).
 
 The question is embedded as typed *and* as this core, and the two vectors are summed for ranking
 (`bot.ask.retrieval.CORE_WEIGHT`): MiniLM spends part of a short question's vector on "what did he say about",
@@ -25,3 +25,23 @@ def question_core(question: str) -> str:
     was taken off."""
     core = _ACCORDING.sub("", _SCAFFOLD.sub("", question, count=1)).strip(" ?")
     return core if len(core.split()) >= 2 and core != question.strip(" ?") else ""
+
+
+# "did he (ever) talk about X", "does Brian have a take on X", "any chance he mentioned X", "did they get into X":
+# the listener asks whether X came up at all
+_WHETHER = re.compile(
+    r"^\s*(?:so\s+|and\s+|also\s+)?(?:(?:did|does|do|has|have|had|would|will)\s+(?:[\w'’.-]+\s+){0,3}?|any\s+chance\s+"
+    r"(?:[\w'’.-]+\s+){0,2}?)(?:ever\s+|even\s+|actually\s+)?"
+    r"(?:talk(?:ed|s)?|say\s+anything|said\s+anything|mention(?:ed|s)?|bring\s+up|brought\s+up|discuss(?:ed|es)?|"
+    r"get\s+into|got\s+into|go\s+into|touch(?:ed)?\s+on|have\s+(?:a\s+take|an\s+opinion|thoughts|any\s+thoughts)\s+on)"
+    r"\s+(?:about\s+|on\s+|of\s+)?(?P<topic>[^?.!]+)", re.I)
+
+
+def topic_asked(question: str) -> str:
+    """What a question asks whether the episode discussed ("did he talk about poison gas in the trenches?" ->
+    "poison gas in the trenches"), from any of its sentences; "" when it asks something else."""
+    for sentence in re.split(r"(?<=[?.!])\s+", question):
+        m = _WHETHER.match(sentence)
+        if m:
+            return m.group("topic").strip()
+    return ""
