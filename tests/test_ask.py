@@ -1259,7 +1259,9 @@ def test_a_topic_asked_after_whose_words_the_episode_never_says_is_not_found(eng
 
     said = [Sentence(3, 100.0, 130.0, "The draft brought four million men into the army.")]
     r = Retrieval("did he talk about poison gas?", [Evidence(EP, 3, said, said, 0.1, 0.5, 0.2)], best_dense=0.5,
-                  rare_hit=True, margin=0.3, words=3, topic_absent=2)
+                  rare_hit=True, margin=0.3, words=3, topic_unsaid=["poison", "gas"])
     assert AskEngine.abstain_reason(r) == "the topic asked about is never mentioned"
-    r.topic_absent = 1
+    answer = engine._not_found(r.question, r, EP, None)
+    assert answer.abstained and answer.answer.endswith(": it never says “poison” or “gas”.")     # and why
+    r.topic_unsaid = ["poison"]
     assert AskEngine.abstain_reason(r) is None

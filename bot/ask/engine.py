@@ -53,6 +53,7 @@ UNKNOWN_WORDS_MAX_DENSE = 0.60
 # the topic by, everyday ones too, are said nowhere in scope
 TOPIC_ABSENT = 2
 TOPIC_ABSENT_MAX_DENSE = 0.60
+TOPIC_UNSAID = "the topic asked about is never mentioned"
 MAX_QUESTION_CHARS = 2000
 HOST_SHARE = 0.5         # a name said in this share of the episodes is the show's own (the host): no "not a guest"
 NEAREST_MIN_WORDS = 4   # ...and its line says more than a name ("Elon Musk.")
@@ -166,8 +167,8 @@ class AskEngine:
             return "names never mentioned"
         if r.unknown >= UNKNOWN_WORDS and r.best_dense < UNKNOWN_WORDS_MAX_DENSE:
             return "two words said nowhere"
-        if r.topic_absent >= TOPIC_ABSENT and r.best_dense < TOPIC_ABSENT_MAX_DENSE:
-            return "the topic asked about is never mentioned"
+        if len(r.topic_unsaid) >= TOPIC_ABSENT and r.best_dense < TOPIC_ABSENT_MAX_DENSE:
+            return TOPIC_UNSAID
         # a passage clearly ahead of the rest (margin) stands, unless the question names someone or something
         # the episode never mentions ("What does Guido think about Rust?": Python talk, far ahead, no Rust)
         if not r.rare_hit and r.best_dense < NO_RARE_MIN_DENSE and r.words <= NO_RARE_MAX_WORDS \
@@ -331,6 +332,8 @@ class AskEngine:
                 near_episode = e.episode_id
                 break
         text = f"I couldn't find that {where}."
+        if scope and self.abstain_reason(r) == TOPIC_UNSAID:      # say why: "it never says “poison” or “gas”."
+            text = f"I couldn't find that {where}: it never says {' or '.join(f'“{w}”' for w in r.topic_unsaid[:3])}."
         if nearest and named and near_episode not in named:
             text += f" It did come up in {nearest}"
         elif nearest:

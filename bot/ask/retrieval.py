@@ -153,7 +153,8 @@ class Retrieval:
                                      # it), an everyday word counting half (`unknown_weight`)
     unknown_terms: int = 0           # ... of which terms and names, not everyday words (`lexical.is_term`)
     absent_names: int = 0            # names in the question never said in the scoped episode(s)
-    topic_absent: int = 0            # words of the topic a "did he talk about X?" asks about, said nowhere in scope
+    topic_unsaid: list[str] = field(default_factory=list)   # words of the topic a "did he talk about X?" asks
+    #                                                          about that are said nowhere in scope
     words: int = 0                   # the question's distinct words, stop words aside
     margin: float = 0.0              # best dense similarity minus the typical top-20 similarity
     scope: list[str] | None = None
@@ -743,15 +744,15 @@ class Retriever:
             # transcript ("Sotskever"), and a listener's "Sutskever" is no sign the passage is off-topic
             rarest = sorted(query_terms or all_terms, key=lambda t: -(query_terms or all_terms)[t])[:2]
             rare_hit = bool(rarest) and not unknown and all(t in anywhere for t in rarest)
-        absent = topic_absent = 0
+        absent, topic_unsaid = 0, []
         if episode_ids is not None:
             known = " ".join(f"{m.title} {m.guest or ''}" for m in map(self.library.meta, episode_ids))
             absent = len(self.lex.absent_names(question, mask, known))
-            topic_absent = len(self.lex.absent_words(topic_asked(question), mask, known))
+            topic_unsaid = self.lex.absent_words(topic_asked(question), mask, known)
             # a rare word the episode never says tells as much as one the library never says (at 318 episodes
             # the library says nearly every one: scoped refusals of the dev unanswerables fell 22 -> 12 of 40)
             unknown = list(set(unknown) | set(self.lex.absent_rare_words(question, mask, known)))
         return Retrieval(question, evidence, best_dense=best_dense, coverage=coverage, rare_hit=rare_hit,
                          unknown=unknown_weight(unknown), unknown_terms=sum(map(is_term, unknown)), margin=margin,
                          scope=episode_ids, candidates=len(fused),
-                         absent_names=absent, topic_absent=topic_absent, words=len(set(words(question))))
+                         absent_names=absent, topic_unsaid=topic_unsaid, words=len(set(words(question))))
