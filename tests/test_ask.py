@@ -1228,6 +1228,8 @@ def test_a_chunk_found_by_meaning_alone_is_cited_where_its_tiles_match(engine):
      "tabs vs spaces or where the curly braces go"),
     ("any chance he talked about women having babies later in life", "women having babies later in life"),
     ("did metzl ever bring up robert redfield, the ex cdc director", "robert redfield, the ex cdc director"),
+    ("has anyone on the podcast talked about going geocaching?", "going geocaching"),      # the whole library
+    ("is there an episode where someone talks about birdwatching?", "birdwatching"),
     ("what did he say about double descent?", ""),                                   # asks what, not whether
     ("did the guy who came up with the famous formula mind her reworking it?", ""),
     ("does he think a general AI would need a body? he mentioned a famous woman", ""),
@@ -1265,3 +1267,8 @@ def test_a_topic_asked_after_whose_words_the_episode_never_says_is_not_found(eng
     assert answer.abstained and answer.answer.endswith(": it never says “poison” or “gas”.")     # and why
     r.topic_unsaid = ["poison"]
     assert AskEngine.abstain_reason(r) is None
+    # across the library, one name or term no episode says is enough ("has anyone talked about geocaching?")
+    r.topic_unsaid, r.topic_library_wide, r.question = ["geocaching"], True, "has anyone talked about geocaching?"
+    assert AskEngine.abstain_reason(r) == "the topic asked about is never mentioned"
+    assert engine._not_found(r.question, r, None, None).answer.startswith(
+        "I couldn't find that in the episodes I know: no episode says “geocaching”.")

@@ -50,7 +50,7 @@ ABSENT_NAMES_MAX_DENSE = 0.60
 UNKNOWN_WORDS = 2
 UNKNOWN_WORDS_MAX_DENSE = 0.60
 # ...or it asks whether a topic came up ("did he talk about poison gas in the trenches?") and two of the words it names
-# the topic by, everyday ones too, are said nowhere in scope
+# the topic by, everyday ones too, are said nowhere in scope (across the library: one name or term no episode says)
 TOPIC_ABSENT = 2
 TOPIC_ABSENT_MAX_DENSE = 0.60
 TOPIC_UNSAID = "the topic asked about is never mentioned"
@@ -167,7 +167,8 @@ class AskEngine:
             return "names never mentioned"
         if r.unknown >= UNKNOWN_WORDS and r.best_dense < UNKNOWN_WORDS_MAX_DENSE:
             return "two words said nowhere"
-        if len(r.topic_unsaid) >= TOPIC_ABSENT and r.best_dense < TOPIC_ABSENT_MAX_DENSE:
+        if len(r.topic_unsaid) >= (1 if r.topic_library_wide else TOPIC_ABSENT) \
+                and r.best_dense < TOPIC_ABSENT_MAX_DENSE:
             return TOPIC_UNSAID
         # a passage clearly ahead of the rest (margin) stands, unless the question names someone or something
         # the episode never mentions ("What does Guido think about Rust?": Python talk, far ahead, no Rust)
@@ -332,8 +333,9 @@ class AskEngine:
                 near_episode = e.episode_id
                 break
         text = f"I couldn't find that {where}."
-        if scope and self.abstain_reason(r) == TOPIC_UNSAID:      # say why: "it never says “poison” or “gas”."
-            text = f"I couldn't find that {where}: it never says {' or '.join(f'“{w}”' for w in r.topic_unsaid[:3])}."
+        if self.abstain_reason(r) == TOPIC_UNSAID:      # say why: "it never says “poison” or “gas”."
+            unsaid = " or ".join(f"“{w}”" for w in r.topic_unsaid[:3])
+            text = f"I couldn't find that {where}: {'no episode' if r.topic_library_wide else 'it never'} says {unsaid}."
         if nearest and named and near_episode not in named:
             text += f" It did come up in {nearest}"
         elif nearest:

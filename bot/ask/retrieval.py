@@ -154,7 +154,8 @@ class Retrieval:
     unknown_terms: int = 0           # ... of which terms and names, not everyday words (`lexical.is_term`)
     absent_names: int = 0            # names in the question never said in the scoped episode(s)
     topic_unsaid: list[str] = field(default_factory=list)   # words of the topic a "did he talk about X?" asks
-    #                                                          about that are said nowhere in scope
+    #                                                          about that are said nowhere in scope...
+    topic_library_wide: bool = False  # ... scope being the whole library (then only names and terms are listed)
     words: int = 0                   # the question's distinct words, stop words aside
     margin: float = 0.0              # best dense similarity minus the typical top-20 similarity
     scope: list[str] | None = None
@@ -752,7 +753,13 @@ class Retriever:
             # a rare word the episode never says tells as much as one the library never says (at 318 episodes
             # the library says nearly every one: scoped refusals of the dev unanswerables fell 22 -> 12 of 40)
             unknown = list(set(unknown) | set(self.lex.absent_rare_words(question, mask, known)))
+        else:
+            # across the library every everyday word is said somewhere: a name or term no episode says is the sign
+            # ("has anyone on the podcast talked about going geocaching?")
+            topic = words(topic_asked(question))
+            topic_unsaid = [w for w in unknown if is_term(w) and w in topic]
         return Retrieval(question, evidence, best_dense=best_dense, coverage=coverage, rare_hit=rare_hit,
                          unknown=unknown_weight(unknown), unknown_terms=sum(map(is_term, unknown)), margin=margin,
                          scope=episode_ids, candidates=len(fused),
-                         absent_names=absent, topic_unsaid=topic_unsaid, words=len(set(words(question))))
+                         absent_names=absent, topic_unsaid=topic_unsaid,
+                         topic_library_wide=episode_ids is None, words=len(set(words(question))))
