@@ -12,6 +12,7 @@ from bot.ask.position import LATE, VERY_EARLY, where_in
     ("At the end, what book does he recommend?", "what book does he recommend?", (700.0, 1000.0)),
     ("at the very start of the episode, the quote", "the quote", (0.0, 120.0)),
     ("halfway through, a story about his dad", "a story about his dad", (300.0, 700.0)),
+    ("a story about his dad halfway through the podcast", "a story about his dad", (300.0, 700.0)),
     ("late in the conversation he cries", "he cries", (700.0, 1000.0)),
     ("in the last 2 minutes what book", "what book", (880.0, 1000.0)),
     ("in the first 10 minutes of the podcast, who does he thank?", "who does he thank?", (0.0, 600.0)),
@@ -27,6 +28,9 @@ def test_a_place_in_the_episode_is_read_and_taken_out_of_the_question(question, 
     "two spoken numbers that sound the same at the end?",   # a bare "at the end" only opens a question
     "what is the end goal of AGI?",
     "in the middle of the night, does he dream?",
+    "what happened in the first 10 minutes of the race?",
+    "what is near the endless void he describes?",
+    "why did he quit halfway through his phd?",
     "what did he say at 45:00?",                        # a time: bot.ask.about answers the moment itself
 ])
 def test_other_ends_and_starts_place_nothing(question):
