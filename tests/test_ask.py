@@ -1272,3 +1272,30 @@ def test_a_topic_asked_after_whose_words_the_episode_never_says_is_not_found(eng
     assert AskEngine.abstain_reason(r) == "the topic asked about is never mentioned"
     assert engine._not_found(r.question, r, None, None).answer.startswith(
         "I couldn't find that in the episodes I know: no episode says “geocaching”.")
+
+
+def test_a_terse_question_whose_rarest_word_the_best_passage_holds_is_answered():
+    """Blind set 4's "rascal acronym what does it stand for" reads 0.20 from the passage that spells RASCAL out:
+    MiniLM makes little of a few keywords. When the best passage holds the question's rarest word, neither "nothing
+    close" nor "distinctive words missing" refuses it."""
+    from bot.ask.engine import AskEngine
+    from bot.ask.retrieval import Evidence, Retrieval
+    from ingest.models import Sentence
+
+    said = [Sentence(3, 100.0, 130.0, "RASCAL stands for the Retrieval of Atmospheric Signals...")]
+    r = Retrieval("rascal acronym what does it stand for", [Evidence(EP, 3, said, said, 0.1, 0.2, 1.0)],
+                  best_dense=0.20, margin=0.05, words=3)
+    assert AskEngine.abstain_reason(r) == "nothing close"
+    r.best_dense = 0.35
+    assert AskEngine.abstain_reason(r) == "distinctive words missing, nothing clearly ahead"
+    r.rarest_hit = True
+    assert AskEngine.abstain_reason(r) is None
+    r.best_dense = 0.20
+    assert AskEngine.abstain_reason(r) is None
+
+
+def test_a_common_word_is_no_rarest_word_that_saves_a_question(engine):
+    """"what does he think about pancakes": the episode says "about" and not "pancakes" (an everyday word, so half an
+    unknown word): the passages holding "about" are nothing close, and the question is not found."""
+    r = engine.retrieve("what does he think about pancakes", EP)
+    assert not r.rarest_hit and engine.abstain_reason(r) == "nothing close"

@@ -50,6 +50,8 @@ HONORIFICS = frozenset({"lord", "lady", "sir", "dame", "commander", "lieutenant"
 DISTINCT_SHARE = 0.75     # a question's second rarest word is distinctive too if its idf is this share of the rarest's
 FRAMING_WEIGHT = 0.5      # a chunk that is mostly intro, sponsor read or sign-off: summaries and ads, not answers
 MAX_CITATION_SECONDS = 60.0
+RAREST_MIN_IDF = 7.0     # a word this rare in the library (~1 chunk in 1,000; "rascal", "blitz") held by the best
+#                          passage saves a terse question from "nothing close" (`AskEngine.abstain_reason`)
 POSITION_BOOST = 1.5     # a passage where the listener placed the moment ("near the end"): neutral on the seven
 #                          sets from 1.0 to 3.0 (their 6 such questions were answered from the right part already)
 # The question's vector for ranking: as typed + CORE_WEIGHT x its core (`bot.ask.wording`). bench/retrieval.py,
@@ -149,6 +151,8 @@ class Retrieval:
     best_dense: float = 0.0
     coverage: float = 0.0            # share of the question's term weight found in the best passage
     rare_hit: bool = False           # the question's two most distinctive words occur in the passages
+    rarest_hit: bool = False         # ... its most distinctive one does, in the best passage, and is rare
+    #                                  (RAREST_MIN_IDF: not "about" when the rest of the question is said nowhere)
     unknown: float = 0.0             # question words said nowhere in the library (in scope: rare words, nowhere in
                                      # it), an everyday word counting half (`unknown_weight`)
     unknown_terms: int = 0           # ... of which terms and names, not everyday words (`lexical.is_term`)
@@ -736,7 +740,7 @@ class Retriever:
         margin = best_dense - float(np.mean(sims[5:20])) if len(sims) > 6 else 0.0
         coverage = 0.0
         unknown = self.lex.unknown_words(question, self._known_names())
-        rare_hit = False
+        rare_hit = rarest_hit = False
         if evidence:
             present = stem_pairs(evidence[0].context_text)
             coverage = sum(w for t, w in all_terms.items() if t in present) / total_weight
@@ -745,6 +749,8 @@ class Retriever:
             # transcript ("Sotskever"), and a listener's "Sutskever" is no sign the passage is off-topic
             rarest = sorted(query_terms or all_terms, key=lambda t: -(query_terms or all_terms)[t])[:2]
             rare_hit = bool(rarest) and not unknown and all(t in anywhere for t in rarest)
+            rarest_hit = bool(rarest) and not unknown and rarest[0] in present \
+                and self.lex.idf(rarest[0]) >= RAREST_MIN_IDF
         absent, topic_unsaid = 0, []
         if episode_ids is not None:
             known = " ".join(f"{m.title} {m.guest or ''}" for m in map(self.library.meta, episode_ids))
@@ -759,6 +765,7 @@ class Retriever:
             topic = words(topic_asked(question))
             topic_unsaid = [w for w in unknown if is_term(w) and w in topic]
         return Retrieval(question, evidence, best_dense=best_dense, coverage=coverage, rare_hit=rare_hit,
+                         rarest_hit=rarest_hit,
                          unknown=unknown_weight(unknown), unknown_terms=sum(map(is_term, unknown)), margin=margin,
                          scope=episode_ids, candidates=len(fused),
                          absent_names=absent, topic_unsaid=topic_unsaid,
