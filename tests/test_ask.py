@@ -1263,14 +1263,14 @@ def test_a_topic_asked_after_whose_words_the_episode_never_says_is_not_found(eng
     r = Retrieval("did he talk about poison gas?", [Evidence(EP, 3, said, said, 0.1, 0.5, 0.2)], best_dense=0.5,
                   rare_hit=True, margin=0.3, words=3, topic_unsaid=["poison", "gas"])
     assert AskEngine.abstain_reason(r) == "the topic asked about is never mentioned"
-    answer = engine._not_found(r.question, r, EP, None)
+    answer = engine._not_found(r.question, r, EP, None, AskEngine.abstain_reason(r))
     assert answer.abstained and answer.answer.endswith(": it never says “poison” or “gas”.")     # and why
     r.topic_unsaid = ["poison"]
     assert AskEngine.abstain_reason(r) is None
     # across the library, one name or term no episode says is enough ("has anyone talked about geocaching?")
     r.topic_unsaid, r.topic_library_wide, r.question = ["geocaching"], True, "has anyone talked about geocaching?"
     assert AskEngine.abstain_reason(r) == "the topic asked about is never mentioned"
-    assert engine._not_found(r.question, r, None, None).answer.startswith(
+    assert engine._not_found(r.question, r, None, None, AskEngine.abstain_reason(r)).answer.startswith(
         "I couldn't find that in the episodes I know: no episode says “geocaching”.")
 
 

@@ -221,7 +221,7 @@ class AskEngine:
         reason = self.abstain_reason(r)
         if reason:
             log.info("not found: %s", reason)
-            return self._not_found(question, r, scope, note)
+            return self._not_found(question, r, scope, note, reason)
         citations = [self.citation(e) for e in r.evidence]
         if self.llm is not None:
             try:
@@ -316,7 +316,10 @@ class AskEngine:
             window = about.introduction(sentences, text.framing.ad)
         return window
 
-    def _not_found(self, question: str, r: Retrieval, scope: str | None, note: str | None) -> Answer:
+    def _not_found(self, question: str, r: Retrieval, scope: str | None, note: str | None,
+                   reason: str | None = None) -> Answer:
+        """"Not found", pointing at the nearest thing discussed; `reason`: the rule that refused (`abstain_reason`),
+        when one did (an LLM that found nothing has none)."""
         named = r.extra.get("not_in") or []
         if scope:
             where = f"in {self.library.meta(scope).title}"
@@ -337,7 +340,7 @@ class AskEngine:
                 near_episode = e.episode_id
                 break
         text = f"I couldn't find that {where}."
-        if self.abstain_reason(r) == TOPIC_UNSAID:      # say why: "it never says “poison” or “gas”."
+        if reason == TOPIC_UNSAID:      # say why: "it never says “poison” or “gas”."
             unsaid = " or ".join(f"“{w}”" for w in r.topic_unsaid[:3])
             text = f"I couldn't find that {where}: {'no episode' if r.topic_library_wide else 'it never'} says {unsaid}."
         if nearest and named and near_episode not in named:
