@@ -109,3 +109,31 @@ def test_an_introduction_ends_at_the_hand_over_not_at_a_later_here_is():
     sentences = build_sentences(load_file(lexicap(50)).cues)
     f = find_framing(sentences, sentences[-1].end)
     assert sentences[f.intro_end - 1].text == "And now, here's my conversation with Michael Kearns."
+
+
+def test_talk_about_spotify_and_advertising_is_the_conversation_not_an_ad_read():
+    """Episode 029 (Gustav Söderström) is about Spotify: 100 of its sentences were taken for ad reads ("spotify",
+    "advertis" are read words), left out of its digest and weighed half at /ask."""
+    sentences = build_sentences(load_file(lexicap(29)).cues)
+    f = find_framing(sentences, sentences[-1].end)
+    body = range(f.intro_end, f.outro_start)
+    spotify = [i for i in body if "spotify" in sentences[i].text.lower()]
+    assert len(spotify) > 50
+    assert not any(f.excluded(i) for i in spotify)
+    assert any(f.ad[i] for i in range(f.intro_end))              # the introduction's own reads stay reads
+
+
+def test_a_mid_roll_read_is_still_a_read():
+    from ingest.models import Cue
+
+    talk = [f"So the next thing I wanted to ask about is the history of idea number {n}." for n in range(40)]
+    read = ["Quick break to thank our sponsor.", "This episode is brought to you by Example.",
+            "Go to example.com slash pod and get 20% off your first box.", "Now, back to the conversation."]
+    advertising = ["The whole business runs on advertising, and the ads are everywhere.", "Spotify sells ads too."]
+    lines = talk[:20] + read + talk[20:30] + advertising + talk[30:]
+    sentences = build_sentences([Cue(10.0 * i, 10.0 * i + 9, line) for i, line in enumerate(lines)])
+    f = find_framing(sentences, sentences[-1].end)
+    texts = [s.text for s in sentences]
+    assert f.ad[texts.index(read[1])] and f.ad[texts.index(read[2])]
+    assert not f.ad[texts.index(advertising[0])] and not f.ad[texts.index(advertising[1])]
+    assert not f.ad[texts.index("So the next thing I wanted to ask about is the history of idea number 25.")]
