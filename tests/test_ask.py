@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import numpy as np
@@ -10,6 +11,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from bot.ask.engine import AskEngine
+from bot.ask.lexical import stems
 from bot.ask.retrieval import CORE_WEIGHT
 from bot.ask.wording import question_core
 from conftest import lexicap
@@ -1156,8 +1158,9 @@ def test_inside_an_episode_a_passage_both_meaning_lists_put_first_is_not_outvote
     monkeypatch.setattr(retriever.lex, "scores", lambda stems, mask: lexical)
     r = retriever.retrieve("what was the line his pops had about rigid things breaking?", [EP])
     assert r.evidence[0].chunk_index == retriever.chunks[target][1].index
-    monkeypatch.setattr(R, "RRF_K_EPISODE", R.RRF_K)                 # the flat fusion it replaced
-    r = retriever.retrieve("what was the line his pops had about rigid things breaking?", [EP])
+    monkeypatch.setattr(R, "RRF_K_EPISODE", R.RRF_K)                 # the flat fusion it replaced, where every
+    monkeypatch.setattr(R, "stem_pairs", lambda text: set(stems(f"{text} what line pops had rigid things breaking")))
+    r = retriever.retrieve("what was the line his pops had about rigid things breaking?", [EP])   # hit counted whole
     assert r.evidence[0].chunk_index != retriever.chunks[target][1].index
 
 
@@ -1299,3 +1302,33 @@ def test_a_common_word_is_no_rarest_word_that_saves_a_question(engine):
     unknown word): the passages holding "about" are nothing close, and the question is not found."""
     r = engine.retrieve("what does he think about pancakes", EP)
     assert not r.rarest_hit and engine.abstain_reason(r) == "nothing close"
+
+
+def test_a_lexical_hit_counts_by_the_share_of_the_question_it_says(engine, monkeypatch):
+    """"who does he think is the greatest footballer ever?": the lexical list put first a passage that says only
+    "greatest", and it outvoted the passage the dense and tile lists put first. A lexical hit now counts in
+    proportion to the share of the question's words (by idf) it says."""
+    from bot.ask.lexical import stem_pairs
+
+    retriever = engine.retriever
+    retriever.ensure_index()
+    positions = [p for p in range(len(retriever.chunks)) if retriever.chunks.episode(p) == EP]
+    answer = positions[40]
+    said = stem_pairs(retriever.chunks[answer][1].text)
+    rare = sorted((w for w in set(re.findall(r"[a-z]{6,}", retriever.chunks[answer][1].text.lower()))
+                   if stems(w) and retriever.lex.has(stems(w)[0])), key=lambda w: -retriever.lex.idf(stems(w)[0]))[:2]
+    question = f"what did he think about {rare[0]} and {rare[1]}?"
+    filler = next(p for p in positions if "think" in stem_pairs(retriever.chunks[p][1].text)
+                  and not any(stems(w)[0] in stem_pairs(retriever.chunks[p][1].text) for w in rare))
+    assert all(stems(w)[0] in said for w in rare)
+    lexical = np.zeros(len(retriever.chunks))
+    lexical[filler], lexical[answer] = 10.0, 9.0
+    monkeypatch.setattr(retriever, "_dense", lambda vector, ids: [(filler, 0.6), (answer, 0.59)])
+    monkeypatch.setattr(retriever, "_tile_ranked", lambda vector, ids: [answer, filler])
+    monkeypatch.setattr(retriever.lex, "scores", lambda stems, mask: lexical)
+    r = retriever.retrieve(question, [EP])
+    assert r.evidence[0].chunk_index == retriever.chunks[answer][1].index
+    # as plain reciprocal rank fusion would have it, the filler passage wins (ranked first by two lists of three)
+    monkeypatch.setattr("bot.ask.retrieval.stem_pairs", lambda text: {"think", *map(lambda w: stems(w)[0], rare)})
+    r = retriever.retrieve(question, [EP])
+    assert r.evidence[0].chunk_index == retriever.chunks[filler][1].index

@@ -187,8 +187,13 @@ class LexicalIndex:
 
     def expand(self, query: str) -> list[str]:
         """Query stems plus in-vocabulary spellings of out-of-vocabulary words (names, misspellings)."""
-        out: list[str] = []
+        return list(dict.fromkeys(t for group in self.expand_words(query) for t in group))
+
+    def expand_words(self, query: str) -> list[list[str]]:
+        """`expand`, word by word: each of the query's words as its stem and the library's other spellings of it."""
+        groups: list[list[str]] = []
         for w in words(query):
+            groups.append(out := [])
             out.append(_stem(w))
             out += [_stem(n) for n in number_forms(w)]          # "ten days" finds "10 days"
             if len(w) >= 5 and w not in self.surface_set and not w.isdigit():
@@ -204,7 +209,7 @@ class LexicalIndex:
                                                       score_cutoff=80):
                     if cand[0] == w[0] or score >= 88:
                         out.append(_stem(cand))
-        return list(dict.fromkeys(out))
+        return groups
 
     def completions(self, w: str, limit: int = 2) -> list[str]:
         """Library words that `w` abbreviates by cutting their end ("backprop" -> "backpropagation",
