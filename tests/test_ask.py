@@ -1332,3 +1332,21 @@ def test_a_lexical_hit_counts_by_the_share_of_the_question_it_says(engine, monke
     monkeypatch.setattr("bot.ask.retrieval.stem_pairs", lambda text: {"think", *map(lambda w: stems(w)[0], rare)})
     r = retriever.retrieve(question, [EP])
     assert r.evidence[0].chunk_index == retriever.chunks[filler][1].index
+
+
+def test_inside_an_episode_the_question_is_ranked_without_its_guests_name(engine, real_app):
+    """MiniLM brings "which of his own games is Kasparov most proud of?" nearer the passages that say his name, not
+    the one that answers; inside his episode the name says nothing about where, so the ranking vector reads the
+    question without it (any close spelling: the listener's "Sutskever" for the transcript's "Sotskever")."""
+    retriever = engine.retriever
+    question = "what did Sutskever say about why deep learning works?"
+    assert retriever._without_guest_words(question, [EP]) == "what did say about why deep learning works?"
+    assert retriever._without_guest_words("what did Hinton say about backprop?", [EP]) == ""    # no guest named
+    typed, ranked = retriever.question_vectors(question, [EP])
+    asked, nameless, core = real_app.library.embedder.embed_documents(
+        [question, "what did say about why deep learning works?", question_core("what did say about why deep learning works?")])
+    expected = nameless + CORE_WEIGHT * core
+    assert np.allclose(typed, asked, atol=1e-5)                    # the refusal rules still read it as typed
+    assert np.allclose(ranked, expected / np.linalg.norm(expected), atol=1e-5)
+    _, everywhere = retriever.question_vectors(question)            # across the library the name finds the episode
+    assert not np.allclose(everywhere, ranked, atol=1e-3)
