@@ -713,6 +713,7 @@ class Retriever:
         word_weights = {tuple(g): max(map(self.lex.idf, g)) for g in
                         ([t for t in group if t in kept and self.lex.has(t)] for group in groups) if g}
         total = sum(word_weights.values()) or 1.0
+        self.chunks.prefetch(lex_rank)              # the lexical hits' episodes, read together
         for pos, r in lex_rank.items():
             said = stem_pairs(self.chunks[pos][1].text)
             share = sum(w for g, w in word_weights.items() if any(t in said for t in g)) / total
