@@ -360,9 +360,13 @@ class Retriever:
         Left in, "according to Ilya" pulls the intro ("The following is a conversation with Ilya
         Sotskever...") and the sponsor reads above the passage that answers.
         """
-        names = list(set(self.lex.expand(" ".join(self.library.meta(e).guest or "" for e in episode_ids))))
+        names = self._guest_stems(episode_ids)
         kept = [t for t in query_stems if not close_to(t, names)]     # "Sutskever" for "Sotskever" too
         return kept or query_stems
+
+    def _guest_stems(self, episode_ids: list[str]) -> list[str]:
+        """The stems of the episodes' guests' names, and the library's other spellings of them."""
+        return list(set(self.lex.expand(" ".join(self.library.meta(e).guest or "" for e in episode_ids))))
 
     def _said_only_in_framing(self, terms: dict[str, float], candidates, framed: list[int]) -> set[int]:
         """The framing candidates that alone say the question's most distinctive word, and the next one if it is
@@ -653,8 +657,7 @@ class Retriever:
         """The question without the words that name the scoped episodes' guest (in any close spelling), or ""
         when it names no guest or would keep fewer than two words."""
         self.ensure_index()
-        guests = " ".join(self.library.meta(e).guest or "" for e in episode_ids if e in self.episode_rows)
-        names = list(set(self.lex.expand(guests))) if guests.strip() else []
+        names = self._guest_stems([e for e in episode_ids if e in self.episode_rows])
         if not names:
             return ""
         kept, dropped = [], False
