@@ -55,6 +55,7 @@ def test_questions_about_the_content_are_left_to_retrieval(question):
     ("what did he say at 45:00?", 2700), ("what is at 1:02:10", 3730), ("what did Elon say at 3m20s", 200),
     ("what were they talking about around minute 30?", 1800), ("what happens around 12 minutes in?", 720),
     ("what did they discuss at 1 hour 5 minutes?", 3900), ("what did he say at around the 20 minute mark", 1200),
+    ("what were they discussing about an hour in?", 3600), ("what's said around the hour mark", 3600),
 ])
 def test_a_moment_named_in_the_question(question, at):
     asked = classify(question)
@@ -133,6 +134,21 @@ def test_what_was_said_at_a_moment(real_app):
     assert long_sentences.citations[0].end - long_sentences.citations[0].start <= 60
     late = real_app.ask.answer("what did he say at 3:05:00?", episode="94")
     assert late.abstained and "long" in late.answer and not late.citations
+
+
+def test_a_time_asked_with_a_topic_is_where_to_look_not_what_to_cite(real_app):
+    """"what did he say about reasoning around the 1 hour mark?" asks about reasoning, near 1:00:00 (the listener's
+    memory of the time is rough): retrieval favours passages 50-70 minutes in, instead of citing 1:00:00 itself or
+    the episode's best passage on reasoning anywhere (43:37)."""
+    plain = real_app.ask.answer("what did he say about reasoning?", episode="94")
+    hinted = real_app.ask.answer("what did he say about reasoning around the 1 hour mark?", episode="94")
+    assert not (3000 <= plain.citations[0].start <= 4200)
+    top = hinted.citations[0]
+    assert not hinted.abstained and not hinted.answer.startswith("At ") and 3000 <= top.start <= 4200
+    assert "reason" in top.text.lower()
+    assert_verbatim(real_app.library, hinted)
+    named = real_app.ask.answer("what did Ilya say at 45:00?")     # the guest's name is no topic: that moment
+    assert named.answer.startswith("At 45:00") and named.citations[0].start <= 2700 < named.citations[0].end
 
 
 def test_overview_needs_one_episode(real_app):

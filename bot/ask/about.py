@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.ask.lexical import words
+from bot.ask.position import moment, where_in
 from bot.framing import introduction_line
 from bot.library import EPISODE_NUMBER, episode_reference
 from ingest.models import Sentence
@@ -57,17 +59,6 @@ INTRO_SECONDS = 45.0      # how much of the introduction to cite for "who is the
 CHAPTER_SECONDS = 30.0    # how much of a chapter's opening to cite for "what is this episode about?"
 
 
-# "at 45:00", "around 1:02:10", "at minute 30", "around 12 minutes in", "at 3m20s": a moment in the episode.
-# Durations are not moments: "about 10 minutes of exercise" needs "at/around" and "in"/"mark"/the end.
-_MOMENT = re.compile(
-    r"\b(?:(?:at|around|near|about|from)\s+(?:the\s+)?"
-    r"(?:(?P<h>\d{1,2}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)|(?P<mm>\d{1,3}):(?P<ss>[0-5]\d))"
-    r"|(?:at|around|near)\s+(?:the\s+)?(?:"
-    r"(?:minute|min\.?)\s*(?P<minute>\d{1,3})"
-    r"|(?P<ch>\d{1,2})h\s*(?P<cm>\d{1,2})m(?:\s*(?P<cs>\d{1,2})s)?|(?P<cm2>\d{1,3})m\s*(?P<cs2>\d{1,2})s"
-    r"|(?:(?P<hours>\d{1,2})\s*(?:hours?|hrs?)\s*(?:and\s+)?)?(?P<mins>\d{1,3})\s*(?:minutes?|mins?)"
-    r"(?:\s*(?:and\s+)?(?P<secs>\d{1,2})\s*(?:seconds?|secs?))?(?=\s+(?:in|into|mark)\b|\s*[?.!]*$)))",
-    re.IGNORECASE)
 # ... asked about what was said then (not "is the answer at 45:00 right?")
 _SAID_THEN = re.compile(r"\b(?:what|who|which|tell|summari[sz]e|play|show|quote)\b", re.IGNORECASE)
 MOMENT_BEFORE, MOMENT_AFTER = 5.0, 45.0   # seconds of speech cited around a moment the listener names
@@ -79,25 +70,27 @@ class EpisodeQuestion:
     kind: Kind
     name: str | None = None     # "who is NAME?": the name asked about (a guest's, if it is one)
     at: float | None = None     # "what did he say at 45:00?": the moment, in seconds
+    topic: list[str] | None = None  # ... and what else it asks about there, if anything ("… about his dad?")
 
 
-def moment(question: str) -> float | None:
-    """The moment a question points at, in seconds, if it names one."""
-    m = _MOMENT.search(question)
-    if m is None:
-        return None
-    g = {k: int(v) for k, v in m.groupdict().items() if v is not None}
-    if "h" in g:
-        return g["h"] * 3600 + g["m"] * 60 + g["s"]
-    if "mm" in g:
-        return g["mm"] * 60 + g["ss"]
-    if "minute" in g:
-        return g["minute"] * 60
-    if "ch" in g:
-        return g["ch"] * 3600 + g["cm"] * 60 + g.get("cs", 0)
-    if "cm2" in g:
-        return g["cm2"] * 60 + g["cs2"]
-    return g.get("hours", 0) * 3600 + g["mins"] * 60 + g.get("secs", 0)
+# what was said at a moment, asked with no topic: "what were they talking about around minute 30?"
+_ANY_TALK = frozenset({
+    "saying", "going", "happening", "happened", "discussing", "discussion", "topic", "topics", "subject", "exactly",
+    "right", "point", "part", "bit", "time", "timestamp", "conversation", "chat", "interview", "video", "mark",
+    "minute", "minutes", "hour", "hours", "speaking", "spoke", "speak", "chatting", "covering", "covered", "come",
+    "came", "brought", "play", "show", "quote", "summarize", "summarise", "summary", "explain", "explaining",
+    "describe", "describing", "guy", "guys", "man", "dude", "two", "being", "tell", "telling", "is", "are", "was",
+    "were", "be", "been", "about", "ask", "asks", "asked", "asking", "question", "questions", "answer", "then",
+    "there", "moment", "happens", "happen", "mentions", "mentioning", "on"})
+
+
+def moment_topic(question: str) -> list[str]:
+    """The words of a question that names a moment other than the moment and "what was said": "around 40 minutes
+    in, what did he say about his dad?" -> ["dad"] (a prior on where to search, `bot.ask.position`); [] for
+    "what were they talking about around minute 30?" (what was said then)."""
+    where = where_in(question)
+    rest = where.question if where is not None else question
+    return [w for w in words(rest) if w not in _ANY_TALK and not w.isdigit()]
 
 
 def classify(question: str) -> EpisodeQuestion | None:
@@ -105,7 +98,7 @@ def classify(question: str) -> EpisodeQuestion | None:
     q = " ".join(question.split())
     at = moment(q)
     if at is not None and _SAID_THEN.search(q):
-        return EpisodeQuestion("moment", at=at)
+        return EpisodeQuestion("moment", at=at, topic=moment_topic(q))
     if _GUEST.match(q):
         return EpisodeQuestion("guest")
     if _OVERVIEW.match(q):

@@ -239,6 +239,8 @@ class AskEngine:
         asked = about.classify(question)
         if asked is None:
             return None
+        if asked.kind == "moment" and any(not self.retriever.is_guest_name(w) for w in asked.topic or ()):
+            return None     # "about an hour in, what did he say about his dad?": searched, near that time
         scope = self.scope(episode or about.episode_named(question))
         if asked.name is not None:                      # "who is NAME?"
             named = self.retriever.named_guests(asked.name) if self.retriever.is_guest_name(asked.name) else []

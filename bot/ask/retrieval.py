@@ -623,11 +623,12 @@ class Retriever:
 
     def _favour(self, fused: dict[int, float], where: Where) -> None:
         """Passages in the part of the episode the listener placed the moment in ("near the end", "in the last 20
-        minutes") weigh POSITION_BOOST times more: a prior, which the lists' agreement can still outweigh."""
+        minutes", "about an hour in") weigh POSITION_BOOST times more: a prior, which the lists' agreement can still
+        outweigh."""
         for pos in fused:
             eid, chunk = self.chunks[pos]
-            lo, hi = where.span(self.library.text(eid).duration)
-            if chunk.starts[0] < hi and chunk.ends[-1] > lo:
+            spans = where.spans(self.library.text(eid).duration)
+            if any(chunk.starts[0] < hi and chunk.ends[-1] > lo for lo, hi in spans):
                 fused[pos] *= POSITION_BOOST
 
     # --- the query --------------------------------------------------------------------------------
