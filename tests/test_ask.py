@@ -741,6 +741,42 @@ def test_a_listeners_own_word_made_of_one_said_here_is_not_absent():
     assert lex.unknown_words("never unselfconscious?") == [] and lex.unknown_words("unix woodworkers") == ["unix", "woodworkers"]
 
 
+def test_a_cofounder_and_a_name_written_by_ear_are_no_words_the_episode_lacks():
+    """Blind set 7: "what ground rules did she and her cofounder settle on?" (the episode says "founder") and
+    "what's Jaron Lanear's idea of real liberty?" (the intro says "Lanier": two letters off, the same sounds) were
+    refused as asking about terms the episode never says. "Lanear" is not taken for a word that only looks like it
+    ("Linear" has other sounds), nor is a word said nowhere ("coworking") taken for a coinage."""
+    import numpy as np
+
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["She is the founder of Affectiva.", "Linear algebra again.", "A story with Jaron Lanier."])
+    here = np.array([1, 0, 0], dtype=np.float32)
+    known = "Rana el Kaliouby"
+    assert lex.absent_rare_words("what rules did she and her cofounder settle on?", here, known) == []
+    assert lex.absent_rare_words("what about coworking?", here, known) == ["coworking"]
+    jaron = "Jaron Lanier"
+    assert lex.unknown_words("what's Jaron Lanear's take on linear?", jaron) == ["take"]
+    assert LexicalIndex(["A story."]).unknown_words("Lanear's take", jaron) == ["take"]
+    assert LexicalIndex(["A story."]).unknown_words("Lanear's take", "Linus Torvalds") == ["lanear", "take"]
+    assert lex.absent_names("what's Jaron Lanear's idea?", np.array([0, 1, 0], dtype=np.float32), jaron) == []
+
+
+def test_units_and_chat_shorthand_are_asked_as_the_transcript_says_them():
+    """Blind set 7: "why does the atom smasher have to be 27km around?" (the episode says "27 kilometer") was
+    refused as two words said nowhere, and "any reading recs for a newbie?" as one. Shorthand that is spoken too
+    ("stats" as often as a fifth of "statistics") stays as typed."""
+    from bot.ask.shorthand import spelled_out
+
+    used = {"recommendations": 40, "recs": 1, "statistics": 10, "stats": 6, "conversation": 90}.get
+    assert spelled_out("why does it have to be 27km around?", lambda w: 0) == \
+        "why does it have to be 27 kilometers around?"
+    assert spelled_out("about 5 mins in, the 10 kg bag", lambda w: 0) == "about 5 minutes in, the 10 kilograms bag"
+    assert spelled_out("any reading recs? his stats convo", lambda w: used(w, 0)) == \
+        "any reading recommendations? his stats conversation"
+    assert spelled_out("the 2000s; a min", lambda w: 0) == "the 2000s; a min"       # no number before it: no unit
+
+
 def test_a_name_said_nowhere_is_unknown_even_when_a_library_word_looks_like_it():
     """Dev a118/a139 at 319 episodes: "kombucha" and "Eurovision" were taken for misspellings of "Klobuchar" and
     "erosion" (fuzzy ratio >= 80, what retrieval reaches for), so "never said" went unnoticed. A slip is one or

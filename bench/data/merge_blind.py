@@ -1,12 +1,12 @@
 """Merge the three parts of a blind set (blind3/, blind4/, ...: ask_X.jsonl, quote_X.jsonl, never_X.txt, X = a, b, c)
-into ask_blindN.jsonl (ids t001.. for set 3, v001.. for set 4, m001.. for set 5, k001.. for set 6), quote_blindN.jsonl (u001.., w001.., n001.., j001..) and
+into ask_blindN.jsonl (ids t001.. for set 3, v001.. for set 4, m001.. for set 5, k001.. for set 6, g001.. for set 7), quote_blindN.jsonl (u001.., w001.., n001.., j001.., r001..) and
 quote_blindN_never.txt next to this script. The parts keep the ids (x001.., y001..) that validate_blind.py checks
 them under.  Usage: python3 merge_blind.py N"""
 import json
 import os
 import sys
 
-IDS = {"3": ("t", "u"), "4": ("v", "w"), "5": ("m", "n"), "6": ("k", "j")}  # per set: the ask and the quote id prefixes
+IDS = {"3": ("t", "u"), "4": ("v", "w"), "5": ("m", "n"), "6": ("k", "j"), "7": ("g", "r")}  # per set: the ask and the quote id prefixes
 if len(sys.argv) != 2 or sys.argv[1] not in IDS:
     sys.exit(__doc__.splitlines()[-1])
 N = sys.argv[1]

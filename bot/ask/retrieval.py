@@ -19,6 +19,7 @@ from bot.ask.lexical import (RARE_WORD, STOPWORDS, LexicalIndex, close_to, commo
                              stem_pairs, stems, word_counts, words)
 from bot.ask.names import short_forms, sound_key
 from bot.ask.position import Where
+from bot.ask.shorthand import spelled_out
 from bot.ask.wording import question_core, topic_asked
 from bot.framing import about_framing
 from bot.library import Library
@@ -448,9 +449,12 @@ class Retriever:
         return self.lex.idf(stem) if self.lex is not None and self.lex.has(stem) else 0.0
 
     def corrected(self, question: str) -> str:
-        """The question with words the library never says respelled as a close word it does say."""
+        """The question with words the library never says respelled as a close word it does say, and units and
+        chat shorthand written out as the transcript says them (`bot.ask.shorthand`)."""
         self.ensure_index()
-        return self.lex.correct(question) if self.lex is not None else question
+        if self.lex is None:
+            return question
+        return spelled_out(self.lex.correct(question), lambda w: self.lex.df.get(stems(w)[0], 0) if stems(w) else 0)
 
     def said_in_share(self, name: str) -> float:
         """Share of the episodes whose passages say the last word of `name`, in the library's spelling ("Lex

@@ -1,0 +1,44 @@
+"""What listeners type in short that the transcript says in full: units after a number ("27km", "5 mins") and
+chat shorthand ("any book recs?", "that convo with his dad"). Whisper writes "27 kilometer", "recommendations";
+left short, the question's word is said nowhere, BM25 cannot find it, MiniLM reads it poorly, and the refusal
+rules count it as a word the library lacks ("why does the collider have to be 27km around?" was refused as
+"two words said nowhere").
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_UNITS = {
+    "km": "kilometers", "kms": "kilometers", "kg": "kilograms", "kgs": "kilograms", "lb": "pounds",
+    "lbs": "pounds", "mph": "miles per hour", "kph": "kilometers per hour", "ft": "feet", "cm": "centimeters",
+    "mm": "millimeters", "hr": "hours", "hrs": "hours", "min": "minutes", "mins": "minutes", "sec": "seconds",
+    "secs": "seconds", "yr": "years", "yrs": "years", "gb": "gigabytes", "tb": "terabytes", "mb": "megabytes",
+    "ghz": "gigahertz", "mhz": "megahertz", "bn": "billion", "mil": "million", "yo": "years old",
+}
+_AMOUNT = re.compile(rf"\b(\d+(?:[.,]\d+)?)\s?({'|'.join(_UNITS)})\b", re.IGNORECASE)
+
+_CHAT = {
+    "rec": "recommendation", "recs": "recommendations", "convo": "conversation", "convos": "conversations",
+    "pic": "picture", "pics": "pictures", "vid": "video", "vids": "videos", "uni": "university",
+    "prof": "professor", "profs": "professors", "gf": "girlfriend", "bf": "boyfriend", "bday": "birthday",
+    "fav": "favorite", "fave": "favorite", "favs": "favorites", "faves": "favorites", "ppl": "people",
+    "govt": "government", "dept": "department", "bc": "because", "cuz": "because", "tho": "though",
+    "abt": "about", "smth": "something", "rn": "right now", "irl": "in real life", "info": "information",
+    "stats": "statistics", "philo": "philosophy", "psych": "psychology", "econ": "economics", "chem": "chemistry",
+}
+SPOKEN_SHARE = 0.2      # shorthand said this often, against the full word, is spoken too ("stats"): it stays
+_WORD = re.compile(r"\b[A-Za-z]{2,6}\b")
+
+
+def spelled_out(text: str, used: Callable[[str], int]) -> str:
+    """`text` with units after numbers and chat shorthand written out in full. Shorthand the library says as
+    often as SPOKEN_SHARE of the full word (`used`: how many passages say a word) stays as typed: there the
+    transcript's own word is the better match."""
+    text = _AMOUNT.sub(lambda m: f"{m.group(1)} {_UNITS[m.group(2).lower()]}", text)
+
+    def full(m: re.Match) -> str:
+        word = m.group(0)
+        long = _CHAT.get(word.lower())
+        return long if long and used(word.lower()) < SPOKEN_SHARE * used(long.split()[-1]) else word
+    return _WORD.sub(full, text)
