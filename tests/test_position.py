@@ -25,6 +25,8 @@ from bot.ask.position import LATE, VERY_EARLY, where_in
     ("around the 1 hour 20 minute mark he talks about chess", "he talks about chess", (4200.0, 5400.0)),
     ("what did he say about lobsters at like 5 minutes in?", "what did he say about lobsters?", (0.0, 900.0)),
     ("what did he say at 45:00?", "what did he say?", (2100.0, 3300.0)),
+    ("about half an hour in he mentions mccain, what was that about", "he mentions mccain, what was that about",
+     (1200.0, 2400.0)),
 ])
 def test_a_place_in_the_episode_is_read_and_taken_out_of_the_question(question, rest, span):
     where = where_in(question)

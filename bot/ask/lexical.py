@@ -18,7 +18,6 @@ import Stemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Hamming, Levenshtein
 
-from bot.ask.names import sound_key
 from bot.numbers import number_forms
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)   # bm25s sets its own logger to DEBUG on import
@@ -130,13 +129,6 @@ def close_to(word: str, known_words: list[str], cutoff: float = 85) -> bool:
     if process.extractOne(word, known_words, scorer=fuzz.ratio, score_cutoff=cutoff) is not None:
         return True
     return any(one_letter_off(word, k) for k in known_words)
-
-
-def sounds_like(word: str, known_words: list[str]) -> bool:
-    """`word`, no English word, is spelled the way one of `known_words` (a guest's or title's name) sounds, from the
-    same first letter: a listener's "Lanear" for "Lanier", written by ear (two letters off, ratio 67)."""
-    key = sound_key(word) if len(word) >= 5 and word not in english_words() else None
-    return key is not None and any(sound_key(k) == key for k in known_words if len(k) >= 5)
 
 
 def one_letter_off(word: str, other: str) -> bool:
@@ -274,7 +266,7 @@ class LexicalIndex:
         return [w for w in words(query) if w not in self.surface_set and not w.isdigit() and len(w) >= MIN_UNKNOWN_LEN
                 and _stem(w) not in self.df and not self._inflects(w)
                 and (w in english or not self._respelled(w))
-                and not close_to(w, known_words) and not sounds_like(w, known_words) and not self.said_apart(w)]
+                and not close_to(w, known_words) and not self.said_apart(w)]
 
     def _respelled(self, w: str) -> bool:
         """`w` is how a listener might write a word the library says: the start of one ("backprop"), or one or two
@@ -349,8 +341,7 @@ class LexicalIndex:
                  and not question[:m.start()].rstrip().endswith((".", "?", "!"))}
         out = []
         for w in words(question):
-            if len(w) < 4 or not w.isalpha() or counts.get(w, 0) > RARE_WORD or close_to(w, known_words) \
-                    or sounds_like(w, known_words):
+            if len(w) < 4 or not w.isalpha() or counts.get(w, 0) > RARE_WORD or close_to(w, known_words):
                 continue
             if self.said(w, mask) or self._split_said(w, mask) or self._said_in(
                     [_stem(c) for c in self.completions(w, limit=5)], mask):
@@ -402,7 +393,7 @@ class LexicalIndex:
         for i, name in enumerate(tokens):
             if not i or not name[:1].isupper() or name.isupper() or len(name) < 3 or name.lower() in STOPWORDS:
                 continue
-            if name in out or close_to(name.lower(), known_words, 80) or sounds_like(name.lower(), known_words):
+            if name in out or close_to(name.lower(), known_words, 80):
                 continue
             present = [t for t in self.expand(name) if self.has(t)]
             if not present or float(self.scores(present, mask).max(initial=0.0)) <= 0.0:

@@ -37,7 +37,7 @@ _SHARE = re.compile(
     rf"(?!\s+of\b)", re.I)
 
 
-# A moment: "at 45:00", "around 1:02:10", "at minute 30", "at 3m20s", "around 12 minutes in", "about an hour in",
+# A moment: "at 45:00", "around 1:02:10", "at minute 30", "at 3m20s", "around 12 minutes in", "about half an hour in",
 # "around the hour mark", "an hour and a half into the episode". Durations are not moments: a spoken amount needs
 # "at/around/near" and then "in", "into", "mark" or the question's end ("about 10 minutes of exercise" is none),
 # and after "about" it needs "in", "into" or "mark".
@@ -47,7 +47,7 @@ _COMPACT = (r"(?:minute|min\.?)\s*(?P<minute>\d{1,3})"
 _COUNT = r"\d{1,2}|an?|one|two|three|four|five"
 _AMOUNT = (rf"(?:(?P<hours>{_COUNT})\s*(?:hours?|hrs?)(?P<half>\s+and\s+a\s+half)?"
            rf"(?:\s*(?:and\s+)?(?P<mins>\d{{1,3}})\s*(?:minutes?|mins?))?"
-           rf"|(?P<mins_only>\d{{1,3}})\s*(?:minutes?|mins?)"
+           rf"|(?P<mins_only>\d{{1,3}})\s*(?:minutes?|mins?)|(?P<half_hour>half\s+an\s+hour)"
            rf"|(?P<the_hour>the\s+(?:one\s+|1\s+)?hour(?=\s+mark)))"
            rf"(?:\s*(?:and\s+)?(?P<secs>\d{{1,2}})\s*(?:seconds?|secs?))?")
 _INTO = (rf"\s+(?:mark\b|in(?:to)?\s+(?:the|this)\s+{_SHOW}"        # not "10 minutes in the sauna"
@@ -69,7 +69,7 @@ def moment_in(question: str) -> tuple[float, re.Match] | None:
     if m is None:
         return None
     g = {k: v for k, v in m.groupdict().items() if v is not None}
-    spoken = any(k in g for k in ("hours", "mins_only", "the_hour"))
+    spoken = any(k in g for k in ("hours", "mins_only", "the_hour", "half_hour"))
     if spoken and "into" not in g and not re.match(r"(?:at|around|near)\b", g.get("lead") or "about", re.I):
         return None                      # "how long is it, about 2 hours?", "Two hours? …"
     n = {k: int(v) for k, v in g.items() if v.isdigit()}
@@ -85,6 +85,8 @@ def moment_in(question: str) -> tuple[float, re.Match] | None:
         at = n["cm2"] * 60 + n["cs2"]
     elif "the_hour" in g:
         at = 3600 + n.get("secs", 0)
+    elif "half_hour" in g:
+        at = 1800
     else:
         hours = _count(g["hours"]) + (0.5 if "half" in g else 0.0) if "hours" in g else 0.0
         at = hours * 3600 + n.get("mins", n.get("mins_only", 0)) * 60 + n.get("secs", 0)
