@@ -455,21 +455,26 @@ class Retriever:
         if self.lex is None:
             return question
         question = _NAME_TOKEN.sub(self._name_by_ear, question)
-        return spelled_out(self.lex.correct(question), lambda w: self.lex.df.get(stems(w)[0], 0) if stems(w) else 0)
+        return spelled_out(self.lex.correct(question), self._passages_saying)
+
+    def _passages_saying(self, word: str) -> int:
+        said = stems(word)
+        return self.lex.df.get(said[0], 0) if said else 0
 
     def _name_by_ear(self, m: re.Match) -> str:
         """A guest's name as the library spells it, for a word written by ear that the library never says and
-        English does not have: "Lanear" for Jaron Lanier (the same sounds and first letter, two letters off; one
-        guest's name only). Left alone, MiniLM and BM25 read "Lanear" as "linear", and the refusal rules as a name
-        the episode never says (blind set 7)."""
+        English does not have: "Lanear" for Jaron Lanier (the same sounds and first and last letters, two letters
+        off; one guest's name only). Left alone, MiniLM and BM25 read "Lanear" as "linear", and the refusal rules as
+        a name the episode never says (blind set 7). Not "Tuomas" for Tommaso Poggio: the last letters differ (the
+        transcript wrote Tuomas Sandholm "Thomas", so the listener's right spelling is said nowhere)."""
         token = m.group(0)
         word = _possessive(token)
         w = word.lower()
-        if len(w) < 5 or w in self.lex.surface_set or w in english_words():
+        names, _ = self._guest_names()
+        if len(w) < 5 or w in names or w in self.lex.surface_set or w in english_words():
             return token
         key = sound_key(w)
-        self._guest_names()
-        alike = {n for n in self._sounds.get(key, ()) if len(n) >= 5} if key else set()
+        alike = {n for n in self._sounds.get(key, ()) if len(n) >= 5 and n[-1] == w[-1]} if key else set()
         if len(alike) != 1:
             return token
         name = next(iter(alike))

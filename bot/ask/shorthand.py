@@ -23,7 +23,7 @@ _CHAT = {
     "pic": "picture", "pics": "pictures", "vid": "video", "vids": "videos", "uni": "university",
     "prof": "professor", "profs": "professors", "gf": "girlfriend", "bf": "boyfriend", "bday": "birthday",
     "fav": "favorite", "fave": "favorite", "favs": "favorites", "faves": "favorites", "ppl": "people",
-    "govt": "government", "dept": "department", "bc": "because", "cuz": "because", "tho": "though",
+    "govt": "government", "dept": "department", "cuz": "because", "tho": "though",
     "abt": "about", "smth": "something", "rn": "right now", "irl": "in real life", "info": "information",
     "stats": "statistics", "philo": "philosophy", "psych": "psychology", "econ": "economics", "chem": "chemistry",
 }
