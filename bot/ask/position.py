@@ -59,10 +59,6 @@ _MOMENT = re.compile(
     rf"|(?:\b(?P<lead>{_NEAR})\s+|^\s*)(?:the\s+)?{_AMOUNT}(?:(?P<into>{_INTO})|(?=\s*[?.!]*$)))", re.IGNORECASE)
 
 
-def _count(text: str) -> float:
-    return _WORDS.get(text.lower(), None) or float(text)
-
-
 def moment_in(question: str) -> tuple[float, re.Match] | None:
     """The moment a question points at, in seconds, and where it says so."""
     m = _MOMENT.search(question)
@@ -88,7 +84,7 @@ def moment_in(question: str) -> tuple[float, re.Match] | None:
     elif "half_hour" in g:
         at = 1800
     else:
-        hours = _count(g["hours"]) + (0.5 if "half" in g else 0.0) if "hours" in g else 0.0
+        hours = _amount(g["hours"]) + (0.5 if "half" in g else 0.0) if "hours" in g else 0.0
         at = hours * 3600 + n.get("mins", n.get("mins_only", 0)) * 60 + n.get("secs", 0)
     return float(at), m
 

@@ -24,7 +24,7 @@ _CHAT = {
     "prof": "professor", "profs": "professors", "gf": "girlfriend", "bf": "boyfriend", "bday": "birthday",
     "fav": "favorite", "fave": "favorite", "favs": "favorites", "faves": "favorites", "ppl": "people",
     "govt": "government", "dept": "department", "cuz": "because", "tho": "though",
-    "abt": "about", "smth": "something", "rn": "right now", "irl": "in real life", "info": "information",
+    "abt": "about", "rn": "right now", "irl": "in real life", "info": "information",
     "stats": "statistics", "philo": "philosophy", "psych": "psychology", "econ": "economics", "chem": "chemistry",
 }
 SPOKEN_SHARE = 0.2      # shorthand said this often, against the full word, is spoken too ("stats"): it stays
