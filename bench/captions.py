@@ -76,7 +76,7 @@ def main() -> None:
     quotes = load_quotes()
     rows = []
     for name, app in (("Whisper", whisper), ("auto-captions", captions)):
-        podbot, _, _ = systems(app)
+        podbot, _, _, _ = systems(app)
         for scope in ("episode", "corpus") if args.only != "quote" else ():
             r = evaluate("podbot", podbot, answerable, unanswerable, True, scope)
             rows.append((name, f"/ask {scope}", f"recall@1 {r['recall@1']:.2f}, recall@5 {r['recall@5']:.2f}, "

@@ -38,6 +38,15 @@ def with_typo(question: str, seed: int) -> str:
     return question[:m.start()] + typo + question[m.end():]
 
 
+def with_chat(question: str, seed: int) -> str:
+    """The question wrapped the way Discord messages come: a greeting, a line about the listener or a hedge before
+    it, thanks or "anyone remember?" after it (bench/data/chat_wrappers.json, written apart from podbot's rules),
+    deterministic per question."""
+    wrappers = json.loads((ROOT / "bench" / "data" / "chat_wrappers.json").read_text())
+    before, after = wrappers["before"], wrappers["after"] + [""] * (len(wrappers["after"]) // 2)
+    return before[seed % len(before)] + question + after[(seed // 7) % len(after)]
+
+
 def overlaps(a: float, b: float, spans: list[list[float]]) -> bool:
     return any(a <= hi and b >= lo for lo, hi in spans)
 
@@ -125,7 +134,8 @@ def evaluate(name, retrieve, answerable, unanswerable, abstains, scope_mode):
 
 
 def systems(app):
-    """podbot (the product's path), the tutorial baseline, and podbot without its respelling, on `app`."""
+    """podbot (the product's path), the tutorial baseline, podbot without its respelling and podbot reading the
+    chat around a question as part of it, on `app`."""
     from bot.ask.engine import AskEngine
 
     engine = AskEngine(app.library)
@@ -148,8 +158,17 @@ def systems(app):
         finally:
             engine.retriever.corrected = corrected
 
+    def podbot_chat_kept(question, scope):                   # the chat around the question read as question
+        import bot.ask.engine as ask_engine
+        unwrap = ask_engine.asked_part
+        ask_engine.asked_part = lambda q, *_: " ".join(q.split())
+        try:
+            return podbot(question, scope)
+        finally:
+            ask_engine.asked_part = unwrap
+
     podbot.engine = engine
-    return podbot, tutorial, podbot_verbatim
+    return podbot, tutorial, podbot_verbatim, podbot_chat_kept
 
 
 def main() -> None:
@@ -160,24 +179,32 @@ def main() -> None:
                     "written after the tuning, on the distractor episodes) on the same library")
     ap.add_argument("--typos", action="store_true", help="ask every question with one typing slip (and show "
                     "podbot without its respelling of misspelled words)")
+    ap.add_argument("--chatty", action="store_true", help="ask every question wrapped in chat (and show podbot "
+                    "reading the chat as part of the question)")
     args = ap.parse_args()
     dev = load_dev()
     if args.typos:
         import zlib
 
         dev = [{**q, "question": with_typo(q["question"], zlib.crc32(q["id"].encode()))} for q in dev]
+    if args.chatty:
+        import zlib
+
+        dev = [{**q, "question": with_chat(q["question"], zlib.crc32(q["id"].encode()))} for q in dev]
     answerable = [q for q in dev if q["gold"]]
     unanswerable = [q for q in dev if not q["gold"]]
     required = sorted({q["episode"] for q in dev if q["episode"]})
     files = pick_episodes(required, args.episodes)
     app = build_app(f"dev_{args.episodes}", files)          # shared with quotes.py
-    podbot, tutorial, podbot_verbatim = systems(app)
+    podbot, tutorial, podbot_verbatim, podbot_chat_kept = systems(app)
     rows = []
     for scope_mode in ("episode", "corpus"):
         rows.append(evaluate("podbot", podbot, answerable, unanswerable, True, scope_mode))
         if args.typos:
             rows.append(evaluate("podbot, no respelling", podbot_verbatim, answerable, unanswerable, True,
                                  scope_mode))
+        if args.chatty:
+            rows.append(evaluate("podbot, chat kept", podbot_chat_kept, answerable, unanswerable, True, scope_mode))
         rows.append(evaluate("tutorial", tutorial, answerable, unanswerable, False, scope_mode))
     if args.features:
         with open(OUT / "ask_features.jsonl", "w") as fh:
@@ -197,7 +224,7 @@ def main() -> None:
         missing = sorted({q["episode"] for q in held if episode_id(q["episode"]) not in have})
         if missing:      # e.g. the blind set's own episodes: the same library plus those
             app = build_app_plus(f"dev_{args.episodes}", files, missing)
-            podbot, tutorial, _ = systems(app)
+            podbot, tutorial, _, _ = systems(app)
         ans = [q for q in held if q["gold"]]
         unans = [q for q in held if not q["gold"]]
         held_rows = []

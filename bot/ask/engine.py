@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.ask import about, extractive
+from bot.ask.chatter import asked_part
 from bot.ask.llm_answer import ask_llm, finalize
 from bot.ask.lexical import stems
 from bot.ask.position import where_in
@@ -117,7 +118,7 @@ class AskEngine:
         Kasparov say about ...") is first answered from that guest's episodes — where the name no longer
         pulls the intro — and from everywhere only when those episodes have nothing good enough
         (corpus-wide recall@1 0.47 -> 0.54, recall@5 0.73 -> 0.81 on the dev set)."""
-        question = self.retriever.corrected(question[:MAX_QUESTION_CHARS])
+        question = self.retriever.corrected(asked_part(question, self.retriever.is_guest_name)[:MAX_QUESTION_CHARS])
         scope = self.scope(episode)
         unknown_ref = None
         if scope is None:       # "In episode 190, …": that episode, as if picked with the episode option
@@ -190,7 +191,8 @@ class AskEngine:
 
     # --- answering --------------------------------------------------------------------------------
     def answer(self, question: str, episode: str | None = None, history: list | None = None) -> Answer:
-        question = " ".join(question.split())
+        # "hey podbot, … thx 🙏": the question, not the chat around it
+        question = asked_part(question, self.retriever.is_guest_name)
         if not question:
             return Answer(question="", answer="Ask a question about the episodes.", abstained=True,
                           mode="extractive")

@@ -1,0 +1,59 @@
+"""A question typed into Discord comes wrapped in chat; podbot answers the question, not the wrapping."""
+import pytest
+
+from bot.ask.chatter import asked_part
+from tests.conftest import CORE_EPISODES
+
+ILYA = f"episode_{CORE_EPISODES[0]}_large"
+
+
+@pytest.mark.parametrize("message, question", [
+    ("hey podbot, why did that 1997 defeat hurt him so much personally? thx in advance",
+     "why did that 1997 defeat hurt him so much personally?"),
+    ("<@1122334455667788> @podbot which machine does Guido think could become aware? thanks! 🙏",
+     "which machine does Guido think could become aware?"),
+    ("Loved this episode!! quick question: why would academics never stay quiet about aliens? pls and ty",
+     "Why would academics never stay quiet about aliens?"),
+    ("ok so I was listening to this on the train and why did Kasparov move to New York?",
+     "why did Kasparov move to New York?"),
+    ("So I'm a grad student and this one stuck with me. did Kahneman talk about his feud with Gigerenzer?",
+     "Did Kahneman talk about his feud with Gigerenzer?"),
+    ("ngl this one got me thinking and which language gives you the most bang for the buck",
+     "which language gives you the most bang for the buck"),
+    ("just joined the server 👋 what's the most common type of exoplanet found so far? anyone remember?",
+     "what's the most common type of exoplanet found so far?"),
+    ("yo quick q the bit where she explains why sleep matters for memory I think it was in this episode but not sure",
+     "the bit where she explains why sleep matters for memory"),
+    ("hey, just finished this one on my run.\nhe had a great point about the hard problem, what was it exactly? :)",
+     "he had a great point about the hard problem, what was it exactly?"),
+])
+def test_the_chat_around_a_question_is_taken_off(message, question):
+    assert asked_part(message) == question
+
+
+@pytest.mark.parametrize("question", [
+    "morning routine of jocko?",                              # a greeting word that is the topic
+    "yannis first ever standup set panic attack thank you thing",   # "thank you" as what was said
+    "why did he quit his job at google and what was it like",
+    "just finished the episode with Kotkin. what did he say about the purges?",   # the guest picks the episode
+    "he had a nice comparison for the code, something with old media formats. how did it go?",
+    "does tull think funding helps, or do you need some scarcity? he had a candy metaphor for it",
+    "what does he think about the hey jude song",
+    "ok",
+])
+def test_a_question_without_chat_is_left_as_typed(question):
+    assert asked_part(question) == question
+
+
+def test_a_wrapped_question_is_answered_as_the_bare_one(real_app):
+    """Wrapped in chat, questions were refused: the bot's name, "thx" and emoji are words said nowhere, which
+    the refusal rules read as the topic the library lacks (stop 36: 47 more wrong refusals over eight sets)."""
+    from bot.ask.engine import AskEngine
+
+    engine = AskEngine(real_app.library)
+    bare = engine.answer("what does Ilya think about the brain and backpropagation?", ILYA)
+    wrapped = engine.answer("hey podbot!! long time lurker, first time posting. what does Ilya think about the "
+                            "brain and backpropagation? thx in advance 🙏", ILYA)
+    assert not bare.abstained and not wrapped.abstained
+    assert [c.start for c in wrapped.citations] == [c.start for c in bare.citations]
+    assert wrapped.question == bare.question
