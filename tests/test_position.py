@@ -16,6 +16,9 @@ from bot.ask.position import LATE, VERY_EARLY, where_in
     ("late in the conversation he cries", "he cries", (700.0, 1000.0)),
     ("in the last 2 minutes what book", "what book", (880.0, 1000.0)),
     ("in the first 10 minutes of the podcast, who does he thank?", "who does he thank?", (0.0, 600.0)),
+    ("right at the end is he optimistic about young researchers?", "is he optimistic about young researchers?",
+     (700.0, 1000.0)),
+    ("in the last few minutes what does he recommend?", "what does he recommend?", (700.0, 1000.0)),
     # a time, remembered roughly: MOMENT_SPREAD (10 minutes) either side
     ("around 40 minutes in, the bit about lobsters", "the bit about lobsters", (1800.0, 3000.0)),
     ("about an hour in he talks about his dad, what did he say?", "he talks about his dad, what did he say?",
@@ -37,6 +40,7 @@ def test_a_place_in_the_episode_is_read_and_taken_out_of_the_question(question, 
     "what happened at the end of the war?",             # the end of something else
     "what did he say at the start of his career?",
     "two spoken numbers that sound the same at the end?",   # a bare "at the end" only opens a question
+    "the movie has a twist right at the end, which one?",
     "what is the end goal of AGI?",
     "in the middle of the night, does he dream?",
     "what happened in the first 10 minutes of the race?",

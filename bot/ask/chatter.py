@@ -56,7 +56,8 @@ _CLOSERS = [
     r"(?:\s+(?:so\s+much|a\s+lot|a\s+ton|in\s+advance|all|guys|everyone|folks|" + _BOT + r"|again))*",
     _LAUGH,
     r"pl[sz]|please",
-    r"(?:does\s+)?any\s*(?:one|body)\s+(?:remember|know|recall)(?:\s+(?:this|it|where|which|the\s+\w+))?|any\s*(?:one|body)|"
+    r"(?:does\s+)?any\s*(?:one|body)\s+(?:remember|know|recall)(?:\s+(?:this|it|where|which|the\s+\w+))?"
+    r"|any\s*(?:one|body)|"
     r"any\s+(?:ideas?|help|clues?|pointers?)",
     r"\(?asking\s+for\s+a\s+friend\)?",
     r"(?:i(?:'d|\s+would)\s+)?(?:would\s+)?love\s+to\s+(?:find|hear|listen\s+to|re-?listen\s+to)\s+(?:it|that|this)"
@@ -78,11 +79,13 @@ _CIRCUMSTANCE = (r"(?:\s+(?:on|during|while|in|at|for|over)\s+(?:my|the|a|an|our
                  r"|\s+(?:today|yesterday|again|twice|finally|this\s+(?:morning|week|weekend)|last\s+(?:night|week)))*")
 _CHAT_SENTENCES = [
     rf"(?:what|such)\s+an?\s+(?:\w+\s+){{0,2}}{_EPISODE}",
-    rf"(?:(?:really|absolutely|totally|just|so)\s+)?(?:loved|love|enjoyed|liked|adored)\s+(?:\w+\s+){{0,3}}?{_EPISODE}\b.*",
+    rf"(?:(?:really|absolutely|totally|just|so)\s+)?(?:loved|love|enjoyed|liked|adored)\s+(?:\w+\s+){{0,3}}?"
+    rf"{_EPISODE}\b.*",
     rf"(?:(?:really|truly|such\s+a)\s+)?(?:great|amazing|awesome|fantastic|incredible|fascinating|wonderful|brilliant|"
     rf"excellent|epic|wild|insane|crazy|cool|fun|nice|solid|best|good|beautiful|mind-?blowing)\s+(?:\w+\s+){{0,2}}?"
     rf"{_EPISODE}\b.*",
-    rf"(?:this|that|the\s+\w+)\s+{_EPISODE}\s+(?:was|is|blew|got|really|totally|made|hit|has|had|changed|stuck|stayed)\b.*",
+    rf"(?:this|that|the\s+\w+)\s+{_EPISODE}\s+"
+    r"(?:was|is|blew|got|really|totally|made|hit|has|had|changed|stuck|stayed)\b.*",
     r"(?:i\s*'?m\s+|i\s+am\s+|i\s+was\s+|i\s+have\s+|i\s*'?ve\s+|i\s+)?(?:just\s+|finally\s+|recently\s+|currently\s+)?"
     r"(?:finished|listened\s+to|listening\s+to|re-?listening\s+to|relistening|heard|watched|watching|binging|"
     r"catching\s+up\s+on|got\s+through|been\s+listening\s+to|been\s+binging)\s+" + _THIS_ONE + _CIRCUMSTANCE,

@@ -20,18 +20,20 @@ MIDDLE = (0.30, 0.70)    # "halfway through", "in the middle of the episode"
 MOMENT_SPREAD = 600.0    # "about 40 minutes in, the bit on …": 30:00-50:00 (a remembered time is minutes off)
 
 _SHOW = r"(?:episode|podcast|pod|ep|conversation|convo|interview|show|talk|chat|video|recording)\b"
-_NUM = r"(\d+(?:\.\d+)?|an?|one|two|three|four|five|half\s+an?)"
-_WORDS = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
+_NUM = r"(\d+(?:\.\d+)?|an?|one|two|three|four|five|few|couple(?:\s+of)?|half\s+an?)"
+_WORDS = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "few": 5.0,
+          "couple": 2.0, "couple of": 2.0}
 _FIRST_LAST = re.compile(rf"\b(?:in|within|during)\s+the\s+(first|last|final)\s+{_NUM}\s*(hours?|hrs?|minutes?|mins?)\b"
                          rf"(?:\s+of\s+(?:the\s+|this\s+)?{_SHOW}|(?!\s+of\b))", re.I)     # not "… of the race"
 _OF_SHOW = rf"\s+of\s+(?:the|this)\s+{_SHOW}"
-# "near the end", "towards the very beginning", "at the very end", "at the start of the episode", "At the end, ...",
-# "in the middle of the podcast", "late in the conversation", "halfway through"; not "at the end of the war", nor
-# "two numbers that sound the same at the end" (a bare "at the end" only opens the question)
+# "near the end", "towards the very beginning", "at the very end", "at the start of the episode", "right at the
+# end, ...", "in the middle of the podcast", "late in the conversation", "halfway through"; not "at the end of the
+# war", nor "two numbers that sound the same at the end" (a bare "at the end" only opens the question)
 _SHARE = re.compile(
     rf"(?:\b(?:right\s+)?(?:near|toward|towards|close\s+to|by|around)\s+the\s+(very\s+)?(end|start|beginning|middle)\b"
     rf"(?:{_OF_SHOW})?|\bat\s+the\s+(very\s+)(end|start|beginning)\b(?:{_OF_SHOW})?"
-    rf"|\b(?:at|in)\s+the\s+()(end|start|beginning|middle)\b{_OF_SHOW}|^\s*at\s+the\s+()(end|start|beginning)\b"
+    rf"|\b(?:at|in)\s+the\s+()(end|start|beginning|middle)\b{_OF_SHOW}"
+    rf"|^\s*(?:(?:right|just|way|somewhere)\s+)?at\s+the\s+()(end|start|beginning)\b"
     rf"|\b(very\s+)?(early|late|later)\s+(?:on\s+)?in\s+(?:the|this)\s+{_SHOW}"
     rf"|\b(?:halfway\s+(?:through|in)|midway\s+through)(?:\s+(?:the|this)\s+{_SHOW}|(?=\s*(?:[,;:?.!]|$))))"
     rf"(?!\s+of\b)", re.I)
