@@ -765,6 +765,14 @@ def test_a_guests_name_written_by_ear_is_read_as_the_library_spells_it(engine):
     assert r.corrected("is it linear?") == "is it linear?"                # an English word stays
 
 
+def test_a_guests_name_typed_without_its_apostrophe_is_the_possessive(engine):
+    """Blind set 8's "whats carls take on twelve-step meetings" was asked as "cars take": "carls" is said nowhere
+    and one letter off a word that is. A guest's name plus "s" is the guest's."""
+    r = engine.retriever
+    assert r.corrected("whats maxs take on the multiverse") == "what's max's take on the multiverse"
+    assert r.corrected("elons plan for mars") == "elon's plan for mars"
+
+
 def test_units_and_chat_shorthand_are_asked_as_the_transcript_says_them():
     """Blind set 7: "why does the atom smasher have to be 27km around?" (the episode says "27 kilometer") was
     refused as two words said nowhere, and "any reading recs for a newbie?" as one. Shorthand that is spoken too
@@ -778,6 +786,16 @@ def test_units_and_chat_shorthand_are_asked_as_the_transcript_says_them():
     assert spelled_out("any reading recs? his stats convo", lambda w: used(w, 0)) == \
         "any reading recommendations? his stats conversation"
     assert spelled_out("the 2000s; a min", lambda w: 0) == "the 2000s; a min"       # no number before it: no unit
+
+
+def test_contractions_typed_without_apostrophes_are_read_with_them():
+    """ "whats his take", "doesnt he": bare, they are words said nowhere, which the refusal rules count against the
+    question. Words of their own ("its", "cant", "wont", "id") stay."""
+    from bot.ask.shorthand import with_apostrophes
+
+    assert with_apostrophes("whats his take, doesnt he? im sure hes right") == \
+        "what's his take, doesn't he? I'm sure he's right"
+    assert with_apostrophes("its id, the cant and the wont") == "its id, the cant and the wont"
 
 
 def test_a_name_said_nowhere_is_unknown_even_when_a_library_word_looks_like_it():

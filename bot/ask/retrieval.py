@@ -19,7 +19,7 @@ from bot.ask.lexical import (RARE_WORD, STOPWORDS, LexicalIndex, close_to, commo
                              one_letter_off, stem_pairs, stems, word_counts, words)
 from bot.ask.names import short_forms, sound_key
 from bot.ask.position import Where
-from bot.ask.shorthand import spelled_out
+from bot.ask.shorthand import spelled_out, with_apostrophes
 from bot.ask.wording import question_core, topic_asked
 from bot.framing import about_framing
 from bot.library import Library
@@ -454,7 +454,7 @@ class Retriever:
         self.ensure_index()
         if self.lex is None:
             return question
-        question = _NAME_TOKEN.sub(self._name_by_ear, question)
+        question = _NAME_TOKEN.sub(self._name_by_ear, with_apostrophes(question))
         return spelled_out(self.lex.correct(question), self._passages_saying)
 
     def _passages_saying(self, word: str) -> int:
@@ -466,12 +466,17 @@ class Retriever:
         English does not have: "Lanear" for Jaron Lanier (the same sounds and first and last letters, two letters
         off; one guest's name only). Left alone, MiniLM and BM25 read "Lanear" as "linear", and the refusal rules as
         a name the episode never says (blind set 7). Not "Tuomas" for Tommaso Poggio: the last letters differ (the
-        transcript wrote Tuomas Sandholm "Thomas", so the listener's right spelling is said nowhere)."""
+        transcript wrote Tuomas Sandholm "Thomas", so the listener's right spelling is said nowhere). A guest's name
+        with an "s" and no apostrophe is the possessive ("carls take"), not a slip for "cars"."""
         token = m.group(0)
         word = _possessive(token)
         w = word.lower()
         names, _ = self._guest_names()
-        if len(w) < 5 or w in names or w in self.lex.surface_set or w in english_words():
+        if w in names or w in self.lex.surface_set or w in english_words():
+            return token
+        if w[-1] == "s" and w[:-1] in names and len(w) >= 4:
+            return word[:-1] + "'s" + token[len(word):]     # "carls take on AA": Carl's, not "cars"
+        if len(w) < 5:
             return token
         key = sound_key(w)
         alike = {n for n in self._sounds.get(key, ()) if len(n) >= 5 and n[-1] == w[-1]} if key else set()

@@ -1,5 +1,6 @@
-"""What listeners type in short that the transcript says in full: units after a number ("27km", "5 mins") and
-chat shorthand ("any book recs?", "that convo with his dad"). Whisper writes "27 kilometer", "recommendations";
+"""What listeners type in short that the transcript says in full: units after a number ("27km", "5 mins"),
+chat shorthand ("any book recs?", "that convo with his dad") and contractions typed without their apostrophe
+("whats his take", "doesnt he"). Whisper writes "27 kilometer", "recommendations";
 left short, the question's word is said nowhere, BM25 cannot find it, MiniLM reads it poorly, and the refusal
 rules count it as a word the library lacks ("why does the collider have to be 27km around?" was refused as
 "two words said nowhere").
@@ -27,6 +28,18 @@ _CHAT = {
     "abt": "about", "rn": "right now", "irl": "in real life", "info": "information",
     "stats": "statistics", "philo": "philosophy", "psych": "psychology", "econ": "economics", "chem": "chemistry",
 }
+# contractions as chat types them; every one is said with its apostrophe in the transcripts. Not "cant", "wont",
+# "ill", "its", "id", "lets", "hell", "shell", "wed": words of their own.
+_CONTRACTIONS = {
+    **{f"{w}s": f"{w}'s" for w in ("what", "who", "where", "how", "that", "there", "here", "he", "she")},
+    **{f"{w}nt": f"{w}n't" for w in ("is", "was", "are", "were", "do", "does", "did", "has", "have", "had", "could",
+                                     "would", "should", "need", "must", "might", "ai")},
+    "dont": "don't", "didnt": "didn't", "doesnt": "doesn't", "wouldnt": "wouldn't", "couldnt": "couldn't",
+    "im": "I'm", "ive": "I've", "youre": "you're", "theyre": "they're", "youve": "you've", "theyve": "they've",
+    "weve": "we've", "youd": "you'd", "theyd": "they'd", "itll": "it'll", "youll": "you'll",
+    "theyll": "they'll", "shouldve": "should've", "wouldve": "would've", "couldve": "could've",
+}
+_CONTRACTION = re.compile(rf"\b(?:{'|'.join(_CONTRACTIONS)})\b", re.IGNORECASE)
 SPOKEN_SHARE = 0.2      # shorthand said this often, against the full word, is spoken too ("stats"): it stays
 _WORD = re.compile(r"\b[A-Za-z]{2,6}\b")
 
@@ -42,3 +55,9 @@ def spelled_out(text: str, used: Callable[[str], int]) -> str:
         long = _CHAT.get(word.lower())
         return long if long and used(word.lower()) < SPOKEN_SHARE * used(long.split()[-1]) else word
     return _WORD.sub(full, text)
+
+
+def with_apostrophes(text: str) -> str:
+    """`text` with contractions typed without their apostrophe written with it ("whats" -> "what's"): left bare,
+    "whats" and "doesnt" are words said nowhere, which the refusal rules count against the question."""
+    return _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(0).lower()], text)
