@@ -57,3 +57,38 @@ def test_a_wrapped_question_is_answered_as_the_bare_one(real_app):
     assert not bare.abstained and not wrapped.abstained
     assert [c.start for c in wrapped.citations] == [c.start for c in bare.citations]
     assert wrapped.question == bare.question
+
+
+@pytest.mark.parametrize("message, reply", [
+    ("thanks!", "THANKED"), ("hey podbot, thank you so much 🙏", "THANKED"), ("good bot", "THANKED"),
+    ("ok", "NOTED"), ("lol", "NOTED"), ("great episode!", "NOTED"),
+    ("hi", "HELLO"), ("hey podbot", "HELLO"), ("help", "HELLO"), ("how does this work?", "HELLO"),
+    ("what did he say?", None), ("thanks, and what about his dad?", None), ("ok so what about dogs", None),
+    ("this episode was recorded where?", None), ("hey what did he say about dogs", None),
+])
+def test_a_message_that_is_only_chat_gets_a_word_back(message, reply):
+    from bot.ask import chatter
+
+    assert chatter.small_talk(message) == (getattr(chatter, reply) if reply else None)
+
+
+def test_thanks_after_an_answer_is_not_searched(real_app):
+    """A short follow-up leans on the previous question, so "thanks!" in a thread was answered with that
+    question's passages again; alone it was answered with passages that say "thank you"."""
+    from bot.ask.chatter import THANKED
+    from bot.ask.engine import AskEngine
+
+    engine = AskEngine(real_app.library)
+    first = engine.answer("what does Ilya think about the brain and backpropagation?", ILYA)
+    for history in ([first], None):
+        thanks = engine.answer("thanks!", ILYA, history=history)
+        assert thanks.answer == THANKED and thanks.citations == [] and thanks.abstained
+
+
+@pytest.mark.parametrize("question", [
+    "why did he say thank you", "what did he say about saying please", "the part where he says cheers",
+    "the part where the robot says I love you", "what did he say when asked if anyone",
+])
+def test_chat_words_inside_the_question_stay(question):
+    """Thanks, please and "I ..." close many a chat message, and are words of many a question too."""
+    assert asked_part(question) == question

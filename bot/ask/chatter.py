@@ -51,22 +51,28 @@ _OPENERS = [
 _OPENER = re.compile(r"^\s*(?:" + "|".join(_OPENERS) + r")[\s,.!:;—–-]*", re.IGNORECASE)
 
 # what a message may close with: thanks, laughter, "anyone remember?", "pls", "asking for a friend"
-_CLOSERS = [
-    r"(?:thanks|thank\s+you|thx|thnx|thanx|tx|ty|tyvm|tia|cheers|much\s+appreciated|appreciate\s+it|many\s+thanks)"
-    r"(?:\s+(?:so\s+much|a\s+lot|a\s+ton|in\s+advance|all|guys|everyone|folks|" + _BOT + r"|again))*",
+_CLOSERS = [      # chat, whatever comes before it
+    r"(?:thx|thnx|thanx|tx|ty|tyvm|tysm|tia)(?:\s+(?:so\s+much|a\s+lot|in\s+advance|all|guys|everyone))*",
+    r"(?:thanks|thank\s+you|many\s+thanks)\s+(?:so\s+much\s+)?in\s+advance(?:\s+for\s+the\s+help)?",
     _LAUGH,
-    r"pl[sz]|please",
-    r"(?:does\s+)?any\s*(?:one|body)\s+(?:remember|know|recall)(?:\s+(?:this|it|where|which|the\s+\w+))?"
-    r"|any\s*(?:one|body)|"
-    r"any\s+(?:ideas?|help|clues?|pointers?)",
+    r"pl[sz]",
+    r"(?:does\s+)?any\s*(?:one|body)\s+(?:remember|know|recall)(?:\s+(?:this|it|where|which|the\s+\w+))?",
+    r"any\s+(?:ideas?|help|clues?|pointers?)(?:\s+(?:appreciated|welcome))?",
     r"\(?asking\s+for\s+a\s+friend\)?",
     r"(?:i(?:'d|\s+would)\s+)?(?:would\s+)?love\s+to\s+(?:find|hear|listen\s+to|re-?listen\s+to)\s+(?:it|that|this)"
     r"(?:\s+(?:bit|part|one))?(?:\s+again)?",
     r"(?:it'?s|its|this\s+(?:has|is))\s+(?:been\s+)?(?:bugging|driving|bothering|killing)\s+me(?:\s+\w+){0,3}",
     r"(?:i\s+)?(?:can'?t|cannot)\s+(?:find|remember)\s+(?:it|where|the\s+(?:spot|part|bit|timestamp))(?:\s+\w+){0,3}",
 ]
-_CLOSER = re.compile(r"(?:^|[\s,.!;:—–-]+)(?:(?:and|&|n)\s+)?(?:" + "|".join(_CLOSERS) + r")[\s.!?:)(]*$",
-                     re.IGNORECASE)
+_CLOSERS_AFTER_A_BREAK = [       # also words of a question ("why did he say thank you", "saying please"): chat only
+    #                              after punctuation
+    r"(?:thanks|thank\s+you|cheers|much\s+appreciated|appreciate\s+it|many\s+thanks)"
+    r"(?:\s+(?:so\s+much|a\s+lot|a\s+ton|all|guys|everyone|folks|" + _BOT + r"|again))*",
+    r"please|any\s*(?:one|body)",
+]
+_CLOSER = re.compile(r"(?:(?:^|[\s,.!;:—–-]+)(?:(?:and|&|n)\s+)?(?:" + "|".join(_CLOSERS) + r")"
+                     r"|(?:^|\s*[,.!?;:—–-]+\s*)(?:(?:and|&|n)\s+)?(?:" + "|".join(_CLOSERS_AFTER_A_BREAK) + r"))"
+                     r"[\s.!?:)(]*$", re.IGNORECASE)
 
 # a whole sentence that is only the listener or a reaction to the episode ("loved this one!", "just finished it on
 # my run.", "long time listener."); taken off only when another sentence remains and never if it asks
@@ -125,8 +131,13 @@ partner wife husband girlfriend boyfriend roommate arguing argument debate debat
 earlier run walk drive commute gym train bus car breakfast lunch dinner dishes morning evening night week weekend
 """.split())
 # a tail of chat opens with one of these ("... I think it was this episode", "... sorry if it's obvious")
-_TAIL_OPENERS = frozenset("""i i'm im i've ive i'd id sorry anyone anybody any thanks thank thx ty tia would pls
-please plz lol lmao idk ngl hope appreciate much cheers if or""".split())
+_TAIL_OPENERS = frozenset("i i'm im i've ive i'd sorry thx ty tia tysm pls plz lol lmao idk ngl hope".split())
+_TAIL_OPENERS_AFTER_A_BREAK = frozenset(
+    "anyone anybody any thanks thank would please much appreciate cheers if or".split())
+# ... never after words that quote: "when he said I don't know", "the bit where the robot says I love you"
+_QUOTING = frozenset("say says said saying tell tells told ask asks asked reply replies replied answer answered go "
+                     "goes went like quote quoted call called word words phrase line wrote writes yelled shouted"
+                     .split())
 _CLAUSE_END = re.compile(r"(?:,|:|;|—|–|\s-|\.\.\.|\s(?:and|but|so))\s+", re.IGNORECASE)
 
 
@@ -162,10 +173,11 @@ def _without_chat_tail(sentence: str) -> str:
     episode but not sure"), if what is left still has two words that are not."""
     words = sentence.split()
     for i in range(1, len(words)):
-        tail = " ".join(words[i:])
-        if words[i].lower().strip(",.-") in _TAIL_OPENERS and _chat_only(tail) and _content(" ".join(words[:i])) >= 2 \
-                and not _POINTS.search(tail) \
-                and not (words[i].lower() == "or" and len(words) - i < 3):
+        tail, opener, before = " ".join(words[i:]), words[i].lower().strip(",.-"), words[i - 1]
+        opens = opener in _TAIL_OPENERS or (opener in _TAIL_OPENERS_AFTER_A_BREAK and before[-1] in ",.!?;:-—–")
+        if opens and before.lower().strip(",.!?;:") not in _QUOTING and _chat_only(tail) \
+                and _content(" ".join(words[:i])) >= 2 and not _POINTS.search(tail) \
+                and not (opener == "or" and len(words) - i < 3):
             return " ".join(words[:i]).rstrip(" ,-—–")
     return sentence
 
@@ -215,3 +227,40 @@ def _named(sentence: str, is_name: Callable[[str], bool]) -> str:
         return sentence
     own = [w for w in re.findall(r"[\w'’-]+", sentence) if w.lower().replace("’", "'") not in CHAT_WORDS]
     return " ".join(own) + "." if own and is_name(" ".join(own)) else sentence
+
+
+# A message that is only chat asks nothing of the episodes: "thanks!" in a thread is not a question to search for
+# (it was answered with the previous question's passages again, or with passages that say "thank you")
+_ACK = (r"(?:thanks|thank\s+you|thx|thnx|ty|tysm|tyvm|cheers|much\s+appreciated|appreciate\s+it|great|awesome|perfect|"
+        r"nice|cool|amazing|brilliant|excellent|ok(?:ay)?|kk?|got\s+it|gotcha|lo+l|lmf?ao+|ha(?:ha)+|wow|interesting|"
+        r"no\s+worries|good\s+bot|that\s+helps|that\s+helped|you'?re\s+the\s+best)")
+_ACK_MORE = r"(?:so\s+much|a\s+lot|a\s+ton|again|man|dude|mate|buddy|friend|all|" + _BOT + ")"
+_ACKNOWLEDGED = re.compile(rf"^(?:{_ACK}(?:\s+{_ACK_MORE})*[\s,.!]*)+$", re.IGNORECASE)
+_GREETED = re.compile(rf"^(?:{_OPENERS[0]}|good\s+(?:morning|afternoon|evening)|gm|what'?s\s+up)"
+                      rf"(?:\s+{_FOLKS})?[\s,.!?]*$", re.IGNORECASE)
+_HELP = re.compile(rf"^(?:{_BOT}\s*)?(?:help|what\s+can\s+you\s+do|how\s+do(?:es)?\s+(?:this|it|you)\s+work|"
+                   r"what\s+are\s+you|who\s+are\s+you|commands)[\s?!.]*$", re.IGNORECASE)
+_THANKS = re.compile(r"\b(?:thanks|thank|thx|thnx|ty|tysm|tyvm|cheers|appreciated?|helps|helped|good\s+bot|best)\b",
+                     re.IGNORECASE)
+THANKED = "Glad it helped."
+NOTED = "Ask me anything else about the episodes."
+HELLO = ("Hi! Ask me anything said in the episodes: I answer with the transcript's own words and the moment to jump "
+         "to. `/quote` finds a half-remembered line, `/summary` gives an episode's digest.")
+
+
+def small_talk(message: str) -> str | None:
+    """podbot's reply to a message that is only thanks, a nod ("ok", "lol", "great episode!"), a greeting or a call
+    for help; None for anything else."""
+    text = " ".join(_EMOTICON.sub(" ", _without_emoji(_MARKUP.sub(" ", message))).split())
+    if not text:
+        return None
+    if _GREETED.match(text) or _HELP.match(text):
+        return HELLO
+    rest = text
+    while (cut := _OPENER.sub("", rest, count=1)) != rest:        # "hey podbot, thanks!"
+        rest = cut
+    if not rest:                                                   # "ok", "lol", "yo all!"
+        return HELLO if re.match(_OPENERS[0], text, re.IGNORECASE) else NOTED
+    if _ACKNOWLEDGED.match(rest) or (not _ASKS.match(rest) and _CHAT_SENTENCE.match(rest.rstrip(".!"))):
+        return THANKED if _THANKS.search(rest) else NOTED
+    return None

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.ask import about, extractive
-from bot.ask.chatter import asked_part
+from bot.ask.chatter import asked_part, small_talk
 from bot.ask.llm_answer import ask_llm, finalize
 from bot.ask.lexical import stems
 from bot.ask.position import where_in
@@ -196,6 +196,9 @@ class AskEngine:
         if not question:
             return Answer(question="", answer="Ask a question about the episodes.", abstained=True,
                           mode="extractive")
+        talk = small_talk(question)         # "thanks!", "hi", "help": nothing to search the episodes for
+        if talk is not None:
+            return Answer(question=question, answer=talk, abstained=True, mode="extractive")
         self.library.refresh()
         if not self.library.episodes:
             return Answer(question=question, answer=EMPTY_LIBRARY, abstained=True, mode="extractive")

@@ -123,6 +123,29 @@ async def test_with_message_content_intent_plain_followups_are_answered(tmp_path
         assert thread.last_message.embeds[0].title == "and rivers?"
 
 
+async def test_thanks_gets_a_word_back_and_no_search(tmp_path, hash_embedder):
+    """ "@podbot thanks!" used to open a thread and answer with passages that say "thank you"; in the bot's thread
+    a "lol" between listeners (read with the message content intent) was answered with passages too."""
+    from bot.ask.chatter import HELLO, THANKED
+
+    app = make_app(tmp_path, hash_embedder)
+    bot = create_bot(app, ingest_roots=[FIXTURES], message_content=True)
+    async with simcord.run(bot) as env:
+        world = World(env)
+        await world.alice.send(world.channel, f"{bot.user.mention} why do rockets work?")
+        [thread] = world.channel.threads
+        asked = len(app.ask.calls)
+        await world.bob.send(thread, "lol")                                  # to the others: nothing
+        assert thread.last_message.content == "lol"
+        await world.alice.send(thread, f"{bot.user.mention} thanks! 🙏")
+        assert thread.last_message.author.id == bot.user.id and thread.last_message.content == THANKED
+        await world.alice.send(world.channel, f"hey {bot.user.mention}")
+        assert world.channel.last_message.content == HELLO and len(world.channel.threads) == 1
+        assert len(app.ask.calls) == asked                                   # nothing was searched
+        await world.alice.send(thread, "and rivers?")                         # the conversation goes on as before
+        assert [h.question for h in app.ask.calls[-1]["history"]] == ["why do rockets work?"]
+
+
 async def test_unrelated_messages_are_ignored(world):
     await world.alice.send(world.channel, "hello everyone, nothing for the bot here")
     await world.alice.send(world.channel, "@everyone meeting at noon")

@@ -4,6 +4,8 @@
 - In a thread the bot opened, a follow-up (mentioning the bot or replying to it; with the message content
   intent enabled, any message) is answered with the thread's earlier questions and answers as history.
 - Anywhere, a reply to one of the bot's messages is a follow-up of the conversation that message is in.
+- "Thanks!", "hi" or "lol" asks nothing of the episodes: said to the bot it gets a short word back, said in its
+  thread to others nothing; neither is searched or joins the conversation.
 
 Without the privileged message content intent Discord only shows the bot messages that mention it or
 reply to it (with the reply ping on); other messages arrive blank and are ignored.
@@ -17,6 +19,7 @@ from contextlib import suppress
 import discord
 from discord.ext import commands
 
+from bot.ask.chatter import small_talk
 from bot.discord import render
 from bot.discord.conversations import Turn, engine_history, scope_of
 from bot.discord.errors import APOLOGY, cooldown_message, log_failure
@@ -65,6 +68,11 @@ class MentionsCog(commands.Cog):
                 await message.reply(HINT.format(name=me.display_name), mention_author=False,
                                     allowed_mentions=NO_MENTIONS)
             return                                      # e.g. a blank message (no message content intent)
+        talk = small_talk(question)
+        if talk is not None:        # "thanks!", "hi": no search, thread or turn; a word back if it was said to the bot
+            if mentioned or target is not None:
+                await message.reply(render.notice(talk), mention_author=False, allowed_mentions=NO_MENTIONS)
+            return
         retry = self.bot.cooldowns.hit("ask", message.author.id)
         if retry > 0:
             await message.reply(cooldown_message(retry), mention_author=False, allowed_mentions=NO_MENTIONS)
