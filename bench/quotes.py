@@ -212,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list the queries each system got wrong")
     parser.add_argument("--others", type=int, default=0, metavar="N",
                         help="also ask N lines of Lexicap episodes outside the library (podbot must find none)")
+    parser.add_argument("--chatty", action="store_true", help="ask every line wrapped in chat, as Discord "
+                        "messages come (bench/data/chat_wrappers.json; the never-said lines stay bare)")
     parser.add_argument("--torch-threads", type=int, default=1,
                         help="torch intra-op threads for the query embedding (0: torch default; 1: no "
                              "spin-waiting on a busy 2-core box, where 2 threads measured ~1 s per call)")
@@ -223,6 +225,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.torch_threads > 0:
             torch.set_num_threads(args.torch_threads)
     items = load_dev(args.queries)
+    if args.chatty:
+        import zlib
+
+        from retrieval import with_chat
+        items = [{**i, "query": with_chat(i["query"], zlib.crc32(i["id"].encode()))} for i in items]
     never_said = NEVER_SAID
     if args.never:
         never_said = [line.strip() for line in args.never.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -1,7 +1,7 @@
 """A question typed into Discord comes wrapped in chat; podbot answers the question, not the wrapping."""
 import pytest
 
-from bot.ask.chatter import asked_part
+from bot.chatter import asked_part
 from tests.conftest import CORE_EPISODES
 
 ILYA = f"episode_{CORE_EPISODES[0]}_large"
@@ -67,7 +67,7 @@ def test_a_wrapped_question_is_answered_as_the_bare_one(real_app):
     ("this episode was recorded where?", None), ("hey what did he say about dogs", None),
 ])
 def test_a_message_that_is_only_chat_gets_a_word_back(message, reply):
-    from bot.ask import chatter
+    from bot import chatter
 
     assert chatter.small_talk(message) == (getattr(chatter, reply) if reply else None)
 
@@ -75,7 +75,7 @@ def test_a_message_that_is_only_chat_gets_a_word_back(message, reply):
 def test_thanks_after_an_answer_is_not_searched(real_app):
     """A short follow-up leans on the previous question, so "thanks!" in a thread was answered with that
     question's passages again; alone it was answered with passages that say "thank you"."""
-    from bot.ask.chatter import THANKED
+    from bot.chatter import THANKED
     from bot.ask.engine import AskEngine
 
     engine = AskEngine(real_app.library)

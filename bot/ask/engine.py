@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.ask import about, extractive
-from bot.ask.chatter import asked_part, small_talk
+from bot.chatter import asked_part, small_talk
 from bot.ask.llm_answer import ask_llm, finalize
 from bot.ask.lexical import stems
 from bot.ask.position import where_in

@@ -21,6 +21,7 @@ import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 from rapidfuzz import fuzz
 
+from bot.chatter import asked_part
 from bot.library import EMPTY_LIBRARY
 from bot.models import QuoteMatch, QuoteResult
 from bot.quotes import pieces, scoring
@@ -49,6 +50,7 @@ NEAREST_FLOOR = 0.5           # ...offered only from this cosine (unrelated line
 FUNCTION_WORDS = frozenset(STOPWORDS_EN) | frozenset(
     "i me my you your we our he him his she her its so do did does have has had am were been what just yeah like "
     "oh um uh know think mean well okay ok right".split())
+CHAT_MAX_CHARS = 400         # a query longer than this is a pasted passage, not a line wrapped in chat
 ATTRIBUTION_BONUS = 0.03      # "Ilya: ..." nudges that guest's episode up; never rescues a poor match
 # A paraphrase shares too few words to match, but when the query's nearest chunk in the whole library stands out
 # from the next one this clearly, it names that spot (`_peak`). At 46 episodes (9,749 chunks) 0 of 32 never-said
@@ -128,7 +130,9 @@ class QuoteEngine:
     # --- search -----------------------------------------------------------------------------------
     def find(self, query: str, episode: str | None = None, limit: int = 4, *, suggest: bool = False) -> QuoteResult:
         """The best matching line plus up to limit-1 alternatives; no matches when nothing is close enough.
-        With `suggest`, an empty result carries the line nearest in meaning (`nearest`), if any is fairly near."""
+        With `suggest`, an empty result carries the line nearest in meaning (`nearest`), if any is fairly near.
+        The line is searched without the chat around it ("hey, … thx 🙏"): wrapped in chat, 73 of the bench sets'
+        170 lines (paraphrases aside) were missed, against 7 now. A pasted passage is searched as it is."""
         self.library.refresh()
         if not self.library.episodes:
             return QuoteResult(query=query, note=EMPTY_LIBRARY)
@@ -137,6 +141,8 @@ class QuoteEngine:
             return self._in_each(query, [m.episode_id for m in named], limit, suggest)
         scope = named[0]
         result = QuoteResult(query=query, scope=scope.episode_id if scope else None)
+        if len(query) <= CHAT_MAX_CHARS:
+            query = asked_part(query)
         if scope is None:       # "in episode 140: they lie to themselves…"; a number no episode has: everywhere
             query, scope, _ = self.library.named_in(query)
             result.scope = scope.episode_id if scope else None

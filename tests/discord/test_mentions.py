@@ -126,7 +126,7 @@ async def test_with_message_content_intent_plain_followups_are_answered(tmp_path
 async def test_thanks_gets_a_word_back_and_no_search(tmp_path, hash_embedder):
     """ "@podbot thanks!" used to open a thread and answer with passages that say "thank you"; in the bot's thread
     a "lol" between listeners (read with the message content intent) was answered with passages too."""
-    from bot.ask.chatter import HELLO, THANKED
+    from bot.chatter import HELLO, THANKED
 
     app = make_app(tmp_path, hash_embedder)
     bot = create_bot(app, ingest_roots=[FIXTURES], message_content=True)

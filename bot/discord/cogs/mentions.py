@@ -19,7 +19,7 @@ from contextlib import suppress
 import discord
 from discord.ext import commands
 
-from bot.ask.chatter import small_talk
+from bot.chatter import small_talk
 from bot.discord import render
 from bot.discord.conversations import Turn, engine_history, scope_of
 from bot.discord.errors import APOLOGY, cooldown_message, log_failure

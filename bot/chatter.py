@@ -1,9 +1,10 @@
 """The question inside a chat message. On Discord a question comes wrapped: "hey podbot, just finished this one
 on my run. what did he say about X? thx 🙏". The wrapping carries no subject, but it is not harmless: the bot's
-name, "thx" and emoji are words the library never says, so the refusal rules read them as the topic it lacks
-(wrapped, stop 36's eight sets lost 47 answers to wrong refusals in the episode), and greetings pull the
-question's vector toward every friendly passage. `asked_part` takes off what is only chat, at the edges of the
-message and as whole sentences that are only about the listener or the episode, and keeps the rest as typed.
+name, "thx" and emoji are words the library never says, so /ask's refusal rules read them as the topic it lacks
+(wrapped, stop 36's eight sets lost 44 answers to wrong refusals in the episode), greetings pull the question's
+vector toward every friendly passage, and /quote looks for a line that holds "hey" and "thx". `asked_part` takes
+off what is only chat, at the edges of the message and as whole sentences that are only about the listener or the
+episode, and keeps the rest as typed. `small_talk` answers a message that is nothing but chat ("thanks!").
 """
 from __future__ import annotations
 
