@@ -110,7 +110,12 @@ async def test_plain_messages_in_the_thread_are_not_readable_without_the_intent(
     assert len(world.app.ask.calls) == 1
 
 
-async def test_with_message_content_intent_plain_followups_are_answered(tmp_path, hash_embedder):
+async def test_with_message_content_intent_plain_followups_are_answered_and_thanks_is_not(tmp_path, hash_embedder):
+    """With the intent every message in the bot's thread is read. A question there is a follow-up; a "lol" between
+    listeners gets nothing, and "@podbot thanks!" a word back, neither searched (they were answered with passages
+    that say "thank you", and "@podbot thanks!" in a channel opened a thread)."""
+    from bot.chatter import HELLO, THANKED
+
     app = make_app(tmp_path, hash_embedder)
     bot = create_bot(app, ingest_roots=[FIXTURES], message_content=True)
     async with simcord.run(bot) as env:
@@ -122,18 +127,6 @@ async def test_with_message_content_intent_plain_followups_are_answered(tmp_path
         assert [h.question for h in app.ask.calls[-1]["history"]] == ["why do rockets work?"]
         assert thread.last_message.embeds[0].title == "and rivers?"
 
-
-async def test_thanks_gets_a_word_back_and_no_search(tmp_path, hash_embedder):
-    """ "@podbot thanks!" used to open a thread and answer with passages that say "thank you"; in the bot's thread
-    a "lol" between listeners (read with the message content intent) was answered with passages too."""
-    from bot.chatter import HELLO, THANKED
-
-    app = make_app(tmp_path, hash_embedder)
-    bot = create_bot(app, ingest_roots=[FIXTURES], message_content=True)
-    async with simcord.run(bot) as env:
-        world = World(env)
-        await world.alice.send(world.channel, f"{bot.user.mention} why do rockets work?")
-        [thread] = world.channel.threads
         asked = len(app.ask.calls)
         await world.bob.send(thread, "lol")                                  # to the others: nothing
         assert thread.last_message.content == "lol"
@@ -142,8 +135,8 @@ async def test_thanks_gets_a_word_back_and_no_search(tmp_path, hash_embedder):
         await world.alice.send(world.channel, f"hey {bot.user.mention}")
         assert world.channel.last_message.content == HELLO and len(world.channel.threads) == 1
         assert len(app.ask.calls) == asked                                   # nothing was searched
-        await world.alice.send(thread, "and rivers?")                         # the conversation goes on as before
-        assert [h.question for h in app.ask.calls[-1]["history"]] == ["why do rockets work?"]
+        await world.alice.send(thread, "and lakes?")                          # the conversation goes on as before
+        assert [h.question for h in app.ask.calls[-1]["history"]] == ["why do rockets work?", "and rivers?"]
 
 
 async def test_unrelated_messages_are_ignored(world):
