@@ -993,6 +993,19 @@ def test_a_questions_core_drops_only_the_words_that_ask_it(question, core):
     assert question_core(question) == core
 
 
+@pytest.mark.parametrize("typed, asked", [
+    ("what did he say about the brain", "what did he say about the brain?"),      # dictated, or typed in a hurry
+    ("did he ever mention his dad.", "did he ever mention his dad?"),
+    ("what did he say about the brain? and dogs", "what did he say about the brain? and dogs"),
+    ("the bit where he talks about his dad", "the bit where he talks about his dad"),  # no question word: as typed
+    ("whatever happened to the robot", "whatever happened to the robot"),
+])
+def test_a_question_without_its_mark_is_asked_with_it(typed, asked):
+    from bot.ask.wording import as_question
+
+    assert as_question(typed) == asked
+
+
 def test_questions_are_ranked_with_their_core_and_judged_as_typed(engine, real_app):
     retriever, embedder = engine.retriever, real_app.embedder
     question = "what did Ilya say about the Hessian free optimizer?"

@@ -16,6 +16,7 @@ from bot.ask.llm_answer import ask_llm, finalize
 from bot.ask.lexical import stems
 from bot.ask.position import where_in
 from bot.ask.retrieval import Evidence, Retrieval, Retriever
+from bot.ask.wording import as_question
 from bot.library import EMPTY_LIBRARY, EPISODE_VECTORS, Library
 from bot.llm import ChatLLM, LLMUnavailable
 from bot.models import Answer, Citation, Summary
@@ -118,7 +119,8 @@ class AskEngine:
         Kasparov say about ...") is first answered from that guest's episodes — where the name no longer
         pulls the intro — and from everywhere only when those episodes have nothing good enough
         (corpus-wide recall@1 0.47 -> 0.54, recall@5 0.73 -> 0.81 on the dev set)."""
-        question = self.retriever.corrected(asked_part(question, self.retriever.is_guest_name)[:MAX_QUESTION_CHARS])
+        question = as_question(asked_part(question, self.retriever.is_guest_name))
+        question = self.retriever.corrected(question[:MAX_QUESTION_CHARS])
         scope = self.scope(episode)
         unknown_ref = None
         if scope is None:       # "In episode 190, …": that episode, as if picked with the episode option
