@@ -786,6 +786,9 @@ def test_units_and_chat_shorthand_are_asked_as_the_transcript_says_them():
     assert spelled_out("any reading recs? his stats convo", lambda w: used(w, 0)) == \
         "any reading recommendations? his stats conversation"
     assert spelled_out("the 2000s; a min", lambda w: 0) == "the 2000s; a min"       # no number before it: no unit
+    said = {"city": 40, "right": 90}.get
+    assert spelled_out("finance bros in nyc, rn", lambda w: said(w.lower(), 0)) == \
+        "finance bros in New York City, right now"      # blind set 9: "NYC" was refused as a term said nowhere
 
 
 def test_contractions_typed_without_apostrophes_are_read_with_them():

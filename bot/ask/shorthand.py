@@ -27,6 +27,9 @@ _CHAT = {
     "govt": "government", "dept": "department", "cuz": "because", "tho": "though",
     "abt": "about", "rn": "right now", "irl": "in real life", "info": "information",
     "stats": "statistics", "philo": "philosophy", "psych": "psychology", "econ": "economics", "chem": "chemistry",
+    # places as chat abbreviates them; the transcripts say them out. Not "WWI": MiniLM knows it, and "World War I"
+    # in BM25 is every passage about a war (dev a106 fell from first to second)
+    "nyc": "New York City", "sf": "San Francisco",
 }
 # contractions as chat types them; every one is said with its apostrophe in the transcripts. Not "cant", "wont",
 # "ill", "its", "id", "lets", "hell", "shell", "wed": words of their own.
@@ -44,6 +47,12 @@ SPOKEN_SHARE = 0.2      # shorthand said this often, against the full word, is s
 _WORD = re.compile(r"\b[A-Za-z]{2,6}\b")
 
 
+def _telling(words: str) -> str:
+    """The word of a written-out form that tells how often the library says it: the longest, the last of equals
+    ("right now": "right", where "now" is a stop word the library counts as said nowhere)."""
+    return max(reversed(words.split()), key=len)
+
+
 def spelled_out(text: str, used: Callable[[str], int]) -> str:
     """`text` with units after numbers and chat shorthand written out in full. Shorthand the library says as
     often as SPOKEN_SHARE of the full word (`used`: how many passages say a word) stays as typed: there the
@@ -53,7 +62,7 @@ def spelled_out(text: str, used: Callable[[str], int]) -> str:
     def full(m: re.Match) -> str:
         word = m.group(0)
         long = _CHAT.get(word.lower())
-        return long if long and used(word.lower()) < SPOKEN_SHARE * used(long.split()[-1]) else word
+        return long if long and used(word.lower()) < SPOKEN_SHARE * used(_telling(long)) else word
     return _WORD.sub(full, text)
 
 
