@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 
 from bot.ask import about, extractive
-from bot.chatter import asked_part, small_talk
 from bot.ask.llm_answer import ask_llm, finalize
 from bot.ask.lexical import stems
 from bot.ask.position import where_in
 from bot.ask.retrieval import Evidence, Retrieval, Retriever
 from bot.ask.wording import as_question
+from bot.chatter import asked_part, small_talk
 from bot.library import EMPTY_LIBRARY, EPISODE_VECTORS, Library
 from bot.llm import ChatLLM, LLMUnavailable
 from bot.models import Answer, Citation, Summary
