@@ -12,8 +12,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-# Discord's own markup: user, role and channel mentions, custom emoji; and plain "@name" addressing
-_MARKUP = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|(?<![\w.])@[\w.-]+")
+# Discord's own markup: user, role and channel mentions, custom emoji; and plain "@name" addressing the message
+# (at its start: "@everyone" inside a remembered line is the line's)
+_MARKUP = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>")
+_ADDRESSED = re.compile(r"^\s*(?:@[\w.-]+[\s,:]*)+")
+LONGEST_CHAT = 2000      # characters: a longer message is a text to search as it is, not a question wrapped in chat
 _EMOTICON = re.compile(r"(?<![\w:/])(?:[:;=][-o^']?[)(\]\[DPp/\\|*3Oo]+|xD+|XD+|<3+|\^\^|T_T|-_-)(?![\w])")
 _LAUGH = r"(?:lo+l|lmf?ao+|rofl|ha(?:ha)+h?|he(?:he)+|xd)"
 _BOT = r"(?:pod\s?bot|bot)"
@@ -173,7 +176,7 @@ def _without_chat_tail(sentence: str) -> str:
     """The sentence up to a closing run of chat words that opens like chat ("... for memory I think it was in this
     episode but not sure"), if what is left still has two words that are not."""
     words = sentence.split()
-    for i in range(1, len(words)):
+    for i in range(max(1, len(words) - 25), len(words)):        # a tail of chat is a few words, not a paragraph
         tail, opener, before = " ".join(words[i:]), words[i].lower().strip(",.-"), words[i - 1]
         opens = opener in _TAIL_OPENERS or (opener in _TAIL_OPENERS_AFTER_A_BREAK and before[-1] in ",.!?;:-—–")
         if opens and before.lower().strip(",.!?;:") not in _QUOTING and _chat_only(tail) \
@@ -183,11 +186,16 @@ def _without_chat_tail(sentence: str) -> str:
     return sentence
 
 
+def _without_markup(message: str) -> str:
+    """Mentions, the "@name" the message opens with, emoji and emoticons out."""
+    return _EMOTICON.sub(" ", _without_emoji(_ADDRESSED.sub("", _MARKUP.sub(" ", message))))
+
+
 def _without_emoji(text: str) -> str:
     """Pictographs and their joiners out (a run of them ends a clause, as a full stop would); letters, digits
     and punctuation of every script stay."""
-    text = "".join("\x00" if unicodedata.category(c) in ("So", "Sk", "Cs", "Co") or c in "\u200d\ufe0f\ufe0e"
-                   else c for c in text)
+    text = "".join("\x00" if unicodedata.category(c) in ("So", "Cs", "Co") or c in "\u200d\ufe0f\ufe0e"
+                   or "\U0001f3fb" <= c <= "\U0001f3ff" else c for c in text)      # not "`" or "^": skin tones only
     return re.sub(r"\s*\x00[\x00\s]*", "\n", text)
 
 
@@ -204,7 +212,9 @@ def asked_part(message: str, is_name: Callable[[str], bool] | None = None) -> st
     """`message` without what is only chat; the message as typed when nothing is, or when taking it off would
     leave nothing to ask. With `is_name` (a guest's name?), a sentence that is chat but for a guest's name keeps
     just the name: "listened to the carl hart ep on my commute." names the episode, and nothing more."""
-    text = _EMOTICON.sub(" ", _without_emoji(_MARKUP.sub(" ", message)))
+    if len(message) > LONGEST_CHAT:
+        return " ".join(message.split())
+    text = _without_markup(message)
     sentences = [s for s in (_trimmed(s.strip(" ,")) for s in _SENTENCE.split(text)) if s.strip()]
     kept = [s for s in sentences if "?" in s or not _CHAT_SENTENCE.match(s.rstrip(".!"))] or sentences
     if any(_content(s) >= 2 for s in kept):
@@ -252,7 +262,9 @@ HELLO = ("Hi! Ask me anything said in the episodes: I answer with the transcript
 def small_talk(message: str) -> str | None:
     """podbot's reply to a message that is only thanks, a nod ("ok", "lol", "great episode!"), a greeting or a call
     for help; None for anything else."""
-    text = " ".join(_EMOTICON.sub(" ", _without_emoji(_MARKUP.sub(" ", message))).split())
+    if len(message) > LONGEST_CHAT:
+        return None
+    text = " ".join(_without_markup(message).split())
     if not text:
         return None
     if _GREETED.match(text) or _HELP.match(text):

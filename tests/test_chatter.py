@@ -92,3 +92,11 @@ def test_thanks_after_an_answer_is_not_searched(real_app):
 def test_chat_words_inside_the_question_stay(question):
     """Thanks, please and "I ..." close many a chat message, and are words of many a question too."""
     assert asked_part(question) == question
+
+
+def test_markup_inside_a_remembered_line_stays():
+    """Only the "@name" a message opens with addresses someone; "@everyone" or a `code span` inside a line is the
+    line's (a /quote search for it found the wrong episode when they were taken out)."""
+    line = "crowd shouted **@everyone** look: said `rm -rf /` ~~gone~~ @here"
+    assert asked_part(line) == line
+    assert asked_part("@podbot @mod what did he say about dogs? 👍🏽 thx") == "what did he say about dogs?"
