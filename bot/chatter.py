@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 # Discord's own markup: user, role and channel mentions, custom emoji; and plain "@name" addressing the message
 # (at its start: "@everyone" inside a remembered line is the line's)
-_MARKUP = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>")
+_MARKUP = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|(?<![\w.])@pod\s?bot\b", re.IGNORECASE)   # "hey @podbot"
 _ADDRESSED = re.compile(r"^\s*(?:@[\w.-]+[\s,:]*)+")
 LONGEST_CHAT = 2000      # characters: a longer message is a text to search as it is, not a question wrapped in chat
 _EMOTICON = re.compile(r"(?<![\w:/])(?:[:;=][-o^']?[)(\]\[DPp/\\|*3Oo]+|xD+|XD+|<3+|\^\^|T_T|-_-)(?![\w])")
