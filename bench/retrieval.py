@@ -7,6 +7,7 @@ the right episode overlapping a gold span. Usage: python bench/retrieval.py [--e
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import statistics
 import time
@@ -38,12 +39,17 @@ def with_typo(question: str, seed: int) -> str:
     return question[:m.start()] + typo + question[m.end():]
 
 
+@functools.cache
+def _chat_wrappers() -> tuple[list[str], list[str]]:
+    wrappers = json.loads((ROOT / "bench" / "data" / "chat_wrappers.json").read_text())
+    return wrappers["before"], wrappers["after"] + [""] * (len(wrappers["after"]) // 2)
+
+
 def with_chat(question: str, seed: int) -> str:
     """The question wrapped the way Discord messages come: a greeting, a line about the listener or a hedge before
     it, thanks or "anyone remember?" after it (bench/data/chat_wrappers.json, written apart from podbot's rules),
     deterministic per question."""
-    wrappers = json.loads((ROOT / "bench" / "data" / "chat_wrappers.json").read_text())
-    before, after = wrappers["before"], wrappers["after"] + [""] * (len(wrappers["after"]) // 2)
+    before, after = _chat_wrappers()
     return before[seed % len(before)] + question + after[(seed // 7) % len(after)]
 
 

@@ -150,13 +150,21 @@ _ASKS = re.compile(r"^.*\?|\s*(?:what|which|who|whom|whose|when|where|why|how|is
                    r"would|will|should|has|have|had)\b", re.IGNORECASE)
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w'’-]+", text)
+
+
+def _is_chat(word: str) -> bool:
+    return word.lower().replace("’", "'") in CHAT_WORDS
+
+
 def _chat_only(text: str) -> bool:
-    words = re.findall(r"[\w'’-]+", text.lower().replace("’", "'"))
-    return bool(words) and all(w in CHAT_WORDS for w in words)
+    words = _words(text)
+    return bool(words) and all(map(_is_chat, words))
 
 
 def _content(text: str) -> int:
-    return sum(w not in CHAT_WORDS for w in re.findall(r"[\w'’-]+", text.lower().replace("’", "'")))
+    return sum(not _is_chat(w) for w in _words(text))
 
 
 def _without_chat_lead(sentence: str) -> str:
@@ -236,7 +244,7 @@ def _named(sentence: str, is_name: Callable[[str], bool]) -> str:
     sentence as it is."""
     if _ASKS.match(sentence):
         return sentence
-    own = [w for w in re.findall(r"[\w'’-]+", sentence) if w.lower().replace("’", "'") not in CHAT_WORDS]
+    own = [w for w in _words(sentence) if not _is_chat(w)]
     return " ".join(own) + "." if own and is_name(" ".join(own)) else sentence
 
 
