@@ -18,6 +18,7 @@ import Stemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Hamming, Levenshtein
 
+from bot.ask.names import sound_key
 from bot.numbers import number_forms
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)   # bm25s sets its own logger to DEBUG on import
@@ -128,7 +129,15 @@ def close_to(word: str, known_words: list[str], cutoff: float = 85) -> bool:
         return False
     if process.extractOne(word, known_words, scorer=fuzz.ratio, score_cutoff=cutoff) is not None:
         return True
-    return any(one_letter_off(word, k) for k in known_words)
+    return any(one_letter_off(word, k) for k in known_words) or sounds_like(word, known_words)
+
+
+def sounds_like(word: str, known_words: list[str]) -> bool:
+    """`word` (5+ letters) sounds like one of `known_words` and ends as it does: the listener's "Vinyals" for the
+    intro's "Veniales" (episode 306) is its guest, when the library also has an intro's "Vinales" (episode 20) and
+    the name cannot be respelled as one guest's."""
+    key = sound_key(word) if len(word) >= 5 else None
+    return key is not None and any(len(k) >= 5 and k[-1] == word[-1] and sound_key(k) == key for k in known_words)
 
 
 def one_letter_off(word: str, other: str) -> bool:

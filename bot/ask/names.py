@@ -9,6 +9,8 @@
 """
 from __future__ import annotations
 
+import re
+
 import jellyfish
 
 _SHORT = """matthew:matt michael:mike james:jim robert:bob,rob william:bill,will david:dave thomas:tom
@@ -32,4 +34,5 @@ def sound_key(word: str) -> str | None:
     if len(word) < 4 or not word.isalpha():
         return None
     key = jellyfish.metaphone(word)
+    key = key[:1] + re.sub("[YWH]", "", key[1:])    # the glides Whisper hears or not: "Vinyals" is "Veniales"
     return f"{word[0].lower()}:{key}" if len(key) >= 2 else None

@@ -49,6 +49,17 @@ def topic_asked(question: str) -> str:
     return ""
 
 
+# "did jocko tell the friendly fire story from ramadi?": whether a story was told at all
+_WHETHER_TOLD = re.compile(r"^\s*(?:did|does|do|has|have|had)\s+(?:[\w'’.-]+\s+){0,3}?(?:ever\s+)?(?:tell|told)\b", re.I)
+_CLAUSES = re.compile(r"(?<=[?.!,;:])\s+|\s+[-—–]\s+|\s*\(")
+
+
+def asks_whether(question: str) -> bool:
+    """Any clause of the question asks whether something came up ("…back in the day, does he ever talk about
+    growing up in sweden?"), rather than describing a moment the listener remembers."""
+    return any(_WHETHER.match(c) or _WHETHER_TOLD.match(c) for c in _CLAUSES.split(question))
+
+
 _OPENS_A_QUESTION = re.compile(r"\s*(?:what|why|how|who|when|where|which|did|does|do|is|was|were|are|can|could|would|"
                                r"should|has|have|had)\b", re.I)
 
