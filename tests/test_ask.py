@@ -1274,6 +1274,7 @@ def test_a_long_question_that_retells_its_moment_may_name_one_thing_no_episode_s
     one_term = replace(r, unknown=1.0, unknown_terms=1, absent_names=0, rare_hit=False, rarest_hit=False,
                        best_dense=0.35, margin=0.05, topic_unsaid=[], words=DESCRIBED_WORDS)
     assert engine.abstain_reason(one_term) is None
+    assert engine.abstain_reason(one_term, described_ok=False) == "a term said nowhere"     # a named guest's step
     assert engine.abstain_reason(replace(one_term, words=DESCRIBED_WORDS - 1)) == "a term said nowhere"
     assert engine.abstain_reason(replace(one_term, unknown=2.0, unknown_terms=2)) is not None
     asked = ("nick bostrom apparently did stand-up comedy in london back in the day, does he ever talk about that or "
@@ -1286,6 +1287,8 @@ def test_a_long_question_that_retells_its_moment_may_name_one_thing_no_episode_s
     ("nick bostrom did stand-up in london back in the day, does he ever talk about that?", True),
     ("did jocko tell the blue on blue story from ramadi?", True),
     ("any chance he mentioned his cofounder (the one from affectiva)?", True),
+    ("In north korea people is watching dramas secretly with usb sticks, she talked about this one?", True),
+    ("he talked about his dad near the end, what did he say?", False),
     ("near the end he tells how he landed his first researcher, what won them over?", False),
     ("what does he say about facial expressions?", False),
     ("was there really a time when teen grapplers couldn't take a sip mid-training?", False),

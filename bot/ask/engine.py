@@ -39,7 +39,8 @@ UNKNOWN_SHARE = 0.12              # a word said nowhere refuses only as this sha
 # said nowhere when the question runs to DESCRIBED_WORDS distinct words and describes a moment instead of asking
 # whether a topic came up: a listener who retells the moment brings words of their own ("teen grapplers", "the
 # latest mobile rollout", "the strap-on gizmo", "the sideman who hit a bum note"). Twelve sets at 97 episodes, both
-# scopes: answerable questions refused 59 -> 42 of 956, unanswerable ones refused 106 -> 104 of 156.
+# scopes: answerable questions refused 59 -> 42 of 956, unanswerable ones refused 106 -> 104 of 156. Not when the
+# question's named guest picks the episodes (`AskEngine.retrieve`): there the strict rules say whether it is theirs.
 DESCRIBED_WORDS = 12
 NO_RARE_MIN_DENSE = 0.40
 NO_RARE_MIN_MARGIN = 0.13
@@ -143,7 +144,9 @@ class AskEngine:
         if named:
             vectors = self.retriever.question_vectors(question)     # embedded once for both searches
             r = self.retriever.retrieve(question, named, k=k, vectors=vectors, where=where)
-            if not self.should_abstain(r):
+            # strictly: a first name picks guests the question may not be about ("john irving the writer": two
+            # Johns' episodes), and a retold moment's word of its own must not keep the answer there
+            if AskEngine.abstain_reason(r, described_ok=False) is None:
                 r.scope, r.extra["guest_episodes"] = None, named
                 return r
             # "did Jim Keller talk about psychedelics?": not in his episode is the answer; where else it
@@ -166,15 +169,17 @@ class AskEngine:
         return AskEngine.abstain_reason(r) is not None
 
     @staticmethod
-    def abstain_reason(r: Retrieval) -> str | None:
-        """Which rule says "not found" (None: answer). Named, so the log and bench/abstention.py can tell."""
+    def abstain_reason(r: Retrieval, described_ok: bool = True) -> str | None:
+        """Which rule says "not found" (None: answer). Named, so the log and bench/abstention.py can tell.
+        `described_ok`: a long question that describes its moment may bring a word of its own (DESCRIBED_WORDS)."""
         if not r.evidence:
             return "no passages"
         if r.extra.get("not_in"):
             return "not in the named guest's episodes"
         if r.best_dense < FLOOR_DENSE and not (r.rare_hit or r.rarest_hit):
             return "nothing close"
-        described = r.words >= DESCRIBED_WORDS and r.unknown_terms <= 1 and not asks_whether(r.question)
+        described = described_ok and r.words >= DESCRIBED_WORDS and r.unknown_terms <= 1 \
+            and not asks_whether(r.question)
         if r.unknown >= 1 and r.best_dense < UNKNOWN_WORD_MIN_DENSE and r.unknown >= UNKNOWN_SHARE * r.words \
                 and not described:
             return "a word said nowhere"

@@ -51,13 +51,18 @@ def topic_asked(question: str) -> str:
 
 # "did jocko tell the friendly fire story from ramadi?": whether a story was told at all
 _WHETHER_TOLD = re.compile(r"^\s*(?:did|does|do|has|have|had)\s+(?:[\w'’.-]+\s+){0,3}?(?:ever\s+)?(?:tell|told)\b", re.I)
+# "…usb sticks, she talked about this one?": the same, asked as a statement with a question mark
+_WHETHER_STATED = re.compile(r"^\s*(?:he|she|they|[A-Z][\w'’-]+)\s+(?:ever\s+)?(?:talk(?:ed|s)?|mention(?:ed|s)?|"
+                             r"discuss(?:ed|es)?|brought\s+up|brings\s+up|said\s+anything|says\s+anything)\b"
+                             r"[^?]*\?\s*$", re.I)
 _CLAUSES = re.compile(r"(?<=[?.!,;:])\s+|\s+[-—–]\s+|\s*\(")
 
 
 def asks_whether(question: str) -> bool:
     """Any clause of the question asks whether something came up ("…back in the day, does he ever talk about
     growing up in sweden?"), rather than describing a moment the listener remembers."""
-    return any(_WHETHER.match(c) or _WHETHER_TOLD.match(c) for c in _CLAUSES.split(question))
+    return any(_WHETHER.match(c) or _WHETHER_TOLD.match(c) or _WHETHER_STATED.match(c)
+               for c in _CLAUSES.split(question))
 
 
 _OPENS_A_QUESTION = re.compile(r"\s*(?:what|why|how|who|when|where|which|did|does|do|is|was|were|are|can|could|would|"
