@@ -51,8 +51,9 @@ def topic_asked(question: str) -> str:
 
 # "did jocko tell the friendly fire story from ramadi?": whether a story was told at all
 _WHETHER_TOLD = re.compile(r"^\s*(?:did|does|do|has|have|had)\s+(?:[\w'’.-]+\s+){0,3}?(?:ever\s+)?(?:tell|told)\b", re.I)
-# "…usb sticks, she talked about this one?": the same, asked as a statement with a question mark
-_WHETHER_STATED = re.compile(r"^\s*(?:he|she|they|[A-Z][\w'’-]+)\s+(?:ever\s+)?(?:talk(?:ed|s)?|mention(?:ed|s)?|"
+# "…usb sticks, she talked about this one?": the same, asked as a statement with a question mark (its subject a
+# pronoun or a name, typed in any case)
+_WHETHER_STATED = re.compile(r"^\s*[a-z][\w'’-]+\s+(?:ever\s+)?(?:talk(?:ed|s)?|mention(?:ed|s)?|"
                              r"discuss(?:ed|es)?|brought\s+up|brings\s+up|said\s+anything|says\s+anything)\b"
                              r"[^?]*\?\s*$", re.I)
 _CLAUSES = re.compile(r"(?<=[?.!,;:])\s+|\s+[-—–]\s+|\s*\(")
