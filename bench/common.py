@@ -38,13 +38,14 @@ def pick_episodes(required: list[str], total: int) -> list[Path]:
 
 
 def build_app(name: str, files: list[Path], *, quiet: bool = False):
-    """An App whose store under bench/out/NAME holds `files` (already-ingested ones are skipped)."""
+    """An App whose store under bench/out/NAME holds `files` (already-ingested ones are skipped; one stored before
+    wide passages were gets only those embedded)."""
     from bot.app import App
     from ingest.pipeline import ingest_sources
     from ingest.settings import Settings
 
     app = App(Settings(_env_file=None, podbot_data_dir=OUT / name), use_llm=False)
-    have = {m.episode_id for m, _ in app.store.list_episodes()}
+    have = {m.episode_id for m, record in app.store.list_episodes() if record.get("wide")}
     todo = [str(f) for f in files if f.stem not in have]
     if todo:
         began = time.perf_counter()

@@ -9,9 +9,11 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -25,6 +27,7 @@ from ingest.settings import Settings
 from ingest.chunking import tile_bounds, tile_texts
 from ingest.store import DenseHit, Store, chunk_id, tile_id
 
+T = TypeVar("T")
 REFRESH_SECONDS = 2.0
 SAME_NAME = 90            # rapidfuzz ratio from which two guest names (or a query and a guest) are one person
 # what /ask and /quote say before any episode was added (or after the last was forgotten)
@@ -124,6 +127,7 @@ class Library:
         self._texts: dict[str, EpisodeText] = {}
         self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._episode_tiles: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._wide: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._tiles: OrderedDict[str, np.ndarray] = OrderedDict()
         self._checked = 0.0
         self.version = 0
@@ -194,44 +198,73 @@ class Library:
         with self._lock:
             return key in self._vectors
 
-    def vectors(self, episode_id: str) -> np.ndarray:
-        """The episode's chunk vectors in chunk order, unit length; the last EPISODE_VECTORS episodes read are
-        kept, keyed by generation, so a re-ingested episode is never served its old vectors."""
-        gen = self.text(episode_id).gen
-        key = (episode_id, gen)
+    def _kept(self, cache: OrderedDict, episode_id: str, load: Callable[[str], T]) -> T:
+        """`load(generation)` for the episode's committed generation, kept in `cache` for the last EPISODE_VECTORS
+        episodes read, keyed by generation, so a re-ingested episode is never served its old vectors."""
+        key = (episode_id, self.text(episode_id).gen)
         with self._lock:
-            cached = self._vectors.get(key)
+            cached = cache.get(key)
             if cached is not None:
-                self._vectors.move_to_end(key)
+                cache.move_to_end(key)
                 return cached
-        vectors = self.store.load_vectors(episode_id, gen)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True) if vectors.size else np.ones((0, 1))
-        vectors = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+        value = load(key[1])
         with self._lock:
-            self._vectors[key] = vectors
-            while len(self._vectors) > EPISODE_VECTORS:
-                self._vectors.popitem(last=False)
-        return vectors
+            cache[key] = value
+            while len(cache) > EPISODE_VECTORS:
+                cache.popitem(last=False)
+        return value
+
+    def vectors(self, episode_id: str) -> np.ndarray:
+        """The episode's chunk vectors in chunk order, unit length (kept: `_kept`)."""
+        def load(gen: str) -> np.ndarray:
+            vectors = self.store.load_vectors(episode_id, gen)
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True) if vectors.size else np.ones((0, 1))
+            return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+        return self._kept(self._vectors, episode_id, load)
+
+    def wide(self, episode_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """(first chunk index, unit vector) of the episode's wide passages (`ingest.chunking.wide_starts`), kept
+        as `vectors` are; none for an episode ingested before they were stored (re-running its ingest adds them,
+        embedding only them)."""
+        def load(gen: str) -> tuple[np.ndarray, np.ndarray]:
+            if not self._records.get(episode_id, {}).get("wide"):
+                return np.zeros(0, np.int64), np.zeros((0, 1), np.float32)
+            starts, vectors = self.store.load_wide(episode_id, gen)
+            return starts, (vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)).astype(
+                np.float32)
+        return self._kept(self._wide, episode_id, load)
+
+    def nearest_wide(self, vector: np.ndarray, k: int, episode_ids: list[str] | None = None) -> list[DenseHit]:
+        """The k committed wide passages nearest `vector`, best first (`index`: their first chunk); searched as
+        `nearest_chunks` searches chunks."""
+        if episode_ids is None:
+            return self.store.dense_search(vector, k, self.active, None, collection="wide")
+        hits: list[DenseHit] = []
+        unit = vector / max(float(np.linalg.norm(vector)), 1e-12)
+        for eid in episode_ids:
+            if eid not in self._records:
+                continue
+            starts, matrix = self.wide(eid)
+            if not len(starts):
+                continue
+            sims = matrix @ unit
+            gen = self.text(eid).gen
+            hits += [DenseHit(chunk_id(eid, gen, int(starts[i])), eid, int(starts[i]), float(sims[i]))
+                     for i in np.argsort(-sims, kind="stable")[:k]]
+        return sorted(hits, key=lambda h: -h.similarity)[:k]
 
     def episode_tiles(self, episode_id: str) -> tuple[np.ndarray, np.ndarray]:
         """(chunk index of each tile, unit tile vectors) for a whole episode: what a question inside it is
-        compared with sentence-run by sentence-run. Kept for the last EPISODE_VECTORS episodes, by generation
-        (`tiles` then serves them from here too, so they are not also kept one by one)."""
-        text = self.text(episode_id)
-        key = (episode_id, text.gen)
-        with self._lock:
-            cached = self._episode_tiles.get(key)
-            if cached is not None:
-                self._episode_tiles.move_to_end(key)
-                return cached
-        tiles = self.tiles([(episode_id, i) for i in range(len(text.chunks))], keep=False)
-        owners = text.sentence_chunk[[a for _, a, _, _ in tiles]].astype(np.int64) if tiles else np.zeros(0, np.int64)
-        matrix = np.stack([t[3] for t in tiles]) if tiles else np.zeros((0, 1), dtype=np.float32)
-        with self._lock:
-            self._episode_tiles[key] = (owners, matrix)
-            while len(self._episode_tiles) > EPISODE_VECTORS:
-                self._episode_tiles.popitem(last=False)
-        return owners, matrix
+        compared with sentence-run by sentence-run. Kept as `vectors` are (`tiles` then serves them from here
+        too, so they are not also kept one by one)."""
+        def load(gen: str) -> tuple[np.ndarray, np.ndarray]:
+            text = self.text(episode_id)
+            tiles = self.tiles([(episode_id, i) for i in range(len(text.chunks))], keep=False)
+            if not tiles:
+                return np.zeros(0, np.int64), np.zeros((0, 1), dtype=np.float32)
+            return (text.sentence_chunk[[a for _, a, _, _ in tiles]].astype(np.int64),
+                    np.stack([t[3] for t in tiles]))
+        return self._kept(self._episode_tiles, episode_id, load)
 
     def tiles(self, wanted: list[tuple[str, int]], *, keep: bool = True) -> list[tuple[str, int, int, np.ndarray]]:
         """(episode id, first sentence, end sentence (exclusive), unit vector) of every tile of the chunks

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.chunking import CHUNKER_VERSION, chunk_sentences, tile_texts
+from ingest.chunking import CHUNKER_VERSION, chunk_sentences, tile_texts, wide_starts, wide_texts
 from ingest.embed_ahead import EmbeddingStage, Progress, embed_in_place, embedding_stage
 from ingest.embeddings import Embedder
 from ingest.errors import BadSourceURL, EmptyTranscript, PodbotError, SourceError, TranscriptTooLarge
@@ -82,7 +82,7 @@ def pool_tiles(tile_vectors: np.ndarray, owners: list[int], weights: list[float]
 
 @dataclass(slots=True)
 class Prepared:
-    """An episode cut up and ready to embed: its sentences, chunks, content generation and tile texts."""
+    """An episode cut up and ready to embed: its sentences, chunks, content generation, tile and wide texts."""
 
     transcript: Transcript
     n_sentences: int
@@ -90,13 +90,16 @@ class Prepared:
     gen: str
     tiles: list[tuple[int, int]]        # (chunk index, position in the chunk) per tile text
     texts: list[str]
+    wide: list[int]                     # first chunk of each wide passage (`ingest.chunking.wide_starts`)
+    wide_texts: list[str]
     began: float
+    wide_only: bool = False             # the store holds this content but for its wide passages (`unchanged`)
 
     @property
     def to_embed(self) -> list[str]:
-        """The tile texts, then the title line (one call embeds both: in a batch that is the child's call, so
-        the parent never needs the model)."""
-        return self.texts + [title_line(self.transcript.meta)]
+        """The tile texts, the wide passages' and then the title line (one call embeds all: in a batch that is
+        the child's call, so the parent never needs the model); only the last two when `wide_only`."""
+        return ([] if self.wide_only else self.texts) + self.wide_texts + [title_line(self.transcript.meta)]
 
 
 class Ingestor:
@@ -134,17 +137,30 @@ class Ingestor:
             for j, text in enumerate(tile_texts(chunk)):
                 tiles.append((chunk.index, j))
                 texts.append(text)
+        wide = self.settings.podbot_wide_passages
         return Prepared(transcript, len(sentences), chunks, content_generation(self.embedder.name, chunks),
-                        tiles, texts, began)
+                        tiles, texts, wide_starts(len(chunks)) if wide else [], wide_texts(chunks) if wide else [],
+                        began)
 
     def unchanged(self, prepared: Prepared, progress: Progress | None = None) -> IngestResult | None:
-        """The result when the store already holds this very content (a metadata change is applied), else None."""
+        """The result when the store already holds this very content (a metadata change is applied), else None.
+        Content stored before wide passages were is not re-embedded: `prepared` is marked `wide_only`."""
         with self.store.lock(prepared.transcript.meta.episode_id):
-            return self._same(prepared, self.store.get_episode(prepared.transcript.meta.episode_id), progress)
+            existing = self.store.get_episode(prepared.transcript.meta.episode_id)
+            prepared.wide_only = self._only_wide_missing(prepared, existing)
+            return self._same(prepared, existing, progress)
+
+    @staticmethod
+    def _only_wide_missing(prepared: Prepared, existing) -> bool:
+        record = existing[1] if existing else {}
+        return (bool(prepared.wide) and record.get("gen") == prepared.gen
+                and record.get("chunks") == len(prepared.chunks) and record.get("tiles") == len(prepared.tiles)
+                and record.get("wide") != len(prepared.wide))
 
     def _same(self, prepared: Prepared, existing, progress: Progress | None) -> IngestResult | None:
         meta, chunks = prepared.transcript.meta, prepared.chunks
-        if not (existing and existing[1].get("gen") == prepared.gen and existing[1].get("chunks") == len(chunks)):
+        if not (existing and existing[1].get("gen") == prepared.gen and existing[1].get("chunks") == len(chunks)
+                and (existing[1].get("wide") == len(prepared.wide) or not prepared.wide)):
             return None
         old_meta, record = existing
         if old_meta.model_dump(exclude={"description"}) != meta.model_dump(exclude={"description"}) \
@@ -164,12 +180,20 @@ class Ingestor:
                 return same
             keep = {gen} | ({existing[1]["gen"]} if existing else set())
             self.store.drop_stale(meta.episode_id, keep=keep)          # leftovers of a killed ingest
-            tile_vectors, title_vector = vectors[:len(prepared.texts)], vectors[len(prepared.texts)]
-            chunk_vectors = pool_tiles(tile_vectors, [c for c, _ in prepared.tiles],
-                                       [len(t.split()) for t in prepared.texts], len(chunks))
-            self.store.write_chunks(gen, chunks, chunk_vectors, prepared.tiles, tile_vectors)
+            title_vector = vectors[-1]
+            if prepared.wide_only and not self._only_wide_missing(prepared, existing):
+                # the stored content changed since `unchanged` looked (forgotten, re-ingested): embed it all
+                prepared.wide_only = False
+                vectors = np.concatenate([self.embedder.embed_documents(prepared.texts), vectors])
+            tiles_end = 0 if prepared.wide_only else len(prepared.texts)
+            self.store.write_wide(meta.episode_id, gen, prepared.wide, vectors[tiles_end:-1])
+            if not prepared.wide_only:
+                tile_vectors = vectors[:tiles_end]
+                chunk_vectors = pool_tiles(tile_vectors, [c for c, _ in prepared.tiles],
+                                           [len(t.split()) for t in prepared.texts], len(chunks))
+                self.store.write_chunks(gen, chunks, chunk_vectors, prepared.tiles, tile_vectors)
             self.store.commit_episode(meta, gen, len(chunks), prepared.n_sentences, title_vector,
-                                      len(prepared.tiles))
+                                      len(prepared.tiles), len(prepared.wide))
         return self._result(prepared, "replaced" if existing else "added")
 
     @staticmethod

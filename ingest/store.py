@@ -1,11 +1,12 @@
 """The Chroma store: chunks (vectors + verbatim text + per-sentence times), their tiles' vectors (the
-runs of ~3 sentences the embedder read; `ingest.chunking.tile_bounds`) and one record per episode.
+runs of ~3 sentences the embedder read; `ingest.chunking.tile_bounds`), wide passages' vectors (two chunks
+read as one; `ingest.chunking.wide_starts`) and one record per episode.
 
 Atomic per episode without transactions: chunk ids carry a content generation (`episode:gen:index`),
-tiles and then chunks are written first (tile ids extend their chunk's), and the episode record naming the
-generation is written last — that record is the commit. Readers only see chunks and tiles of the committed
-generation, so a killed ingest leaves nothing visible, and the re-run writes the very same ids (same
-content -> same generation) without duplicates.
+tiles, wide passages and then chunks are written first (tile and wide ids extend their chunk's), and the
+episode record naming the generation is written last — that record is the commit. Readers only see what the
+committed generation wrote, so a killed ingest leaves nothing visible, and the re-run writes the very same ids
+(same content -> same generation) without duplicates.
 """
 from __future__ import annotations
 
@@ -42,6 +43,11 @@ def chunk_id(episode_id: str, gen: str, index: int) -> str:
 def tile_id(chunk: str, position: int) -> str:
     """A tile's id: its chunk's id and its place in the chunk."""
     return f"{chunk}/{position}"
+
+
+def wide_id(chunk: str) -> str:
+    """A wide passage's id: the id of its first chunk, marked."""
+    return f"{chunk}/wide"
 
 
 def tile_generation(tile: str) -> str:
@@ -117,9 +123,12 @@ class Store:
                                                   embedding_function=None))
             self.tiles = _Retrying(_retry_locked(create, f"{prefix}_tiles", metadata=meta,
                                                  configuration={"hnsw": TILE_HNSW}, embedding_function=None))
+            self.wide = _Retrying(_retry_locked(create, f"{prefix}_wide", metadata=meta,
+                                                embedding_function=None))
             self.episodes = _Retrying(_retry_locked(create, f"{prefix}_episodes", metadata=meta,
                                                     embedding_function=None))
             self._widen_search(self.chunks)
+            self._widen_search(self.wide)
         self._check_model(self.chunks.metadata or {})
 
     @staticmethod
@@ -180,11 +189,12 @@ class Store:
     # --- episodes ---------------------------------------------------------------------------------
     @staticmethod
     def _episode_record(meta: EpisodeMeta, gen: str, n_chunks: int, n_sentences: int,
-                        n_tiles: int = 0) -> dict[str, Any]:
+                        n_tiles: int = 0, n_wide: int = 0) -> dict[str, Any]:
         record: dict[str, Any] = {
             "title": meta.title, "source": meta.source, "caption_kind": meta.caption_kind,
             "duration": float(meta.duration), "timed": meta.timed, "gen": gen, "chunks": n_chunks,
-            "sentences": n_sentences, "tiles": n_tiles, "ingested_at": time.time(), "schema": SCHEMA_VERSION,
+            "sentences": n_sentences, "tiles": n_tiles, "wide": n_wide, "ingested_at": time.time(),
+            "schema": SCHEMA_VERSION,
         }
         for key in ("url", "video_id", "language", "published", "guest"):
             value = getattr(meta, key)
@@ -251,6 +261,17 @@ class Store:
                      text=document or "", offsets=list(meta["offsets"]), starts=list(meta["starts"]),
                      ends=list(meta["ends"]), speakers=list(meta["speakers"]) if meta.get("speakers") else None)
 
+    def write_wide(self, episode_id: str, gen: str, starts: list[int], vectors: np.ndarray) -> None:
+        """Stage one generation's wide passages (the first chunk of each, with vectors); invisible to readers
+        until `commit_episode`."""
+        assert len(starts) == len(vectors)
+        ids = [wide_id(chunk_id(episode_id, gen, i)) for i in starts]
+        with self.guard("writing wide passages"):
+            for part in self._batches(len(ids)):
+                self.wide.upsert(ids=ids[part], embeddings=vectors[part], metadatas=[
+                    {"episode_id": episode_id, "gen": gen, "ep_gen": f"{episode_id}@{gen}", "idx": i}
+                    for i in starts[part]])
+
     def write_chunks(self, gen: str, chunks: list[Chunk], vectors: np.ndarray,
                      tiles: list[tuple[int, int]] | None = None, tile_vectors: np.ndarray | None = None) -> None:
         """Stage one generation's chunks (and their tiles first: (chunk index, position) each, with vectors);
@@ -276,17 +297,17 @@ class Store:
         with self.guard(f"counting {collection}"):
             if collection == "tiles":
                 return sum(tile_generation(tid) == gen for tid in self._tile_ids(episode_id))
-            return len(self.chunks.get(where={"ep_gen": f"{episode_id}@{gen}"}, include=[])["ids"])
+            return len(getattr(self, collection).get(where={"ep_gen": f"{episode_id}@{gen}"}, include=[])["ids"])
 
     def commit_episode(self, meta: EpisodeMeta, gen: str, n_chunks: int, n_sentences: int,
-                       vector: np.ndarray, n_tiles: int = 0) -> None:
+                       vector: np.ndarray, n_tiles: int = 0, n_wide: int = 0) -> None:
         """Make a staged generation visible (the episode record is the commit), then drop older ones."""
-        for kind, expected in (("chunks", n_chunks), ("tiles", n_tiles)):
+        for kind, expected in (("chunks", n_chunks), ("tiles", n_tiles), ("wide", n_wide)):
             staged = self.staged_count(meta.episode_id, gen, kind) if expected else 0
             if staged != expected:
                 raise StoreError(f"{self.where}: episode {meta.episode_id}: {staged} of {expected} {kind} "
                                  "were stored; not committing (re-run the ingest)")
-        record = self._episode_record(meta, gen, n_chunks, n_sentences, n_tiles)
+        record = self._episode_record(meta, gen, n_chunks, n_sentences, n_tiles, n_wide)
         with self.guard("committing an episode"):
             self.episodes.upsert(ids=[meta.episode_id], embeddings=vector[None, :],
                                  documents=[meta.description or ""], metadatas=[record])
@@ -300,7 +321,8 @@ class Store:
         given a document without a vector it embeds it with its default model, which downloads (offline: fails).
         """
         new: dict[str, Any] = self._episode_record(meta, record["gen"], record["chunks"],
-                                                   record.get("sentences", 0), record.get("tiles", 0))
+                                                   record.get("sentences", 0), record.get("tiles", 0),
+                                                   record.get("wide", 0))
         new["ingested_at"] = record.get("ingested_at", new["ingested_at"])
         for key in record:                      # Chroma merges metadata: a key set to None is removed
             new.setdefault(key, None)
@@ -317,12 +339,13 @@ class Store:
             if keep:
                 where = {"$and": [where, {"gen": {"$nin": sorted(keep)}}]}
             self.chunks.delete(where=where)
+            self.wide.delete(where=where)
             stale = [tid for tid in self._tile_ids(episode_id) if tile_generation(tid) not in keep]
             if stale:
                 self.tiles.delete(ids=stale)
 
     def forget(self, episode_id: str) -> bool:
-        """Remove an episode: the record first (instantly invisible), then its chunks and tiles."""
+        """Remove an episode: the record first (instantly invisible), then its chunks, tiles and wide passages."""
         with self.lock(episode_id):
             existed = self.get_episode(episode_id) is not None
             with self.guard("forgetting an episode"):
@@ -359,6 +382,16 @@ class Store:
         order = np.argsort([m["idx"] for m in got["metadatas"]])
         return np.asarray(got["embeddings"], dtype=np.float32)[order]
 
+    def load_wide(self, episode_id: str, gen: str) -> tuple[np.ndarray, np.ndarray]:
+        """(first chunk index, vector) of one episode's wide passages, in order; empty for an episode ingested
+        before they were stored."""
+        with self.guard("loading wide passages"):
+            got = self.wide.get(where={"ep_gen": f"{episode_id}@{gen}"}, include=["metadatas", "embeddings"])
+        starts = np.asarray([m["idx"] for m in got["metadatas"]], dtype=np.int64)
+        order = np.argsort(starts)
+        vectors = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(starts), -1)
+        return starts[order], vectors[order]
+
     def tile_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """Stored tile vectors by id (ids of episodes ingested before tiles existed are simply absent)."""
         if not ids:
@@ -368,8 +401,9 @@ class Store:
         return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"])}
 
     def dense_search(self, vector: np.ndarray, k: int, active: dict[str, str],
-                     episode_ids: list[str] | None = None) -> list[DenseHit]:
-        """Nearest chunks of committed generations; `active` maps episode id -> committed gen."""
+                     episode_ids: list[str] | None = None, collection: str = "chunks") -> list[DenseHit]:
+        """Nearest chunks (or, `collection="wide"`, wide passages: their first chunk's index) of committed
+        generations; `active` maps episode id -> committed gen."""
         if episode_ids is not None:
             keys = [f"{e}@{active[e]}" for e in episode_ids if e in active]
             if not keys:
@@ -381,8 +415,8 @@ class Store:
         with self.guard("searching"):
             while True:
                 # Chroma returns fewer than n_results when fewer match: no count() round trip per query
-                got = self.chunks.query(query_embeddings=[vector], n_results=n, where=where,
-                                        include=["metadatas", "distances"])
+                got = getattr(self, collection).query(query_embeddings=[vector], n_results=n, where=where,
+                                                      include=["metadatas", "distances"])
                 hits = []
                 for cid, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0]):
                     if active.get(meta["episode_id"]) != meta["gen"]:

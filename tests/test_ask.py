@@ -462,6 +462,13 @@ def test_a_guest_is_named_by_a_short_first_name_or_a_spelling_that_sounds_like_t
     # one letter off and the same sounds, though his episode never says "Tull"; "Rubik" sounds unlike "Rubin"
     assert retriever.named_guests("did tull talk about godzilla?") == ["e259"]
     assert retriever.named_guests("was the Rubik's cube robot hand trained in simulation?") == []
+    # a close spelling that sounds the same names every guest spelt that way by ear: the intros of Vinyals' two
+    # episodes wrote "Ariel Vinales" and "Oriel Veniales"; the intro's own spelling names only its episode
+    guests.update({"e020": "Ariel Vinales", "e306": "Oriel Veniales"})
+    monkeypatch.setattr(retriever, "library", SimpleNamespace(
+        version=-8, episodes=[SimpleNamespace(episode_id=e, guest=g) for e, g in guests.items()]))
+    assert retriever.named_guests("did vinyals say attention came out of montreal?") == ["e020", "e306"]
+    assert retriever.named_guests("what did Vinales say about StarCraft?") == ["e020"]
 
 
 def test_a_full_name_picks_only_that_guest_among_those_sharing_a_part(engine, monkeypatch):
@@ -812,6 +819,32 @@ def test_a_name_said_nowhere_is_unknown_even_when_a_library_word_looks_like_it()
     assert lex.unknown_words("sutskever on backprop") == []
 
 
+def test_chunks_are_also_ranked_by_their_wide_passage_in_the_episode_and_across_the_library(engine, monkeypatch):
+    """A fourth ranked list reads two chunks as one passage: a question worded like one wide passage puts its
+    two chunks first, inside the episode (from its cached vectors) and across the library (the store's index).
+    An episode stored before wide passages has none, and its questions are still answered."""
+    from ingest.chunking import wide_starts, wide_texts
+
+    library, retriever = engine.library, engine.retriever
+    retriever.ensure_index()
+    eid = library.resolve_episode("94").episode_id
+    chunks = library.text(eid).chunks
+    starts, matrix = library.wide(eid)
+    assert list(starts) == wide_starts(len(chunks)) and matrix.shape == (len(starts), 384)
+    middle = len(starts) // 2
+    vector = library.embedder.embed_query(wide_texts(chunks)[middle])
+    for scope in ([eid], None):
+        ranked = retriever._wide_ranked(vector, scope)
+        assert [retriever.chunks[p][0] for p in ranked[:2]] == [eid, eid]
+        assert [retriever.chunks[p][1].index for p in ranked[:2]] == [starts[middle], starts[middle] + 1]
+        assert len(set(ranked)) == len(ranked) > 10
+    library._wide.clear()
+    monkeypatch.setitem(library._records, eid, {**library._records[eid], "wide": 0})
+    assert len(library.wide(eid)[0]) == 0 and retriever._wide_ranked(vector, [eid]) == []
+    assert engine.retrieve("what does Ilya think about the lottery ticket hypothesis?", eid).evidence
+    library._wide.clear()
+
+
 def test_inside_an_episode_chunks_are_also_ranked_by_their_best_tile(engine, monkeypatch):
     """Inside an episode a third ranked list puts each chunk at its best tile's similarity: a question worded
     like one tile finds that tile's chunk first. After warm() such a question reads nothing from the store."""
@@ -1027,14 +1060,20 @@ def test_questions_are_ranked_with_their_core_and_judged_as_typed(engine, real_a
 
 def test_corpus_wide_the_typed_question_is_scored_without_a_second_search(engine, real_app, monkeypatch):
     """Across the library the ranking vector's one HNSW query finds the candidates; the typed question (what the
-    abstention signals read) is scored on those from the cached chunk vectors: the same cosines, no second query."""
+    abstention signals read) is scored on those from the cached chunk vectors: the same cosines, no second query
+    (the wide passages' own search is not counted: `collection="wide"`)."""
     retriever, library = engine.retriever, real_app.library
     question = "what did Ilya say about the Hessian free optimizer?"
     typed, ranked = retriever.question_vectors(question)
     assert ranked is not typed
     searches = []
     real_search = library.store.dense_search
-    monkeypatch.setattr(library.store, "dense_search", lambda *a, **k: searches.append(a) or real_search(*a, **k))
+    def counted(*a, **k):
+        if k.get("collection", "chunks") == "chunks":
+            searches.append(a)
+        return real_search(*a, **k)
+
+    monkeypatch.setattr(library.store, "dense_search", counted)
     for eid in library.active:
         library.vectors(eid)                                    # as after the start-up warm-up
     r = retriever.retrieve(question, None, vectors=(typed, ranked))
@@ -1051,7 +1090,7 @@ def test_corpus_wide_the_typed_question_is_scored_without_a_second_search(engine
     monkeypatch.setattr(library, "_vectors", type(library._vectors)())
     monkeypatch.setattr(library.store, "load_vectors", lambda *a: pytest.fail("read vectors on a cold question"))
     searches.clear()
-    monkeypatch.setattr(library.store, "dense_search", lambda *a, **k: searches.append(a) or real_search(*a, **k))
+    monkeypatch.setattr(library.store, "dense_search", counted)
     cold = retriever.retrieve(question, None, vectors=(typed, ranked))
     assert len(searches) == 2 and cold.best_dense == pytest.approx(r.best_dense, abs=1e-3)
 
@@ -1228,6 +1267,7 @@ def test_inside_an_episode_a_passage_both_meaning_lists_put_first_is_not_outvote
         lexical[pos] = 10.0 - 0.1 * rank
     monkeypatch.setattr(retriever, "_dense", lambda vector, ids: [(p, 0.5 - 0.01 * i) for i, p in enumerate(dense)])
     monkeypatch.setattr(retriever, "_tile_ranked", lambda vector, ids: tiles)
+    monkeypatch.setattr(retriever, "_wide_ranked", lambda vector, ids: [])      # the three lists it is about
     monkeypatch.setattr(retriever.lex, "scores", lambda stems, mask: lexical)
     r = retriever.retrieve("what was the line his pops had about rigid things breaking?", [EP])
     assert r.evidence[0].chunk_index == retriever.chunks[target][1].index
@@ -1486,6 +1526,7 @@ def test_a_lexical_hit_counts_by_the_share_of_the_question_it_says(engine, monke
     lexical[filler], lexical[answer] = 10.0, 9.0
     monkeypatch.setattr(retriever, "_dense", lambda vector, ids: [(filler, 0.6), (answer, 0.59)])
     monkeypatch.setattr(retriever, "_tile_ranked", lambda vector, ids: [answer, filler])
+    monkeypatch.setattr(retriever, "_wide_ranked", lambda vector, ids: [])      # the three lists it is about
     monkeypatch.setattr(retriever.lex, "scores", lambda stems, mask: lexical)
     r = retriever.retrieve(question, [EP])
     assert r.evidence[0].chunk_index == retriever.chunks[answer][1].index

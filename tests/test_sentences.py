@@ -8,7 +8,7 @@ import pytest
 
 from conftest import FIXTURES, lexicap
 from ingest.chunking import MAX_WORDS as CHUNK_MAX_WORDS
-from ingest.chunking import chunk_sentences, tile_bounds, tile_texts
+from ingest.chunking import chunk_sentences, tile_bounds, tile_texts, wide_starts, wide_texts
 from ingest.models import Cue
 from ingest.sentences import MAX_WORDS, build_sentences, is_turn_tag
 from ingest.sources.files import load_file
@@ -323,6 +323,27 @@ def test_tile_texts_are_the_chunk_verbatim(ep94):
     for chunk in chunk_sentences(t.meta.episode_id, sentences)[:40]:
         texts = tile_texts(chunk)
         assert " ".join(texts) == chunk.text and len(texts) == len(tile_bounds(len(chunk.offsets)))
+
+
+@pytest.mark.parametrize("n", range(0, 12))
+def test_wide_passages_cover_every_chunk_in_pairs_side_by_side(n):
+    """Two chunks each, one after the other; an odd episode's last pair overlaps the one before by a chunk."""
+    starts = wide_starts(n)
+    covered = [i for s in starts for i in range(s, min(n, s + 2))]
+    assert sorted(set(covered)) == list(range(n))
+    assert len(starts) == (n + 1) // 2 or n == 1
+    assert all(b - a == 2 for a, b in zip(starts, starts[1:-1])) and starts == sorted(set(starts))
+    assert len(covered) - len(set(covered)) == (n % 2 if n > 2 else 0)
+
+
+def test_wide_texts_are_two_chunks_verbatim(ep94):
+    t, sentences = ep94
+    chunks = chunk_sentences(t.meta.episode_id, sentences)
+    texts = wide_texts(chunks)
+    assert len(texts) == len(wide_starts(len(chunks)))
+    assert texts[0] == chunks[0].text + " " + chunks[1].text
+    assert texts[-1] == chunks[-2].text + " " + chunks[-1].text
+    assert " ".join(texts[:-1]) == " ".join(c.text for c in chunks[:2 * (len(texts) - 1)])
 
 
 def test_a_chunk_vector_is_the_word_weighted_mean_of_its_tiles():

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from conftest import HashEmbedder, lexicap
-from ingest.chunking import chunk_sentences, tile_bounds, tile_texts
+from ingest.chunking import chunk_sentences, tile_bounds, tile_texts, wide_starts, wide_texts
 from ingest.errors import StoreError, StoreModelMismatch
 from ingest.pipeline import Ingestor, content_generation, ingest_sources, pool_tiles
 from ingest.sentences import build_sentences
@@ -61,6 +61,10 @@ def assert_consistent(store: Store) -> None:
     assert len(ids) == len(set(ids)) == sum(r["chunks"] for r in records.values())
     tiles = raw_chunk_ids(store, collection="tiles")
     assert len(tiles) == len(set(tiles)) == sum(r["tiles"] for r in records.values())
+    for record in records.values():          # none only in a store from before wide passages (see below)
+        assert record.get("wide", 0) in (0, len(wide_starts(record["chunks"])))
+    wide = raw_chunk_ids(store, collection="wide")
+    assert len(wide) == len(set(wide)) == sum(r.get("wide", 0) for r in records.values())
 
 
 def ingest_paths(ingestor: Ingestor, settings: Settings, paths) -> list:
@@ -224,6 +228,81 @@ def test_an_episode_missing_tiles_is_never_committed(hash_app):
         store.commit_episode(t.meta, gen, len(chunks), 0, vectors[0], len(tiles))
     assert f"5 of {len(tiles)} tiles" in info.value.message
     assert store.list_episodes() == []
+
+
+def test_an_episode_missing_wide_passages_is_never_committed(hash_app):
+    """Wide passages are staged before the record too; a count short of the episode's refuses the commit."""
+    t = load_file(lexicap(SMALL[0]))
+    chunks = chunk_sentences(t.meta.episode_id, build_sentences(t.cues))
+    gen = content_generation("test-hash", chunks)
+    vectors = np.asarray(hash_app.embedder.embed_documents([c.text for c in chunks]))
+    starts = wide_starts(len(chunks))
+    wide = np.asarray(hash_app.embedder.embed_documents(wide_texts(chunks)))
+    store = hash_app.store
+    store.write_chunks(gen, chunks, vectors)
+    store.write_wide(t.meta.episode_id, gen, starts[:-2], wide[:-2])
+    with pytest.raises(StoreError) as info:
+        store.commit_episode(t.meta, gen, len(chunks), 0, vectors[0], 0, len(starts))
+    assert f"{len(starts) - 2} of {len(starts)} wide" in info.value.message
+    assert store.list_episodes() == []
+
+
+class CountingEmbedder(HashEmbedder):
+    def __init__(self):
+        super().__init__()
+        self.texts: list[str] = []
+
+    def embed_documents(self, texts):
+        self.texts += list(texts)
+        return super().embed_documents(texts)
+
+
+def test_an_episode_stored_without_wide_passages_gets_only_them_embedded_on_reingest(settings):
+    """A store from before wide passages (or ingested with PODBOT_WIDE_PASSAGES=false) has none; re-running the
+    ingest with them on embeds the wide passages (and the title line), not the tiles again, keeps every chunk and
+    tile id, and the next run finds the episode unchanged."""
+    embedder = CountingEmbedder()
+    store, without = make_store(settings.model_copy(update={"podbot_wide_passages": False}), embedder)
+    path = lexicap(SMALL[0])
+    [first] = ingest_sources([str(path)], without, settings)
+    eid = first.episode_id
+    record = committed(store)[eid]
+    assert record["wide"] == 0 and raw_chunk_ids(store, eid, "wide") == []
+    assert_consistent(store)
+    assert ingest_sources([str(path)], without, settings)[0].status == "unchanged"
+    before = (raw_chunk_ids(store, eid), raw_chunk_ids(store, eid, "tiles"))
+    embedder.texts.clear()
+    ingestor = Ingestor(settings, embedder, store)
+    [again] = ingest_sources([str(path)], ingestor, settings)
+    chunks = store.load_chunks(eid, record["gen"])
+    assert again.status == "replaced"
+    assert embedder.texts[:-1] == wide_texts(chunks) and len(embedder.texts) == len(wide_starts(len(chunks))) + 1
+    assert committed(store)[eid]["gen"] == record["gen"]
+    assert committed(store)[eid]["wide"] == len(wide_starts(len(chunks))) == len(raw_chunk_ids(store, eid, "wide"))
+    assert (raw_chunk_ids(store, eid), raw_chunk_ids(store, eid, "tiles")) == before
+    assert_consistent(store)
+    embedder.texts.clear()
+    assert ingest_sources([str(path)], ingestor, settings)[0].status == "unchanged" and embedder.texts == []
+    assert ingest_sources([str(path)], without, settings)[0].status == "unchanged"     # kept when turned off
+
+
+def test_wide_passages_alone_are_not_written_over_an_episode_forgotten_meanwhile(settings):
+    """An ingest that found only the wide passages missing, and meanwhile saw the episode forgotten, writes the
+    whole episode (its tiles embedded then), never a record over chunks that are gone."""
+    store, without = make_store(settings.model_copy(update={"podbot_wide_passages": False}))
+    path = lexicap(SMALL[0])
+    [first] = ingest_sources([str(path)], without, settings)
+    ingestor = Ingestor(settings, HashEmbedder(), store)
+    prepared = ingestor.prepare(load_file(path))
+    assert ingestor.unchanged(prepared) is None and prepared.wide_only
+    vectors = ingestor.embedder.embed_documents(prepared.to_embed)
+    assert len(vectors) == len(prepared.wide) + 1
+    assert store.forget(first.episode_id)
+    assert ingestor.write(prepared, vectors).status == "added"
+    record = committed(store)[first.episode_id]
+    assert (record["chunks"], record["tiles"], record["wide"]) == (len(prepared.chunks), len(prepared.tiles),
+                                                                   len(prepared.wide))
+    assert_consistent(store)
 
 
 def test_staged_new_version_does_not_hide_the_committed_one(hash_app, tmp_path):

@@ -101,7 +101,7 @@ class AskEngine:
 
     def warm(self) -> threading.Thread:
         """Build the lexical index now; then, in the background, work out each episode's framing and read the
-        vectors a question inside an episode is compared with (its chunks' and its tiles', ~50-250 ms from the
+        vectors a question inside an episode is compared with (its chunks', tiles' and wide passages', ~50-250 ms from the
         store per episode) for as many episodes as are kept in memory (`EPISODE_VECTORS`, the last ones in the
         library), so a first question about an episode costs what the next one does. Questions are answered
         meanwhile. Returns the vectors' thread (benches wait for it)."""
@@ -116,6 +116,7 @@ class AskEngine:
             try:
                 self.library.vectors(meta.episode_id)
                 self.library.episode_tiles(meta.episode_id)
+                self.library.wide(meta.episode_id)
             except EpisodeNotFound:              # forgotten meanwhile
                 continue
             except Exception as exc:             # a store hiccup: those episodes are read on first use instead
