@@ -39,11 +39,13 @@ def wide_starts(n_chunks: int, size: int = WIDE_CHUNKS) -> list[int]:
     """The first chunk of each wide passage: `size` chunks in a row (~180 words, ~1,100 characters), side by side
     and covering the episode once; the last passage is the last `size` chunks, which may overlap the one before.
 
-    Why a third unit: the model reads a passage this long as one story, and it finds answers the chunk and tile
-    vectors miss ("the itchy nothing-to-do feeling… an appetite"). Fused as a fourth ranked list (twelve /ask
-    sets, 478 questions a scope, 97 episodes): top-1 in the episode 308 -> 315, corpus-wide 240 -> 247; top-5 423
-    -> 429 and 334 -> 334. A passage's vector is not the mean of its chunks': that was tried and gained nothing.
-    Stepping one chunk at a time scored the same at twice the cost (~0.9x an ingest's chunk embedding each)."""
+    Why a third unit: the model reads a passage this long as one story and places a paraphrased question nearer
+    the right one than the mean of a chunk's tiles. Fused as a fourth ranked list (twelve /ask sets, 478 questions
+    a scope, 97 episodes): top-1 in the episode 308 -> 315, corpus-wide 240 -> 247; top-5 423 -> 429 and 334 ->
+    334. A passage's vector is not the mean of its chunks': that was tried and gained nothing. The cost: embedding
+    them takes about what the tiles take, so an ingest's embedding time doubles (`PODBOT_WIDE_PASSAGES=false`
+    skips them). Stepping one chunk at a time scored the same at twice that.
+    """
     if n_chunks <= size:
         return [0] if n_chunks else []
     starts = list(range(0, n_chunks - size + 1, size))

@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     podbot_embed_process: bool = Field(True, description="An ingest of 3+ sources embeds in a child process, so "
                                        "one episode is embedded while the one before is written.")
     podbot_wide_passages: bool = Field(True, description="Also embed every two chunks as one passage, which /ask "
-                                       "ranks as a fourth list (~1.85x the ingest's embedding time for ~1.5 points "
+                                       "ranks as a fourth list (~2x the ingest's embedding time for 1.5-2.5 points "
                                        "more questions answered first); false stores none for new ingests.")
 
     # --- retrieval -----------------------------------------------------------------------------------
