@@ -125,9 +125,9 @@ class Library:
         self._metas: dict[str, EpisodeMeta] = {}
         self._records: dict[str, dict] = {}
         self._texts: dict[str, EpisodeText] = {}
-        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._episode_tiles: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._wide: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._vectors: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._episode_tiles: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._wide: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._tiles: OrderedDict[str, np.ndarray] = OrderedDict()
         self._checked = 0.0
         self.version = 0
@@ -198,16 +198,17 @@ class Library:
         with self._lock:
             return key in self._vectors
 
-    def _kept(self, cache: OrderedDict, episode_id: str, load: Callable[[str], T]) -> T:
+    def _kept(self, cache: OrderedDict, episode_id: str, load: Callable[[str], T], tag: object = None) -> T:
         """`load(generation)` for the episode's committed generation, kept in `cache` for the last EPISODE_VECTORS
-        episodes read, keyed by generation, so a re-ingested episode is never served its old vectors."""
-        key = (episode_id, self.text(episode_id).gen)
+        episodes read, keyed by generation (and `tag`), so a re-ingested episode is never served its old vectors."""
+        gen = self.text(episode_id).gen
+        key = (episode_id, gen) if tag is None else (episode_id, gen, tag)
         with self._lock:
             cached = cache.get(key)
             if cached is not None:
                 cache.move_to_end(key)
                 return cached
-        value = load(key[1])
+        value = load(gen)
         with self._lock:
             cache[key] = value
             while len(cache) > EPISODE_VECTORS:
@@ -226,13 +227,16 @@ class Library:
         """(first chunk index, unit vector) of the episode's wide passages (`ingest.chunking.wide_starts`), kept
         as `vectors` are; none for an episode ingested before they were stored (re-running its ingest adds them,
         embedding only them)."""
+        count = self._records.get(episode_id, {}).get("wide") or 0
+
         def load(gen: str) -> tuple[np.ndarray, np.ndarray]:
-            if not self._records.get(episode_id, {}).get("wide"):
+            if not count:
                 return np.zeros(0, np.int64), np.zeros((0, 1), np.float32)
             starts, vectors = self.store.load_wide(episode_id, gen)
             return starts, (vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)).astype(
                 np.float32)
-        return self._kept(self._wide, episode_id, load)
+        # keyed by their count too: re-running an older episode's ingest adds them under the same generation
+        return self._kept(self._wide, episode_id, load, count)
 
     def nearest_wide(self, vector: np.ndarray, k: int, episode_ids: list[str] | None = None) -> list[DenseHit]:
         """The k committed wide passages nearest `vector`, best first (`index`: their first chunk); searched as
