@@ -241,8 +241,9 @@ class Library:
     def nearest_wide(self, vector: np.ndarray, k: int, episode_ids: list[str] | None = None) -> list[DenseHit]:
         """The k committed wide passages nearest `vector`, best first (`index`: their first chunk); searched as
         `nearest_chunks` searches chunks."""
-        if episode_ids is None:
-            return self.store.dense_search(vector, k, self.active, None, collection="wide")
+        if episode_ids is None:      # committed ones only: those being added to an older episode share its gen
+            widened = {e: g for e, g in self.active.items() if self._records[e].get("wide")}
+            return self.store.dense_search(vector, k, widened, None, collection="wide")
         hits: list[DenseHit] = []
         unit = vector / max(float(np.linalg.norm(vector)), 1e-12)
         for eid in episode_ids:

@@ -3,7 +3,7 @@ runs of ~3 sentences the embedder read; `ingest.chunking.tile_bounds`), wide pas
 read as one; `ingest.chunking.wide_starts`) and one record per episode.
 
 Atomic per episode without transactions: chunk ids carry a content generation (`episode:gen:index`),
-tiles, wide passages and then chunks are written first (tile and wide ids extend their chunk's), and the
+wide passages, tiles and then chunks are written first (tile and wide ids extend their chunk's), and the
 episode record naming the generation is written last — that record is the commit. Readers only see what the
 committed generation wrote, so a killed ingest leaves nothing visible, and the re-run writes the very same ids
 (same content -> same generation) without duplicates.

@@ -842,6 +842,7 @@ def test_chunks_are_also_ranked_by_their_wide_passage_in_the_episode_and_across_
     record = library._records[eid]
     monkeypatch.setitem(library._records, eid, {**record, "wide": 0})
     assert len(library.wide(eid)[0]) == 0 and retriever._wide_ranked(vector, [eid]) == []
+    assert not {retriever.chunks[p][0] for p in retriever._wide_ranked(vector, None)} & {eid}   # until committed
     assert engine.retrieve("what does Ilya think about the lottery ticket hypothesis?", eid).evidence
     # its ingest re-run adds them under the same generation: a running bot reads them at its next refresh
     monkeypatch.setitem(library._records, eid, record)
