@@ -244,19 +244,7 @@ class Library:
         if episode_ids is None:      # committed ones only: those being added to an older episode share its gen
             widened = {e: g for e, g in self.active.items() if self._records[e].get("wide")}
             return self.store.dense_search(vector, k, widened, None, collection="wide")
-        hits: list[DenseHit] = []
-        unit = vector / max(float(np.linalg.norm(vector)), 1e-12)
-        for eid in episode_ids:
-            if eid not in self._records:
-                continue
-            starts, matrix = self.wide(eid)
-            if not len(starts):
-                continue
-            sims = matrix @ unit
-            gen = self.text(eid).gen
-            hits += [DenseHit(chunk_id(eid, gen, int(starts[i])), eid, int(starts[i]), float(sims[i]))
-                     for i in np.argsort(-sims, kind="stable")[:k]]
-        return sorted(hits, key=lambda h: -h.similarity)[:k]
+        return self._nearest_in(vector, k, episode_ids, self.wide)
 
     def episode_tiles(self, episode_id: str) -> tuple[np.ndarray, np.ndarray]:
         """(chunk index of each tile, unit tile vectors) for a whole episode: what a question inside it is
@@ -322,15 +310,25 @@ class Library:
         episode-scoped question cost, and an approximate one can miss a nearest chunk."""
         if episode_ids is None:
             return self.store.dense_search(vector, k, self.active, None)
+        return self._nearest_in(vector, k, episode_ids, lambda eid: (None, self.vectors(eid)))
+
+    def _nearest_in(self, vector: np.ndarray, k: int, episode_ids: list[str],
+                    rows: Callable[[str], tuple[np.ndarray | None, np.ndarray]]) -> list[DenseHit]:
+        """The k rows of the named episodes nearest `vector`, exactly, best first; `rows(episode)` gives the
+        chunk index of each row (None: row i is chunk i) and the rows' unit vectors."""
         hits: list[DenseHit] = []
         unit = vector / max(float(np.linalg.norm(vector)), 1e-12)
         for eid in episode_ids:
             if eid not in self._records:
                 continue
+            index, matrix = rows(eid)
+            if not len(matrix):
+                continue
             gen = self.text(eid).gen
-            sims = self.vectors(eid) @ unit
-            hits += [DenseHit(chunk_id(eid, gen, int(i)), eid, int(i), float(sims[i]))
-                     for i in np.argsort(-sims, kind="stable")[:k]]
+            sims = matrix @ unit
+            for i in np.argsort(-sims, kind="stable")[:k]:
+                chunk = int(i if index is None else index[i])
+                hits.append(DenseHit(chunk_id(eid, gen, chunk), eid, chunk, float(sims[i])))
         return sorted(hits, key=lambda h: -h.similarity)[:k]
 
     def texts(self, episode_ids: list[str] | None = None) -> list[EpisodeText]:

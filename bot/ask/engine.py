@@ -102,8 +102,8 @@ class AskEngine:
     def warm(self) -> threading.Thread:
         """Build the lexical index now; then, in the background, work out each episode's framing and read the
         vectors a question inside an episode is compared with (its chunks', tiles' and wide passages', ~50-250 ms
-        from the store per episode) for as many episodes as are kept in memory (`EPISODE_VECTORS`, the last ones in the
-        library), so a first question about an episode costs what the next one does. Questions are answered
+        from the store per episode) for as many episodes as are kept in memory (`EPISODE_VECTORS`, the last ones in
+        the library), so a first question about an episode costs what the next one does. Questions are answered
         meanwhile. Returns the vectors' thread (benches wait for it)."""
         self.retriever.ensure_index()
         self.retriever.warm_framing()
