@@ -1,6 +1,7 @@
 """Shared bench helpers: Lexicap paths, a reusable store of N episodes, latency percentiles, peak RSS."""
 from __future__ import annotations
 
+import hashlib
 import os
 import resource
 import shutil
@@ -62,6 +63,8 @@ def build_app_plus(name: str, files: list[Path], extra: list[str]):
     if not extra:
         return build_app(name, files)
     plus = f"{name}+" + "_".join(extra)
+    if len(plus) > 200:         # a file name has at most 255 bytes: a long list is named by its digest
+        plus = f"{name}+{len(extra)}_" + hashlib.sha1("_".join(extra).encode()).hexdigest()[:12]
     if not (OUT / plus).exists() and (OUT / name).exists():
         shutil.copytree(OUT / name, OUT / plus)
     return build_app(plus, files + [episode_file(n) for n in extra])

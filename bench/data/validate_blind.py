@@ -11,7 +11,7 @@ from vtt_cues import CORPUS, ep_data, norm
 
 if len(sys.argv) != 2: sys.exit(__doc__.splitlines()[-1])
 PARTS_DIR = sys.argv[1] if os.path.isdir(sys.argv[1]) else os.path.join(os.path.dirname(os.path.abspath(__file__)), sys.argv[1])
-PARTS = ("a", "b", "c")
+PARTS = tuple(os.environ.get("BLIND_PARTS", "abc"))   # BLIND_PARTS=a: check one part while the others are written
 ASK_KEYS = {"id", "episode", "question", "style", "gold", "answer_hint"}
 QUOTE_KEYS = {"id", "episode", "query", "kind", "text", "start", "end"}
 STYLES = ("keyword", "paraphrase", "unanswerable")
@@ -238,7 +238,7 @@ for p in PARTS:
 all_eps = [ep for p in PARTS for ep in EPISODES[p]]
 all_never = [l for p in PARTS for l in nevers[p]]
 checks += [
-    ("parts cover 6 distinct episodes", len(set(all_eps)) == len(all_eps) == 6),
+    ("parts cover 6 distinct episodes", len(set(all_eps)) == len(all_eps) == 2 * len(PARTS)),
     ("never lines distinct across parts", len(set(all_never)) == len(all_never)),
 ]
 

@@ -25,7 +25,7 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)   # bm25s sets its own logg
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 DOMINANT = 3                # a respelling is taken when it is this many times more used than the next
-_ALPHA = re.compile(r"\b[^\W\d_]{4,}\b")
+_ALPHA = re.compile(r"\b[^\W\d_]{3,}\b")      # words `spelling` may mend (3 letters: a swapped function word)
 _STEMMER = Stemmer.Stemmer("english")
 STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | {
     "yeah", "like", "know", "think", "just", "really", "thing", "things", "kind", "sort", "actually", "mean",
@@ -235,8 +235,12 @@ class LexicalIndex:
         library happens not to say, and stay), and only when one close library word is used far more than
         any other as close (one slip, or two in long words; a swap of neighbours is one; in a word of four
         letters only a missing, extra or swapped letter: "chek" for "check")."""
-        if len(w) < 4 or not w.isalpha() or not w.islower() or w in self.surface_set \
-                or w in STOPWORDS or w in english_words():
+        if not w.isalpha() or not w.islower() or w in self.surface_set or w in STOPWORDS or w in english_words():
+            return None
+        if len(w) == 3:              # "teh", "adn", "yuo": two neighbours swapped in a short function word
+            swapped = {w[1] + w[0] + w[2], w[0] + w[2] + w[1]} & STOPWORDS
+            return swapped.pop() if len(swapped) == 1 else None
+        if len(w) < 4:
             return None
         completions = self.completions(w, limit=2) if len(w) >= 5 else []     # "chek" is no "chekhov"
         if completions:              # an abbreviation, spelled out for the embedder ("backprop" scores 0.19)
@@ -357,6 +361,8 @@ class LexicalIndex:
                 continue                # ...nor one the episode says in full ("nanotech": "nanotechnology")
             if w in names and self._said_in([_stem(c) for c in self.misheard(w)], mask):
                 continue                # ...nor a name the transcriber wrote one letter off ("Viktor Frankl")
+            if self._said_in([_stem(c) for c in self.spelt_otherwise(w)], mask):
+                continue                # ...nor a word it wrote in a spelling English lacks ("RATATOUILLI")
             if w not in names and self.derives(w, mask):
                 continue                # ...nor the listener's own word made of one said here ("schoolers")
             out.append(w)
@@ -368,6 +374,18 @@ class LexicalIndex:
         known_words = _WORD.findall(known.lower())
         return [w for w in dict.fromkeys(words(text)) if len(w) >= 3 and not w.isdigit()
                 and not close_to(w, known_words) and not self.said(w, mask) and not self.derives(w, mask)]
+
+    def spelt_otherwise(self, word: str) -> list[str]:
+        """Library words that are the transcriber's spelling of `word` (5+ letters): one letter off (two from 8
+        letters), the same first letter, and no English word themselves. Whisper wrote "Ratatouille" as
+        "RATATOUILLI" (episode 91): the listener's right spelling is said nowhere, yet the episode talks about it.
+        A word English has ("tardy" for "tarot") is another word, not a spelling."""
+        if len(word) < 5:
+            return []
+        english = english_words()
+        return [c for c, _, _ in process.extract(word, self.surface, scorer=Levenshtein.distance,
+                                                 score_cutoff=2 if len(word) >= 8 else 1, limit=5)
+                if c != word and c[0] == word[0] and c not in english]
 
     def misheard(self, name: str) -> list[str]:
         """Library words one letter off a name (5+ letters), keeping its first and last letters: "victor" for
