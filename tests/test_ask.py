@@ -782,6 +782,10 @@ def test_a_word_the_transcriber_spelt_in_a_way_english_lacks_is_not_absent():
     assert lex.absent_rare_words("does he think ratatouille beats the rest?", here) == []
     assert lex.absent_rare_words("does he think ratatouille beats the rest?", outside) == ["ratatouille"]
     assert lex.absent_rare_words("what did the rector say?", here) == ["rector"]
+    # ...and across a library that says it only that way, it is no word said nowhere
+    only_so = LexicalIndex(["besides RATATOUILLI, the best film", "the reactor was shut down"])
+    assert only_so.unknown_words("does he like ratatouille?") == []
+    assert only_so.unknown_words("what did the rector say?") == ["rector"]
 
 
 def test_a_listeners_own_word_made_of_one_said_here_is_not_absent():

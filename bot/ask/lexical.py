@@ -273,12 +273,13 @@ class LexicalIndex:
     def unknown_words(self, query: str, known: str = "") -> list[str]:
         """Content words never said anywhere in the library, not even in a close spelling, nor a word of
         `known` (titles and guests) in a close spelling: the listener's "Sara" where the transcriber wrote
-        "Sarah" names the guest."""
+        "Sarah" names the guest. An English word's close spelling is only the transcriber's that English lacks
+        (`spelt_otherwise`): "feud" is no slip for "feed"."""
         known_words = _WORD.findall(known.lower())
         english = english_words()
         return [w for w in words(query) if w not in self.surface_set and not w.isdigit() and len(w) >= MIN_UNKNOWN_LEN
                 and _stem(w) not in self.df and not self._inflects(w)
-                and (w in english or not self._respelled(w))
+                and not (self.spelt_otherwise(w) if w in english else self._respelled(w))
                 and not close_to(w, known_words) and not self.said_apart(w)]
 
     def _respelled(self, w: str) -> bool:

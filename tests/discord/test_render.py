@@ -177,3 +177,20 @@ def test_a_loose_match_says_so():
     assert footer_for((THRESHOLD + LOOSE) / 2) == ("Verbatim from the transcript · "
                                                    "a loose match: check it is the line you mean")
     assert footer_for(0.9) == "Verbatim from the transcript"
+
+
+def test_a_quoted_passage_keeps_its_number_in_the_sources_when_one_before_it_is_not_quoted():
+    """Corpus-wide, the citations are in ranked order, not score order (the tile re-rank): the second may be too
+    weak to quote while the third is quoted. The answer's "[3]" must name the third source, in the text, the JSON
+    and Discord's block quotes alike (it had been renumbered "[2]", which named another episode's passage)."""
+    from bot.ask.extractive import compose
+
+    cites = [citation("First, the best.", start=10.0), citation("Second, too weak.", start=60.0),
+             citation("Third, close enough.", start=120.0)]
+    body = compose(cites, [0.10, 0.05, 0.09])
+    assert body.splitlines()[1:] == ["[1] (0:10–0:17) “First, the best.”", "[3] (2:00–2:07) “Third, close enough.”"]
+    answer = Answer(question="q?", answer=body, abstained=False, mode="extractive", citations=cites)
+    [message] = render.render_answer(answer)
+    blocks = message.embeds[0].description.split("\n\n")[1:]
+    assert [b.split("\n", 1)[0][:7] for b in blocks] == ["**[1]**", "**[3]**"]
+    assert "Third, close enough." in blocks[1]
