@@ -380,7 +380,7 @@ class LexicalIndex:
         """Library words that are the transcriber's spelling of `word` (5+ letters): one letter off (two from 8
         letters), the same first letter, and no English word themselves. Whisper wrote "Ratatouille" as
         "RATATOUILLI" (episode 91): the listener's right spelling is said nowhere, yet the episode talks about it.
-        A word English has ("tardy" for "tarot") is another word, not a spelling."""
+        A word English has ("reactor" for "rector") is another word, not a spelling."""
         if len(word) < 5:
             return []
         english = english_words()
