@@ -289,11 +289,14 @@ class LexicalIndex:
         "Klobuchar" misspelt."""
         if len(w) < 5:
             return False            # as `expand`: too short to tell a slip from another word ("cbd", "asmr")
-        if self.completions(w):
-            return True
+        return bool(self.completions(w)) or bool(self._close_spellings(w))
+
+    def _close_spellings(self, w: str) -> list[str]:
+        """Library words one letter off `w` (5+ letters; two from 8 letters) with the same first letter, among its
+        three closest by ratio: what `_respelled` and `spelt_otherwise` count as the same word spelt otherwise."""
         slips = 2 if len(w) >= 8 else 1
-        return any(Levenshtein.distance(w, c) <= slips and c[0] == w[0]
-                   for c, _, _ in process.extract(w, self.surface, scorer=fuzz.ratio, limit=3, score_cutoff=80))
+        return [c for c, _, _ in process.extract(w, self.surface, scorer=fuzz.ratio, limit=3, score_cutoff=80)
+                if c != w and Levenshtein.distance(w, c) <= slips and c[0] == w[0]]
 
     def _inflects(self, word: str) -> bool:
         """`word` is a library word with an ending the stemmer keeps ("proudest" for "proud"), or one a
@@ -384,9 +387,7 @@ class LexicalIndex:
         if len(word) < 5:
             return []
         english = english_words()
-        return [c for c, _, _ in process.extract(word, self.surface, scorer=Levenshtein.distance,
-                                                 score_cutoff=2 if len(word) >= 8 else 1, limit=5)
-                if c != word and c[0] == word[0] and c not in english]
+        return [c for c in self._close_spellings(word) if c not in english]
 
     def misheard(self, name: str) -> list[str]:
         """Library words one letter off a name (5+ letters), keeping its first and last letters: "victor" for
