@@ -7,7 +7,7 @@ ingest embeds thousands. Which runtime is faster differs by call size and CPU, s
 same real transcript sentences, interleaved, and the ratio to torch (the baseline: torch in the precision
 `auto` chooses, bf16 where native) is printed per size, with the runtime `auto` resolves to on this CPU and
 what that choice costs per size. The `hybrid` runtime sends calls of up to `LocalEmbedder.SMALL_CALL`
-texts to ONNX and larger ones to torch.
+texts to ONNX and larger ones to OpenVINO (torch where OpenVINO cannot run): its column names the engine.
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def main() -> None:
     auto_e = LocalEmbedder(dtype=dtype, runtime=chosen) if chosen not in ("torch", "onnx") else None
     systems = {f"torch {dtype}": torch_e, "onnx fp32": onnx_e}
     if auto_e is not None:
-        systems[f"auto ({chosen})"] = auto_e
+        systems[f"auto ({chosen}: bulk on {auto_e.bulk_engine})"] = auto_e
     for e in systems.values():
         e.embed_documents(["warm up", "the model and its kernels"] * 4)
     print(f"CPU {platform.processor() or platform.machine()}: native bf16 {cpu_has_native_bf16()}, AMX "

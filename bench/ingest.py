@@ -58,7 +58,7 @@ def run_ingest(args) -> dict:
 
     began = time.perf_counter()
     embedder = LocalEmbedder(settings.podbot_embed_batch, dtype=None if args.dtype == "auto" else args.dtype,
-                             workers=args.workers)
+                             workers=args.workers, runtime=args.runtime, cache_dir=settings.podbot_model_cache)
     if args.torch_threads:
         import torch
 
@@ -142,18 +142,27 @@ def run_batch(args, embedder=None) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     settings = Settings(_env_file=None, podbot_data_dir=out, podbot_embed_process=not args.no_child)
     embedder = embedder or LocalEmbedder(settings.podbot_embed_batch,
-                                         dtype=None if args.dtype == "auto" else args.dtype, workers=args.workers)
+                                         dtype=None if args.dtype == "auto" else args.dtype, workers=args.workers,
+                                         runtime=args.runtime, cache_dir=settings.podbot_model_cache)
     embedder.embed_documents(["warm up the kernels"] * 8)
+    embedder.embed_documents(["warm up the bulk engine"] * (embedder.SMALL_CALL + 1))
     app = App(settings, embedder=embedder, use_llm=False)
     per_episode = [app.ingestor.prepare(load_file(path)).to_embed for path in files]   # what the ingest embeds
 
-    def embed_all() -> tuple[float, float]:
+    from ingest.embed_ahead import InChild, embed_in_place, embedding_stage
+
+    def embed_all(by=embedder) -> tuple[float, float]:
         w, c = time.perf_counter(), time.process_time()
         for texts in per_episode:
-            embed_in_place(embedder, texts)
+            embed_in_place(by, texts)
         return time.perf_counter() - w, time.process_time() - c
 
-    from ingest.embed_ahead import InChild, embed_in_place, embedding_stage
+    torch_wall = None
+    if embedder.bulk_engine != "torch":     # the bulk engine before OpenVINO, as a baseline in the same run
+        on_torch = LocalEmbedder(settings.podbot_embed_batch, dtype=embedder.dtype, workers=embedder.workers,
+                                 runtime="torch")
+        on_torch.embed_documents(["warm up the kernels"] * 64)
+        torch_wall = embed_all(on_torch)[0]
 
     stage = embedding_stage(embedder, len(files), child=settings.podbot_embed_process)
     w = time.perf_counter()
@@ -182,6 +191,7 @@ def run_batch(args, embedder=None) -> dict:
             "cpu": cpu, "embed_wall": embed_wall, "embed_wall_before": before[0], "embed_wall_after": after[0],
             "embed_cpu": embed_cpu, "ratio_wall": wall / embed_wall, "ratio_cpu": cpu / embed_cpu,
             "chunks_per_s": chunks / wall, "child": bool(pids), "child_startup_s": startup,
+            "bulk_engine": embedder.bulk_engine, "dtype": embedder.dtype, "torch_embed_wall": torch_wall,
             "corpus_min_wall": CORPUS * wall / len(results) / 60}
 
 
@@ -227,6 +237,8 @@ def main() -> int:
     ap.add_argument("--episodes", type=int, default=20)
     ap.add_argument("--dtype", choices=["auto", "bf16", "fp32"], default="auto")
     ap.add_argument("--workers", type=int, default=None, help="parallel forward passes (default: CPUs)")
+    ap.add_argument("--runtime", choices=["auto", "torch", "onnx", "hybrid"], default="auto",
+                    help="the embedder's runtime (default: what podbot runs, PODBOT_EMBED_RUNTIME's default)")
     ap.add_argument("--torch-threads", type=int, default=0,
                     help="torch intra-op threads (default 1, set by the embedder); "
                          "`--dtype fp32 --workers 1 --torch-threads 2` is the pre-optimisation embedder")
@@ -282,8 +294,11 @@ def print_batch(b: dict) -> None:
           f"{b['tiles']} tiles\n")
     print("| figure | value |\n| --- | --- |")
     print(f"| ingest time (wall / CPU incl. the child) | {fmt(b['wall'])} s / {fmt(b['cpu'])} s |")
-    print(f"| pure embedding of the same tiles, before / after (wall) | {fmt(b['embed_wall_before'])} s / "
-          f"{fmt(b['embed_wall_after'])} s |")
+    print(f"| pure embedding of the same tiles, before / after (wall; {b['bulk_engine']} {b['dtype']}) | "
+          f"{fmt(b['embed_wall_before'])} s / {fmt(b['embed_wall_after'])} s |")
+    if b["torch_embed_wall"]:
+        print(f"| the same on torch {b['dtype']} (the bulk engine before OpenVINO; wall) | "
+              f"{fmt(b['torch_embed_wall'])} s ({b['torch_embed_wall'] / b['embed_wall']:.2f}x) |")
     print(f"| ingest ÷ embedding (wall / CPU; goal ≤ 1.15) | {b['ratio_wall']:.3f} / {b['ratio_cpu']:.3f} |")
     print(f"| chunks/s (wall) | {fmt(b['chunks_per_s'])} |")
     if b["child"]:

@@ -97,11 +97,13 @@ def local_runtime(wanted: str, dtype: str) -> str:
     """What runs the forward passes: `wanted` (Settings.podbot_embed_runtime), auto chosen by the CPU.
 
     Where bf16 is native, "hybrid": a lookup's calls (up to LocalEmbedder.SMALL_CALL texts) on ONNX fp32, an
-    ingest's on torch bf16. Measured per call, median of 25 (bench/embed_latency.py), torch bf16 vs ONNX:
+    ingest's on OpenVINO bf16 (torch bf16 where OpenVINO cannot run; `ingest.openvino_minilm`). Elsewhere
+    "onnx": a lookup's calls on ONNX Runtime, an ingest's on OpenVINO, both fp32. Measured per call, median of 25 (bench/embed_latency.py), torch bf16 vs ONNX:
     AVX512-BF16 without AMX, 1 text 16.2 vs 8.8 ms, 2: 26.9 vs 11.6, 64: 236 vs 298; with AMX, 1 text 11.9
     vs 8.4 ms, 2: 17.4 vs 9.8, 4: 22.2 vs 19.0, 64: 119 vs 236. A process that only answers then never
     imports torch (~6 s and ~300 MB for a one-shot CLI). Without native bf16 ONNX fp32 is the faster for
-    both (same speed in bulk, half the time for a query)."""
+    both (same speed in bulk, half the time for a query), and OpenVINO fp32 the faster in bulk (1.28x ONNX
+    Runtime on 5 episodes' tiles and wide passages, fp32 forced on A)."""
     if wanted not in {"auto", "torch", "onnx", "hybrid"}:
         raise ValueError(f"embedding runtime {wanted!r}: use auto, torch, onnx or hybrid")
     if wanted == "auto":
@@ -142,18 +144,22 @@ class LocalEmbedder:
       operator: when another process holds a core it ran at half the speed of a single thread, and a
       one-line query could stall ~0.5 s. Data-parallel single-thread passes have no per-operator barrier.
     - Without native bf16, ONNX Runtime fp32 (`runtime="onnx"`, see ingest/onnx_minilm.py): same vectors,
-      a one-line query in ~8 ms instead of ~20 ms; bulk batches run at torch's speed. With native bf16 (AMX
-      or AVX512-BF16), "hybrid": torch bf16 in bulk, ONNX for a lookup's calls (a query: ~9 ms instead of
-      12-16; `local_runtime`, SMALL_CALL). If the export or ONNX Runtime fails, torch runs instead (logged).
+      a one-line query in ~8 ms instead of ~20 ms; bulk calls on OpenVINO fp32 from the same export (ONNX
+      Runtime where it cannot run). With native bf16 (AMX or AVX512-BF16), "hybrid": OpenVINO bf16 in bulk
+      (1.29x torch bf16 with AMX; torch bf16 where it cannot run), ONNX for a lookup's calls (a query: ~9 ms
+      instead of 12-16; `local_runtime`, SMALL_CALL). If the export or ONNX Runtime fails, torch runs instead
+      (logged).
     - Not taken: dynamic int8 (torch or ONNX; cosine to fp32 only ~0.93), torch.compile (no gain).
     """
 
     name = LOCAL_EMBED_MODEL
     dim = 384
     MINI_BATCH = 16     # texts per forward pass when running parallel passes (small: balances the workers)
-    # "hybrid": calls of up to this many texts run on ONNX. Every call a lookup makes is one (at most ~8 texts:
+    # "hybrid", "onnx": calls of up to this many texts run on ONNX Runtime, larger ones on OpenVINO. Every call a
+    # lookup makes is one (at most ~8 texts:
     # ONNX is the faster up to ~6 on C and within 10% at 8), so a bot that only answers never imports torch
-    # and sentence-transformers (~6 s, ~300 MB); an ingest's steps of 128 run on torch bf16, 1.3x faster there.
+    # and sentence-transformers (~6 s, ~300 MB); an ingest's steps of 128 run on OpenVINO bf16 (or torch bf16,
+    # 1.3x faster there than ONNX fp32).
     SMALL_CALL = 32
 
     def __init__(self, batch_size: int = 64, dtype: str | None = None, workers: int | None = None,
@@ -166,6 +172,9 @@ class LocalEmbedder:
         self._model_dir: Path | None = None
         self._runtime = local_runtime(runtime, self.dtype)     # "torch" from the first time ONNX fails
         self._onnx = self._fast_tokenizer = None
+        # bulk calls of "hybrid" and "onnx" run on OpenVINO (`_openvino_ready`) until the first time it cannot
+        self._openvino = None
+        self._try_openvino = self._runtime in ("hybrid", "onnx")
         self._load_lock = threading.Lock()
         self._lock = threading.Lock()           # one embed call at a time; it already uses every core
         self._tokenizer_lock = threading.Lock()  # HF fast tokenizers are not safe to call concurrently
@@ -208,25 +217,52 @@ class LocalEmbedder:
                 try:
                     from ingest.onnx_minilm import FastTokenizer, OnnxMiniLM
 
-                    cache = self._cache_dir or Path(tempfile.gettempdir()) / "podbot-models"
-                    self._fast_tokenizer = FastTokenizer(self._model_path(), PAD_TOKENS)
-                    self._onnx = OnnxMiniLM(self._model_path(), cache)
+                    self._fast_tokenizer = self._fast_tokenizer or FastTokenizer(self._model_path(), PAD_TOKENS)
+                    self._onnx = OnnxMiniLM(self._model_path(), self._models_cache())
                 except Exception as exc:
                     self._runtime = "torch"
                     log.warning("ONNX Runtime unavailable for the local embedder (%s); using torch %s",
                                 exc, self.dtype)
         return self._onnx is not None
 
-    def _on_onnx(self, n_texts: int) -> bool:
-        """Whether a call of `n_texts` runs on ONNX: every call for "onnx", a few lines for "hybrid"."""
+    def _models_cache(self) -> Path:
+        return self._cache_dir or Path(tempfile.gettempdir()) / "podbot-models"
+
+    def _openvino_ready(self) -> bool:
+        """Whether OpenVINO can run bulk calls, compiling the exported model the first time (~0.3 s). Where it
+        cannot (not installed, no export, a compile error), what ran them before does (logged once)."""
+        if self._openvino is not None or not self._try_openvino:
+            return self._openvino is not None
+        with self._load_lock:
+            if self._openvino is None and self._try_openvino:
+                try:
+                    from ingest.onnx_minilm import FastTokenizer
+                    from ingest.openvino_minilm import OpenVinoMiniLM
+
+                    tokenizer = self._fast_tokenizer or FastTokenizer(self._model_path(), PAD_TOKENS)
+                    self._openvino = OpenVinoMiniLM(self._model_path(), self._models_cache(), self.dtype,
+                                                    self.workers)
+                    self._fast_tokenizer = tokenizer
+                except Exception as exc:
+                    self._try_openvino = False
+                    log.warning("OpenVINO unavailable for the local embedder's bulk calls (%s); using %s %s",
+                                exc, "ONNX Runtime" if self._runtime == "onnx" else "torch", self.dtype)
+        return self._openvino is not None
+
+    def _engine(self, n_texts: int) -> str:
+        """What runs a call of `n_texts`: "openvino" for the bulk calls (more than SMALL_CALL texts) of "hybrid"
+        and "onnx", "onnx" for their few lines (and an "onnx" runtime's bulk where OpenVINO cannot run), else
+        "torch" (and wherever the chosen one cannot run)."""
+        if self._runtime in ("hybrid", "onnx") and n_texts > self.SMALL_CALL and self._openvino_ready():
+            return "openvino"
         if self._runtime == "onnx" or (self._runtime == "hybrid" and n_texts <= self.SMALL_CALL):
-            return self._onnx_ready()
-        return False
+            return "onnx" if self._onnx_ready() else "torch"
+        return "torch"
 
     def warm(self) -> None:
         """Open what a lookup will run on (the bot's start-up calls this): the ONNX session where it answers
         lookups, else the torch model. A first question then pays for neither."""
-        if not self._on_onnx(1):
+        if self._engine(1) == "torch":
             self._load()
 
     @property
@@ -240,6 +276,11 @@ class LocalEmbedder:
         self._onnx_ready()
         return self._runtime
 
+    @property
+    def bulk_engine(self) -> str:
+        """"onnx", "openvino" or "torch": what runs an ingest's big calls (known once it has been tried)."""
+        return self._engine(self.SMALL_CALL + 1)
+
     def spawn_params(self) -> dict:
         """Arguments that build the same embedder in another process (ingest.embed_ahead): same precision,
         workers and runtime, so the same vectors (a hybrid child sends its small calls to ONNX too, so an
@@ -247,11 +288,11 @@ class LocalEmbedder:
         return {"batch_size": self.batch_size, "dtype": self.dtype, "workers": self.workers,
                 "runtime": self._runtime, "cache_dir": self._cache_dir}
 
-    def _forward(self, texts: list[str], onnx: bool = False) -> np.ndarray:
-        if onnx:
+    def _forward(self, texts: list[str], engine: str = "torch") -> np.ndarray:
+        if engine != "torch":
             with self._tokenizer_lock:
                 features = self._fast_tokenizer(texts)
-            return self._onnx.forward(features)
+            return (self._onnx if engine == "onnx" else self._openvino).forward(features)
         import torch
 
         model = self._load()
@@ -272,12 +313,12 @@ class LocalEmbedder:
             rounds = math.ceil(len(texts) / (self.workers * min(self.batch_size, self.MINI_BATCH)))
             size = math.ceil(len(texts) / (self.workers * rounds))
         batches = [order[lo:lo + size] for lo in range(0, len(order), size)]
-        onnx = self._on_onnx(len(texts))
+        engine = self._engine(len(texts))
         with self._lock:
             if self._pool is None or len(batches) == 1:
-                parts = [self._forward([texts[i] for i in b], onnx) for b in batches]
+                parts = [self._forward([texts[i] for i in b], engine) for b in batches]
             else:
-                parts = list(self._pool.map(lambda b: self._forward([texts[i] for i in b], onnx), batches))
+                parts = list(self._pool.map(lambda b: self._forward([texts[i] for i in b], engine), batches))
         vectors = np.empty((len(texts), self.dim), dtype=np.float32)
         for batch, part in zip(batches, parts):
             vectors[batch] = part

@@ -70,6 +70,15 @@ def export(model_dir: Path, target: Path) -> Path:
     return target
 
 
+def exported(model_dir: Path, cache_dir: Path) -> Path:
+    """The exported copy of the model, exporting it the first time (ONNX Runtime and OpenVINO both read it)."""
+    path = onnx_path(model_dir, cache_dir)
+    if not path.exists():
+        log.info("exporting the local embedding model to ONNX (once): %s", path)
+        export(model_dir, path)
+    return path
+
+
 MAX_TOKENS = 256               # the model's max_seq_length (sentence_bert_config.json), as sentence-transformers cuts
 
 
@@ -98,10 +107,7 @@ class OnnxMiniLM:
     def __init__(self, model_dir: Path, cache_dir: Path):
         import onnxruntime as ort
 
-        path = onnx_path(model_dir, cache_dir)
-        if not path.exists():
-            log.info("exporting the local embedding model to ONNX (once): %s", path)
-            export(model_dir, path)
+        path = exported(model_dir, cache_dir)
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1      # parallelism comes from the caller's workers, as with torch
         options.inter_op_num_threads = 1

@@ -44,9 +44,10 @@ class Settings(BaseSettings):
     podbot_embed_dtype: Literal["auto", "bf16", "fp32"] = Field(
         "auto", description="local model precision: bf16 where the CPU multiplies it natively (AMX/AVX512-BF16)")
     podbot_embed_runtime: Literal["auto", "torch", "onnx", "hybrid"] = Field(
-        "auto", description="local model runtime: auto = hybrid (torch bf16 in bulk, ONNX Runtime fp32 for a "
-        "lookup's few lines) where the CPU multiplies bf16 natively (AMX/AVX512-BF16); else ONNX Runtime fp32 "
-        "(same vectors, about half the latency of a one-line query on AVX2-only CPUs)")
+        "auto", description="local model runtime: auto = hybrid (OpenVINO bf16 in bulk, else torch bf16; ONNX "
+        "Runtime fp32 for a lookup's few lines) where the CPU multiplies bf16 natively (AMX/AVX512-BF16); else onnx "
+        "(ONNX Runtime fp32 for a lookup, about half torch's latency for one line on AVX2-only CPUs; OpenVINO fp32 "
+        "in bulk). Same vectors every way")
     podbot_model_cache: Path = Field(
         default_factory=lambda: Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "podbot",
         description="derived model files (the ONNX export of the local model), shared by every data dir")

@@ -639,11 +639,11 @@ def test_fast_tokenizer_gives_the_ids_sentence_transformers_gives():
 
 
 @pytest.mark.slow
-def test_hybrid_runtime_sends_a_lookups_calls_to_onnx_and_an_ingests_to_torch(tmp_path):
+def test_hybrid_runtime_sends_a_lookups_calls_to_onnx_and_an_ingests_to_openvino(tmp_path):
     """The hybrid embedder answers a lookup's calls (a query, its finalists) from ONNX Runtime and embeds an
-    ingest's big steps on torch, with the same model's vectors both ways; its ONNX session opens on the first
-    small call only (an ingest child embedding in bulk never opens one), the torch model loads on the first big
-    call only, and a process that only looks things up never imports torch at all."""
+    ingest's big steps on OpenVINO (from the same export), with the same model's vectors both ways; its ONNX
+    session opens on the first small call only (an ingest child embedding in bulk never opens one), and neither
+    an ingest nor a lookup loads the torch model; a process that only looks things up never imports torch."""
     from ingest.embeddings import LocalEmbedder
 
     t = load_file(lexicap(94))
@@ -652,22 +652,25 @@ def test_hybrid_runtime_sends_a_lookups_calls_to_onnx_and_an_ingests_to_torch(tm
     cache = tmp_path / "models"
     hybrid = LocalEmbedder(dtype="fp32", workers=2, runtime="hybrid", cache_dir=cache)
     bulk = hybrid.embed_documents(texts)
-    assert hybrid._onnx is None and not list(cache.glob("*.onnx"))          # bulk: torch, no session opened
+    assert hybrid.bulk_engine == "openvino" and len(list(cache.glob("*.onnx"))) == 1
+    assert hybrid._onnx is None and hybrid._model is None           # bulk: no ONNX session, no torch model
     assert (bulk * reference).sum(1).min() > 0.9999
     lookup = LocalEmbedder(dtype="fp32", workers=2, runtime="hybrid", cache_dir=cache)
     lookup.warm()                                       # the bot's start-up: opens the session, not the model
     assert lookup._onnx is not None and lookup._model is None and len(list(cache.glob("*.onnx"))) == 1
     few = lookup.embed_documents(texts[:4])
     assert lookup.runtime == "hybrid" and lookup._model is None
-    onnx_calls: list[int] = []
+    calls: dict[str, list[int]] = {"onnx": [], "openvino": []}
     forward = lookup._onnx.forward
-    lookup._onnx.forward = lambda features: onnx_calls.append(len(features["input_ids"])) or forward(features)
+    lookup._onnx.forward = lambda features: calls["onnx"].append(len(features["input_ids"])) or forward(features)
     query = lookup.embed_query(texts[5])
     lookup.embed_documents(texts[:LocalEmbedder.SMALL_CALL])
-    assert sum(onnx_calls) == 1 + LocalEmbedder.SMALL_CALL and lookup._model is None    # torch never loaded
-    lookup.embed_documents(texts)
-    assert sum(onnx_calls) == 1 + LocalEmbedder.SMALL_CALL and lookup._model is not None  # bulk: torch
+    assert sum(calls["onnx"]) == 1 + LocalEmbedder.SMALL_CALL and lookup._openvino is None
+    again = lookup.embed_documents(texts)
+    assert sum(calls["onnx"]) == 1 + LocalEmbedder.SMALL_CALL and lookup._openvino is not None   # bulk: OpenVINO
+    assert lookup._model is None                                                                 # torch never
     assert (few * reference[:4]).sum(1).min() > 0.9999 and float(query @ reference[5]) > 0.9999
+    assert (again * reference).sum(1).min() > 0.9999
     assert lookup.spawn_params()["runtime"] == "hybrid"
     # a process that only looks things up (a one-shot `podbot ask`) starts without torch's ~6 s of imports
     probe = ("import sys; from pathlib import Path; from ingest.embeddings import LocalEmbedder; "
@@ -678,6 +681,41 @@ def test_hybrid_runtime_sends_a_lookups_calls_to_onnx_and_an_ingests_to_torch(tm
     done = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parents[1],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_bulk_calls_run_on_openvino_and_on_what_ran_them_before_when_it_cannot(tmp_path, monkeypatch, caplog):
+    """OpenVINO is a speed-up, not a requirement. The "onnx" runtime (auto without native bf16) sends its bulk
+    calls to OpenVINO too, and its few lines to ONNX Runtime; a "torch" runtime never tries it. When OpenVINO
+    cannot compile the model (not installed, a broken wheel), a hybrid's bulk calls run on torch and an onnx
+    runtime's on ONNX Runtime, with the same vectors, and the reason is logged once."""
+    from ingest import openvino_minilm
+    from ingest.embeddings import LocalEmbedder
+
+    texts = [s.text for s in build_sentences(load_file(lexicap(94)).cues)][:LocalEmbedder.SMALL_CALL + 4]
+    reference = LocalEmbedder(dtype="fp32", workers=1, runtime="torch")
+    assert reference.bulk_engine == "torch" and reference._openvino is None
+    expected = reference.embed_documents(texts)
+    onnx = LocalEmbedder(dtype="fp32", workers=2, runtime="onnx", cache_dir=tmp_path / "models")
+    assert (onnx.embed_documents(texts) * expected).sum(1).min() > 0.9999
+    assert onnx.bulk_engine == "openvino" and onnx._onnx is None and onnx._model is None
+    assert float(onnx.embed_query(texts[2]) @ expected[2]) > 0.9999 and onnx._onnx is not None
+
+    class Broken:
+        def __init__(self, *args):
+            raise ImportError("No module named 'openvino'")
+    monkeypatch.setattr(openvino_minilm, "OpenVinoMiniLM", Broken)
+    for runtime, engine in (("hybrid", "torch"), ("onnx", "onnx")):
+        caplog.clear()
+        embedder = LocalEmbedder(dtype="fp32", workers=2, runtime=runtime, cache_dir=tmp_path / "models")
+        with caplog.at_level("WARNING", logger="ingest.embeddings"):
+            vectors = embedder.embed_documents(texts)
+            embedder.embed_documents(texts)
+        assert embedder.bulk_engine == engine and (embedder._model is not None) == (engine == "torch")
+        assert (vectors * expected).sum(1).min() > 0.9999
+        said = "torch" if engine == "torch" else "ONNX Runtime"
+        assert [r.getMessage() for r in caplog.records if "OpenVINO" in r.getMessage()] == [
+            f"OpenVINO unavailable for the local embedder's bulk calls (No module named 'openvino'); using {said} fp32"]
 
 
 def test_chunks_and_tiles_written_before_the_compact_records_still_read_and_drop(hash_app):
