@@ -98,12 +98,12 @@ def local_runtime(wanted: str, dtype: str) -> str:
 
     Where bf16 is native, "hybrid": a lookup's calls (up to LocalEmbedder.SMALL_CALL texts) on ONNX fp32, an
     ingest's on OpenVINO bf16 (torch bf16 where OpenVINO cannot run; `ingest.openvino_minilm`). Elsewhere
-    "onnx": a lookup's calls on ONNX Runtime, an ingest's on OpenVINO, both fp32. Measured per call, median of 25 (bench/embed_latency.py), torch bf16 vs ONNX:
-    AVX512-BF16 without AMX, 1 text 16.2 vs 8.8 ms, 2: 26.9 vs 11.6, 64: 236 vs 298; with AMX, 1 text 11.9
-    vs 8.4 ms, 2: 17.4 vs 9.8, 4: 22.2 vs 19.0, 64: 119 vs 236. A process that only answers then never
-    imports torch (~6 s and ~300 MB for a one-shot CLI). Without native bf16 ONNX fp32 is the faster for
-    both (same speed in bulk, half the time for a query), and OpenVINO fp32 the faster in bulk (1.28x ONNX
-    Runtime on 5 episodes' tiles and wide passages, fp32 forced on A)."""
+    "onnx": a lookup's calls on ONNX Runtime, an ingest's on OpenVINO, both fp32. Measured per call, median of
+    25 (bench/embed_latency.py), torch bf16 vs ONNX: AVX512-BF16 without AMX, 1 text 16.2 vs 8.8 ms, 2: 26.9
+    vs 11.6, 64: 236 vs 298; with AMX, 1 text 11.9 vs 8.4 ms, 2: 17.4 vs 9.8, 4: 22.2 vs 19.0, 64: 119 vs 236.
+    A process that only answers then never imports torch (~6 s and ~300 MB for a one-shot CLI). Without native
+    bf16 ONNX fp32 is the faster for both (same speed in bulk, half the time for a query), and OpenVINO fp32 the
+    faster in bulk (1.28x ONNX Runtime on 5 episodes' tiles and wide passages, fp32 forced on A)."""
     if wanted not in {"auto", "torch", "onnx", "hybrid"}:
         raise ValueError(f"embedding runtime {wanted!r}: use auto, torch, onnx or hybrid")
     if wanted == "auto":
@@ -156,10 +156,9 @@ class LocalEmbedder:
     dim = 384
     MINI_BATCH = 16     # texts per forward pass when running parallel passes (small: balances the workers)
     # "hybrid", "onnx": calls of up to this many texts run on ONNX Runtime, larger ones on OpenVINO. Every call a
-    # lookup makes is one (at most ~8 texts:
-    # ONNX is the faster up to ~6 on C and within 10% at 8), so a bot that only answers never imports torch
-    # and sentence-transformers (~6 s, ~300 MB); an ingest's steps of 128 run on OpenVINO bf16 (or torch bf16,
-    # 1.3x faster there than ONNX fp32).
+    # lookup makes is one (at most ~8 texts: ONNX is the faster up to ~6 on C and within 10% at 8), so a bot that
+    # only answers never imports torch and sentence-transformers (~6 s, ~300 MB); an ingest's steps of 128 run on
+    # OpenVINO (bf16 where native: 1.3x torch bf16, which is itself 2x ONNX fp32 there).
     SMALL_CALL = 32
 
     def __init__(self, batch_size: int = 64, dtype: str | None = None, workers: int | None = None,
@@ -244,10 +243,14 @@ class LocalEmbedder:
                                                     self.workers)
                     self._fast_tokenizer = tokenizer
                 except Exception as exc:
-                    self._try_openvino = False
-                    log.warning("OpenVINO unavailable for the local embedder's bulk calls (%s); using %s %s",
-                                exc, "ONNX Runtime" if self._runtime == "onnx" else "torch", self.dtype)
+                    self._without_openvino(exc)
         return self._openvino is not None
+
+    def _without_openvino(self, exc: Exception) -> None:
+        """Stop using OpenVINO (it failed to compile or to run) and say once what runs bulk calls instead."""
+        self._try_openvino, self._openvino = False, None
+        log.warning("OpenVINO unavailable for the local embedder's bulk calls (%s); using %s %s",
+                    exc, "ONNX Runtime" if self._runtime == "onnx" else "torch", self.dtype)
 
     def _engine(self, n_texts: int) -> str:
         """What runs a call of `n_texts`: "openvino" for the bulk calls (more than SMALL_CALL texts) of "hybrid"
@@ -271,8 +274,8 @@ class LocalEmbedder:
 
     @property
     def runtime(self) -> str:
-        """"torch", "onnx" or "hybrid" (torch in bulk, ONNX for a few lines): what the forward passes run on
-        (known once ONNX has been tried)."""
+        """"torch", "onnx" or "hybrid" (ONNX for a few lines, bulk on OpenVINO or torch; `bulk_engine`): what
+        the forward passes run on (known once ONNX has been tried)."""
         self._onnx_ready()
         return self._runtime
 
@@ -302,6 +305,11 @@ class LocalEmbedder:
             out = model(features)["sentence_embedding"]
         return out.float().numpy()
 
+    def _run(self, texts: list[str], batches: list[list[int]], engine: str) -> list[np.ndarray]:
+        if self._pool is None or len(batches) == 1:
+            return [self._forward([texts[i] for i in b], engine) for b in batches]
+        return list(self._pool.map(lambda b: self._forward([texts[i] for i in b], engine), batches))
+
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -315,10 +323,13 @@ class LocalEmbedder:
         batches = [order[lo:lo + size] for lo in range(0, len(order), size)]
         engine = self._engine(len(texts))
         with self._lock:
-            if self._pool is None or len(batches) == 1:
-                parts = [self._forward([texts[i] for i in b], engine) for b in batches]
-            else:
-                parts = list(self._pool.map(lambda b: self._forward([texts[i] for i in b], engine), batches))
+            try:
+                parts = self._run(texts, batches, engine)
+            except Exception as exc:    # OpenVINO compiled but cannot run here: the call runs as it did before
+                if engine != "openvino":
+                    raise
+                self._without_openvino(exc)
+                parts = self._run(texts, batches, self._engine(len(texts)))
         vectors = np.empty((len(texts), self.dim), dtype=np.float32)
         for batch, part in zip(batches, parts):
             vectors[batch] = part

@@ -688,7 +688,8 @@ def test_bulk_calls_run_on_openvino_and_on_what_ran_them_before_when_it_cannot(t
     """OpenVINO is a speed-up, not a requirement. The "onnx" runtime (auto without native bf16) sends its bulk
     calls to OpenVINO too, and its few lines to ONNX Runtime; a "torch" runtime never tries it. When OpenVINO
     cannot compile the model (not installed, a broken wheel), a hybrid's bulk calls run on torch and an onnx
-    runtime's on ONNX Runtime, with the same vectors, and the reason is logged once."""
+    runtime's on ONNX Runtime, with the same vectors, and the reason is logged once; so when it compiles but
+    fails to run."""
     from ingest import openvino_minilm
     from ingest.embeddings import LocalEmbedder
 
@@ -716,6 +717,20 @@ def test_bulk_calls_run_on_openvino_and_on_what_ran_them_before_when_it_cannot(t
         said = "torch" if engine == "torch" else "ONNX Runtime"
         assert [r.getMessage() for r in caplog.records if "OpenVINO" in r.getMessage()] == [
             f"OpenVINO unavailable for the local embedder's bulk calls (No module named 'openvino'); using {said} fp32"]
+
+    # compiled, then failing when it runs (a CPU its kernels do not support): this call and the next run on torch
+    monkeypatch.undo()
+    embedder = LocalEmbedder(dtype="fp32", workers=2, runtime="hybrid", cache_dir=tmp_path / "models")
+    assert embedder.bulk_engine == "openvino"
+
+    def fails(features):
+        raise RuntimeError("Exception from src/inference/src/cpp/infer_request.cpp")
+    embedder._openvino.forward = fails
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="ingest.embeddings"):
+        vectors = embedder.embed_documents(texts)
+    assert (vectors * expected).sum(1).min() > 0.9999 and embedder.bulk_engine == "torch"
+    assert sum("OpenVINO unavailable" in r.getMessage() for r in caplog.records) == 1
 
 
 def test_chunks_and_tiles_written_before_the_compact_records_still_read_and_drop(hash_app):
