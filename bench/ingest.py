@@ -110,7 +110,7 @@ def run_ingest(args) -> dict:
     return {
         "episodes": n, "chunks": chunks, "dtype": embedder.dtype, "model_load_s": load_s,
         "threads": __import__("torch").get_num_threads(), "batch": embedder.batch_size,
-        "workers": embedder.workers,
+        "workers": embedder.workers, "bulk_engine": embedder.bulk_engine,
         "ingest_wall": tot["ingest_wall"], "embed_wall": tot["embed_wall"],
         "ingest_cpu": tot["ingest_cpu"], "embed_cpu": tot["embed_cpu"],
         "episodes_per_min": 60 * n / tot["ingest_wall"], "chunks_per_s": chunks / tot["ingest_wall"],
@@ -253,8 +253,9 @@ def main() -> int:
         print_batch(run_batch(args))
         return 0
     r = run_ingest(args)
+    threads = f" × {r['threads']} torch threads" if r["bulk_engine"] == "torch" else ""
     print(f"\n### Ingest benchmark: {r['episodes']} Lexicap episodes, {r['chunks']} chunks "
-          f"(MiniLM {r['dtype']}, {r['workers']} workers × {r['threads']} torch threads, batch {r['batch']}, "
+          f"(MiniLM {r['dtype']} on {r['bulk_engine']}, {r['workers']} workers{threads}, batch {r['batch']}, "
           f"load avg at end {r['loadavg']:.1f})\n")
     print("| figure | value |\n| --- | --- |")
     print(f"| episodes/min | {fmt(r['episodes_per_min'])} |")
