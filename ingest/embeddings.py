@@ -238,10 +238,9 @@ class LocalEmbedder:
                     from ingest.onnx_minilm import FastTokenizer
                     from ingest.openvino_minilm import OpenVinoMiniLM
 
-                    tokenizer = self._fast_tokenizer or FastTokenizer(self._model_path(), PAD_TOKENS)
+                    self._fast_tokenizer = self._fast_tokenizer or FastTokenizer(self._model_path(), PAD_TOKENS)
                     self._openvino = OpenVinoMiniLM(self._model_path(), self._models_cache(), self.dtype,
                                                     self.workers)
-                    self._fast_tokenizer = tokenizer
                 except Exception as exc:
                     self._without_openvino(exc)
         return self._openvino is not None

@@ -113,7 +113,6 @@ class OnnxMiniLM:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self.path = path
 
     def forward(self, features: dict) -> np.ndarray:
         feeds = {name: np.asarray(features[name], dtype=np.int64) for name in INPUTS}

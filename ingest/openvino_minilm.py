@@ -31,7 +31,6 @@ class OpenVinoMiniLM:
             "NUM_STREAMS": workers, "INFERENCE_NUM_THREADS": workers,
             # no thread pinned to a core: a parent writing to Chroma shares the cores with an ingest child
             "ENABLE_CPU_PINNING": False})
-        self.path = path
         self._local = threading.local()
 
     def forward(self, features: dict) -> np.ndarray:
