@@ -554,15 +554,17 @@ def test_a_function_word_typed_with_two_letters_swapped_is_read_as_that_word():
     assert lex.unknown_words(lex.correct("did he take down teh replies")) == ["take", "down", "replies"]
 
 
-def test_a_host_question_like_the_listeners_breaks_a_near_tie(engine):
+def test_a_host_question_like_the_listeners_breaks_a_near_tie(engine, monkeypatch):
     """Two passages the fusion scores alike: the one the host's question leads into, asked in words like the
     listener's ("Do you think recurrence will make a comeback?"), comes first. It only breaks near-ties: a passage
     clearly ahead keeps its place, and a question no host sentence resembles leaves the order as it was."""
     from dataclasses import replace
 
+    from bot.ask import retrieval
     from bot.ask.retrieval import Evidence
 
-    retriever = engine.retriever
+    monkeypatch.setattr(retrieval, "CITED_MEANING", 0.0)     # the tie-breaker alone (the cited words' own meaning:
+    retriever = engine.retriever                              # the next test)
     sentences = engine.library.text(EP).sentences
     asked = next(s.index for s in sentences if s.text.startswith("Do you think recurrence will make a comeback?"))
     answer = Evidence(EP, 0, sentences[asked + 1:asked + 5], sentences[asked:asked + 6], 0.100, 0.0, 0.0)
@@ -572,13 +574,40 @@ def test_a_host_question_like_the_listeners_breaks_a_near_tie(engine):
 
     def order(question, evidence):
         vector = engine.library.embedder.embed_query(question)
-        return [e.start for e in retriever._by_host_question(vector, evidence)]
+        return [e.start for e in retriever._settled(vector, evidence)]
 
     assert order("does Ilya think recurrent networks will make a comeback?", [other, answer]) \
         == [answer.start, other.start]
     assert order("does Ilya think recurrent networks will make a comeback?", [replace(other, score=0.120), answer]) \
         == [other.start, answer.start]                     # clearly ahead: no tie to break
     assert order("what is his favourite pizza topping?", [other, answer]) == [other.start, answer.start]
+
+
+def test_the_passage_whose_own_words_answer_goes_first_among_close_ones(engine, monkeypatch):
+    """The fused score ranks whole chunks; what is cited is a window cut from one. Among the first few, a window
+    whose own sentences are close to the question in meaning goes before one the fusion put a little ahead; a
+    passage clearly ahead keeps its place, and without the term the fused order stands."""
+    from dataclasses import replace
+
+    from bot.ask import retrieval
+    from bot.ask.retrieval import Evidence
+
+    retriever = engine.retriever
+    sentences = engine.library.text(EP).sentences
+    said = next(s.index for s in sentences if s.text.startswith("So self play starts to touch on that"))
+    answer = Evidence(EP, 0, sentences[said:said + 4], sentences[said:said + 4], 0.100, 0.0, 0.0)
+    far = next(s.index for s in sentences if s.start > answer.end + 900 and "play" not in s.text.lower())
+    other = Evidence(EP, 0, sentences[far:far + 4], sentences[far:far + 4], 0.104, 0.0, 0.0)
+    vector = engine.library.embedder.embed_query("what does ilya say about self play?")
+
+    def order(evidence):
+        return [e.start for e in retriever._settled(vector, evidence)]
+
+    assert order([other, answer]) == [answer.start, other.start]
+    assert order([replace(other, score=0.200), answer]) == [other.start, answer.start]     # clearly ahead
+    monkeypatch.setattr(retrieval, "CITED_MEANING", 0.0)
+    monkeypatch.setattr(retrieval, "HOST_ASKED", 0.0)
+    assert order([other, answer]) == [other.start, answer.start]
 
 
 def test_a_passage_where_the_listener_placed_the_moment_ranks_higher(engine):

@@ -68,7 +68,7 @@ EVERYDAY_UNKNOWN = 0.5          # an everyday word said nowhere counts half an u
 EVERYDAY_WORD = 1500            # ...everyday: this common in the English word list ("youngster" 1764; "tarot" 1189)
 MIN_FRESH_SECONDS = 10.0        # what is left of a citation after the sentences a better one already quotes
 # Inside an episode, a citation whose host question (in it, or in the 30 s before it) reads like the listener's own
-# question gains HOST_ASKED x (cosine - HOST_ASKED_MIN) (`_by_host_question`): a tie-breaker, at most ~15 % of a
+# question gains HOST_ASKED x (cosine - HOST_ASKED_MIN) (`_host_bonus`): a tie-breaker, at most ~15 % of a
 # fused score. Thirteen sets at 103 episodes: recall@1 in the episode 338 -> 342 of 514, no set lower (corpus-wide,
 # where a named guest's episodes are searched this way, 262 -> 261); simulated, 0.05: +6 -5, a floor of 0.3: +5 -6. As a
 # ranked list of its own (stop 20) host questions cut recall@1 0.63 -> 0.46: many are alike, and it outvoted the rest.
@@ -76,6 +76,13 @@ HOST_ASKED = 0.03
 HOST_ASKED_MIN = 0.4
 HOST_ASKED_BEFORE = 30.0
 HOST_ASKED_MIN_WORDS = 5
+# ...and the first CITED_TOP citations gain CITED_MEANING x the cosine of their own sentences to the question
+# (`_settled`). Thirteen sets at 103 episodes, recall@1 in the episode 341 -> 354 of 514 (recall@5 and refusals as
+# they were; corpus-wide, where it orders a named guest's episodes, 258 -> 259); weights 0.05-0.15 all gave 352-355,
+# the top 5 instead of 3 355 for ~13 ms more. Not a ranked list: the windows are cut after the fusion, from its
+# best chunks. Corpus-wide after the tile re-rank it gained nothing (weights 0.05-0.2: 258 -> 252-258).
+CITED_MEANING = 0.1
+CITED_TOP = 3
 
 
 def unknown_weight(unknown: list[str]) -> float:
@@ -699,20 +706,40 @@ class Retriever:
         score = {i: RERANK_WEIGHT / (10 + i) + (1 - RERANK_WEIGHT) / (10 + fine_rank[i]) for i in range(len(evidence))}
         return [evidence[i] for i in sorted(score, key=lambda i: -score[i])]
 
-    def _by_host_question(self, typed: np.ndarray, evidence: list[Evidence]) -> list[Evidence]:
-        """The passages within reach of the first (a fused score at most the largest bonus below it) re-ordered
-        by their fused score plus a little for a host question that reads like the listener's ("What's up with the
-        title? What's the meaning?" for "what does the title of her memoir mean?"). The fused scores of the first
-        two are often within 1 %; the interviewer's question, put in words much like the listener's, says which of
-        them is the answer. A question is read by the stored tiles (~3 sentences) that hold it: embedding the
-        questions themselves scored alike (+3 recall@1) but doubled the time of a search (p50 14 -> 28 ms)."""
-        reach = evidence[0].score - HOST_ASKED * (1.0 - HOST_ASKED_MIN) if evidence else 0.0
-        close = evidence[:next((i for i, e in enumerate(evidence) if e.score < reach), len(evidence))]
+    def _settled(self, typed: np.ndarray, evidence: list[Evidence]) -> list[Evidence]:
+        """The first CITED_TOP passages re-ordered by their fused score plus two small terms the ranked lists
+        cannot give, read with the question as typed:
+        - the cited sentences' own closeness to the question (CITED_MEANING x cosine, one model call for the
+          few): every list ranks a whole chunk or tile, while what is cited, and judged, is a window cut from it;
+          a window that says the answer outright ("I've done 13 Ironmans", "my dad used to say, anything too stiff
+          snaps") now goes before a neighbouring one that only circles it;
+        - a host question that reads like the listener's (`_host_bonus`)."""
+        close = evidence[:CITED_TOP]
         if len(close) < 2:
             return evidence
         unit = typed / max(float(np.linalg.norm(typed)), 1e-12)
+        meaning = [0.0] * len(close)
+        if CITED_MEANING:
+            cited = self.library.embedder.embed_documents([e.text for e in close])
+            cited = cited / np.maximum(np.linalg.norm(cited, axis=1, keepdims=True), 1e-12)
+            meaning = [CITED_MEANING * float(v @ unit) for v in cited]
+        bonus = self._host_bonus(unit, close) if HOST_ASKED else [0.0] * len(close)
+        order = sorted(range(len(close)), key=lambda i: -(close[i].score + bonus[i] + meaning[i]))
+        return [close[i] for i in order] + evidence[len(close):]
+
+    def _host_bonus(self, unit: np.ndarray, evidence: list[Evidence]) -> list[float]:
+        """Per passage within reach of the first (a fused score at most the largest bonus below it): a little for
+        a host question that reads like the listener's ("What's up with the title? What's the meaning?" for "what
+        does the title of her memoir mean?"); 0 for the rest. The fused scores of the first two are often within
+        1 %; the interviewer's question, put in words much like the listener's, says which of them is the answer.
+        A question is read by the stored tiles (~3 sentences) that hold it: embedding the questions themselves
+        scored alike (+3 recall@1) but doubled the time of a search (p50 14 -> 28 ms)."""
+        reach = evidence[0].score - HOST_ASKED * (1.0 - HOST_ASKED_MIN)
         bonus = []
-        for e in close:
+        for e in evidence:
+            if e.score < reach:
+                bonus.append(0.0)
+                continue
             text = self.library.text(e.episode_id)
             lo = int(np.searchsorted(text.sentence_starts, e.start - HOST_ASKED_BEFORE))
             asked = [s.index for s in text.sentences[lo:e.sentences[-1].index + 1]
@@ -721,8 +748,7 @@ class Retriever:
             tiles = self.library.tiles([(e.episode_id, c) for c in chunks]) if chunks else []
             best = max((float(v @ unit) for _, a, b, v in tiles if any(a <= i < b for i in asked)), default=0.0)
             bonus.append(HOST_ASKED * max(0.0, best - HOST_ASKED_MIN))
-        order = sorted(range(len(close)), key=lambda i: -(close[i].score + bonus[i]))
-        return [close[i] for i in order] + evidence[len(close):]
+        return bonus
 
     def _favour(self, fused: dict[int, float], where: Where) -> None:
         """Passages in the part of the episode the listener placed the moment in ("near the end", "in the last 20
@@ -888,8 +914,8 @@ class Retriever:
                 break
         if episode_ids is None and pool > 1:
             evidence = self._rerank(vector, evidence[:pool]) + evidence[pool:]
-        elif episode_ids is not None and HOST_ASKED:
-            evidence = self._by_host_question(typed, evidence)
+        elif episode_ids is not None:
+            evidence = self._settled(typed, evidence)
         evidence = evidence[:k]
         best_dense = max(typed_sim.values(), default=0.0)
         sims = sorted(typed_sim.values(), reverse=True)
