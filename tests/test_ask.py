@@ -429,7 +429,7 @@ def test_an_episode_named_in_the_question_is_its_scope(engine, real_app):
 def test_only_distinctive_parts_of_a_guests_name_pick_episodes(engine, monkeypatch):
     retriever = engine.retriever
     names = {"michael": {"a", "b", "c", "d"}, "jordan": {"a"}, "kearns": {"b"}, "sotskever": {"c"}}
-    monkeypatch.setattr(retriever, "_guest_names", lambda: (names, list(names)))
+    monkeypatch.setattr(retriever.guests, "_table", lambda: (names, list(names)))
     assert retriever.named_guests("what did Michael say about basketball?") == []      # four Michaels
     assert retriever.named_guests("what did Michael Jordan say about basketball?") == ["a"]
     assert retriever.named_guests("Sutskever's view on scaling") == ["c"]              # a close spelling
@@ -448,11 +448,9 @@ def test_a_guest_is_named_by_a_short_first_name_or_a_spelling_that_sounds_like_t
     guests = {"e145": "Matthew Johnson", "e210": "Matt Walker", "e197": "Jaco Willink", "e255": "Mark Zuckerberg",
               "e236": "Jimmy Pedro", "e070": "Jim Keller", "e259": "Thomas Tall", "e275": "Rick Rubin"}
     said_in = {("jocko", "e197"), ("merck", "e236")}
-    monkeypatch.setattr(retriever, "library", SimpleNamespace(
+    monkeypatch.setattr(retriever.guests, "library", SimpleNamespace(
         version=-7, episodes=[SimpleNamespace(episode_id=e, guest=g) for e, g in guests.items()]))
-    monkeypatch.setattr(retriever, "ensure_index", lambda: None)
-    monkeypatch.setattr(retriever, "_mask", lambda ids: ids)
-    monkeypatch.setattr(retriever, "lex", SimpleNamespace(said=lambda word, ids: (word, ids[0]) in said_in))
+    monkeypatch.setattr(retriever.guests, "_said_in", lambda word, episode: (word, episode) in said_in)
     assert retriever.named_guests("which drug kills the most people according to Matt?") == ["e145", "e210"]
     assert retriever.named_guests("what did Matthew say about psilocybin?") == ["e145"]
     assert retriever.named_guests("what did jocko say about discipline?") == ["e197"]
@@ -465,7 +463,7 @@ def test_a_guest_is_named_by_a_short_first_name_or_a_spelling_that_sounds_like_t
     # a close spelling that sounds the same names every guest spelt that way by ear: the intros of Vinyals' two
     # episodes wrote "Ariel Vinales" and "Oriel Veniales"; the intro's own spelling names only its episode
     guests.update({"e020": "Ariel Vinales", "e306": "Oriel Veniales"})
-    monkeypatch.setattr(retriever, "library", SimpleNamespace(
+    monkeypatch.setattr(retriever.guests, "library", SimpleNamespace(
         version=-8, episodes=[SimpleNamespace(episode_id=e, guest=g) for e, g in guests.items()]))
     assert retriever.named_guests("did vinyals say attention came out of montreal?") == ["e020", "e306"]
     assert retriever.named_guests("what did Vinales say about StarCraft?") == ["e020"]
@@ -477,7 +475,7 @@ def test_a_full_name_picks_only_that_guest_among_those_sharing_a_part(engine, mo
     all three); "Jordan" alone still names the three."""
     retriever = engine.retriever
     names = {"michael": {"a"}, "jordan": {"a", "b", "c"}, "ellenberg": {"b"}, "peterson": {"c"}}
-    monkeypatch.setattr(retriever, "_guest_names", lambda: (names, list(names)))
+    monkeypatch.setattr(retriever.guests, "_table", lambda: (names, list(names)))
     assert retriever.named_guests("what did Jordan Peterson say about lobsters?") == ["c"]
     assert retriever.named_guests("what did jordan peterson's book say?") == ["c"]
     assert retriever.named_guests("Michael Jordan on machine learning") == ["a"]
@@ -488,7 +486,7 @@ def test_a_guest_name_that_is_an_everyday_word_counts_only_written_as_that_name(
     retriever = engine.retriever
     names = {"dawn": {"e"}, "song": {"e"}, "will": {"f"}, "macaskill": {"f"}, "frank": {"g"}, "wilczek": {"g"},
              "keller": {"h"}}
-    monkeypatch.setattr(retriever, "_guest_names", lambda: (names, list(names)))
+    monkeypatch.setattr(retriever.guests, "_table", lambda: (names, list(names)))
     assert retriever.named_guests("what did Dawn Song say about security?") == ["e"]
     assert retriever.named_guests("what did Song say about privacy?") == ["e"]
     assert retriever.named_guests("did any guest talk about the Eurovision Song Contest?") == []
@@ -1044,7 +1042,7 @@ def test_a_window_that_ends_on_the_hosts_question_runs_on_into_the_answer(engine
     """The question's words are often all in the host's question ("So there is an idea of power play that you
     described… Can you describe that idea a little further?", Schmidhuber's episode) and the answer that follows
     says them no more: the citation must not stop at the "?"."""
-    from bot.ask.retrieval import ANSWER_LEAD, ANSWER_SECONDS
+    from bot.ask.citations import ANSWER_LEAD, ANSWER_SECONDS
 
     text = real_app.library.text(EP)
     s = text.sentences
@@ -1436,7 +1434,7 @@ def test_whether_a_question_asks_if_a_topic_came_up(question, whether):
     assert asks_whether(question) is whether
 
 
-@pytest.mark.parametrize("sentence,asks", [
+@pytest.mark.parametrize("sentence,expected", [
     ("What book changed your mind?", True),
     ("Is that right?", True),
     ("We got messed up thinking about religion post enlightenment, right?", False),
@@ -1444,13 +1442,13 @@ def test_whether_a_question_asks_if_a_topic_came_up(question, whether):
     ("It's a great book, you know?", False),
     ("And that's the point, no?", False),
 ])
-def test_a_tag_question_is_not_a_question_the_next_sentences_answer(sentence, asks):
+def test_a_tag_question_is_not_a_question_the_next_sentences_answer(sentence, expected):
     """Blind set 10: "…Karen Armstrong wrote this great book called The Case for God…" ranked first, but its citation
     moved on to the guest's "We got messed up thinking about religion post enlightenment, right?", taken for the
     host's question, and cited what followed it."""
-    from bot.ask.retrieval import _asks
+    from bot.ask.citations import asks
 
-    assert _asks(sentence) is asks
+    assert asks(sentence) is expected
 
 
 def test_a_name_whisper_heard_with_or_without_a_glide_sounds_the_same():

@@ -4,7 +4,7 @@
   Only long -> short: the intro's "Jimmy Pedro" is no "James".
 - How a name sounds: Whisper writes a name as it hears it, not always the same way. The intro of episode 197
   says "Jaco Willink", the conversation "Jocko", as listeners write it. Two spellings with the same Metaphone
-  key and first letter may be one name; `Retriever._guest_word` takes one where it is also one letter off the
+  key and first letter may be one name; `GuestNames.episodes_of` takes one where it is also one letter off the
   name ("Tull" for the intro's "Tall") or where that guest's episode says the listener's spelling itself.
 """
 from __future__ import annotations

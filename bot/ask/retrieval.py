@@ -1,12 +1,11 @@
 """Hybrid retrieval: dense (Chroma) + BM25 fused by reciprocal rank, diversified, cut to cited sentences.
 
 The unit retrieved is a chunk (~90 words); the unit cited is the run of sentences inside it (plus the
-edges of its neighbours) that best matches the question, kept between ~10 and 60 seconds.
+edges of its neighbours) that best matches the question (`bot.ask.citations`).
 """
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +13,9 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.ask import lexical_cache
-from bot.ask.lexical import (RARE_WORD, STOPWORDS, LexicalIndex, close_to, common_words, english_words, is_term,
-                             one_letter_off, stem_pairs, stems, word_counts, words)
-from bot.ask.names import short_forms, sound_key
+from bot.ask import citations, lexical_cache
+from bot.ask.lexical import LexicalIndex, close_to, is_term, stem_pairs, stems, word_counts, words
+from bot.ask.guests import NAME_TOKEN, GuestNames
 from bot.ask.position import Where
 from bot.ask.shorthand import spelled_out, with_apostrophes
 from bot.ask.wording import question_core, topic_asked
@@ -26,7 +24,6 @@ from bot.library import Library
 from ingest.chunking import WIDE_CHUNKS
 from ingest.errors import EpisodeNotFound
 from ingest.models import Chunk, Sentence
-from ingest.sentences import is_turn_tag
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +39,9 @@ W_WIDE = 0.5             # a fourth: chunks by their wide passage (two chunks re
 RERANK_WEIGHT = 0.5      # share of the fused rank vs the fine (tile) rank
 NEIGHBOUR = 0.0          # share of a neighbouring chunk's fused score added to a chunk (answers straddle chunks)
 DENSE_K = 40
-ANSWER_SECONDS = 50.0    # a question-led citation: the host's question and the answer that follows it
-ANSWER_LEAD = 20.0       # ... and how much of the answer a window ending on the question takes in
-ANSWER_MIN_SHARE = 0.3   # the question must carry this share of the window's best term weight
 LEX_K = 40
-_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’]*")
-NAME_GOES_ON = 70          # a next capitalised word this close to the guest's own name words is that name
-MAX_NAMED = 3             # a name shared by more guests than this does not pick their episodes
-# Words of an intro's name that are a rank or office, not the person ("Lord Martin Rees", "Rabbi David Wolpe").
-HONORIFICS = frozenset({"lord", "lady", "sir", "dame", "commander", "lieutenant", "captain", "general", "colonel",
-                        "major", "admiral", "bishop", "rabbi", "father", "professor", "doctor", "president"})
 DISTINCT_SHARE = 0.75     # a question's second rarest word is distinctive too if its idf is this share of the rarest's
 FRAMING_WEIGHT = 0.5      # a chunk that is mostly intro, sponsor read or sign-off: summaries and ads, not answers
-MAX_CITATION_SECONDS = 60.0
 RAREST_MIN_IDF = 7.0     # a word this rare in the library (~1 chunk in 1,000; "rascal", "blitz") held by the best
 #                          passage saves a terse question from "nothing close" (`AskEngine.abstain_reason`)
 POSITION_BOOST = 1.5     # a passage where the listener placed the moment ("near the end"): neutral on the seven
@@ -63,7 +50,6 @@ POSITION_BOOST = 1.5     # a passage where the listener placed the moment ("near
 # 40 episodes (one weight tried, 0.5): recall@1 in the episode dev 0.60 -> 0.62, blind 0.67 -> 0.71, held-out
 # 0.75 = 0.75; corpus-wide recall@5 held-out 0.75 -> 0.79, dev 0.78 -> 0.77; abstention unchanged.
 CORE_WEIGHT = 0.5
-MIN_CITATION_SECONDS = 30.0     # short windows miss the answer's lead-in; 30 s keeps the median ≤ 45 s
 EVERYDAY_UNKNOWN = 0.5          # an everyday word said nowhere counts half an unknown word (`unknown_weight`)...
 EVERYDAY_WORD = 1500            # ...everyday: this common in the English word list ("youngster" 1764; "tarot" 1189)
 MIN_FRESH_SECONDS = 10.0        # what is left of a citation after the sentences a better one already quotes
@@ -93,37 +79,6 @@ def unknown_weight(unknown: list[str]) -> float:
     not tuned on, at 56 episodes; dev unchanged; one unanswerable, "chris kyle and american sniper", answered)."""
     counts = word_counts()
     return sum(EVERYDAY_UNKNOWN if counts.get(w, 0) > EVERYDAY_WORD else 1.0 for w in set(unknown))
-
-
-def _without_repeats(window: list[Sentence], shown: list[list[Sentence]]) -> list[Sentence]:
-    """The window less the sentences a better-ranked citation already quotes (windows reach into their
-    neighbours, so two nearby chunks could print the same sentence twice); the longer remaining side
-    when a shown citation sits inside it, nothing when it is covered."""
-    taken = {s.index for ss in shown for s in ss}
-    if not taken.intersection(s.index for s in window):
-        return window
-    runs: list[list[Sentence]] = [[]]
-    for s in window:
-        if s.index in taken:
-            runs.append([])
-        else:
-            runs[-1].append(s)
-    return max(runs, key=lambda r: (r[-1].end - r[0].start) if r else -1.0)
-
-
-def _not_replayed(framing, window: list[Sentence]) -> list[Sentence]:
-    """The window less the lines of a cold open that the conversation says again (cited there, in context)."""
-    return [s for s in window if s.index not in framing.repeats]
-
-
-def _trim_tags(window: list[Sentence]) -> list[Sentence]:
-    """The window without speaker initials at its edges (a citation does not open or close on "TK")."""
-    a, b = 0, len(window)
-    while a < b - 1 and is_turn_tag(window[a].text):
-        a += 1
-    while b - 1 > a and is_turn_tag(window[b - 1].text):
-        b -= 1
-    return window[a:b]
 
 
 def _warm_framing(library: Library) -> None:
@@ -188,24 +143,6 @@ class Retrieval:
     extra: dict = field(default_factory=dict)
 
 
-# "…, right?", "You know?": a speaker checking they are followed, not a question the next sentences answer
-_TAG_QUESTION = re.compile(r"(?:^|[,;])\s*(?:right|you know|no|huh|yeah|yes|eh|okay|ok|correct|isn't it|is it not|"
-                           r"don't you think|wouldn't you say|you see|see)\s*\?\s*$", re.I)
-
-
-def _asks(sentence: str) -> bool:
-    """The sentence asks something its answer follows: a question, not a tag question. Taken for the host's
-    question, the guest's "We got messed up thinking about religion post enlightenment, right?" moved a citation
-    off the book it was asked for (blind set 10, s019); twelve sets at 52-91 episodes, top-1 +1 in the episode
-    and +2 corpus-wide, top-5 -1 corpus-wide (blind 8's c045 had been cited right from a quoted "…, right?")."""
-    s = sentence.rstrip()
-    return s.endswith("?") and not _TAG_QUESTION.search(s)
-
-
-def _possessive(word: str) -> str:
-    return re.sub(r"['’]s?$", "", word)
-
-
 class ChunkRows:
     """Every committed chunk in one numbering, as (episode id, Chunk); an episode's chunks are read from the store
     on first use. A one-shot question reads the few episodes it ranks, not the library (318 episodes: ~3.5 s)."""
@@ -260,10 +197,7 @@ class Retriever:
         self.position: dict[tuple[str, int], int] = {}
         self.episode_rows: dict[str, np.ndarray] = {}
         self.lex: LexicalIndex | None = None
-        self._names: dict[str, set[str]] = {}
-        self._spellings: list[str] = []
-        self._sounds: dict[str, list[str]] = {}
-        self._names_version = -1
+        self.guests = GuestNames(library, self._said_in, lambda w: self.lex is not None and w in self.lex.surface_set)
 
     def ensure_index(self) -> None:
         self.library.refresh()
@@ -439,56 +373,17 @@ class Retriever:
         return sum(framing.excluded(i) for i in range(first, first + n)) / max(1, n)
 
     def named_guests(self, question: str) -> list[str]:
-        """Episodes whose guest the question names ("what did Kasparov say about ..."), by a distinctive
-        part of the name (a first name shared by more than MAX_NAMED guests, such as "Michael", is not one).
-        Close spellings count: listeners write "Sutskever", the transcript's intro says "Sotskever". A name
-        that is also an everyday word ("Song", "Park", "Hall") counts only written as a name: capitalised,
-        not inside another name ("the Eurovision Song Contest" is not Dawn Song) and, opening the question,
-        followed by the rest of the name ("Will MacAskill", not "Will AI replace us?")."""
-        out: set[str] = set()
-        tokens = _NAME_TOKEN.findall(question)
-        for i, token in enumerate(tokens):
-            w = _possessive(token.lower())
-            if len(w) < 3 or w in STOPWORDS:
-                continue
-            episodes = self._guest_word(w)
-            if not episodes or len(episodes) > MAX_NAMED:
-                continue
-            if w in common_words() and not self._written_as_name(tokens, i, episodes):
-                continue
-            if self._name_goes_on_otherwise(tokens, i, episodes):
-                continue                     # "Jordan Peterson" is not Jordan Ellenberg
-            for j in (i - 1, i + 1):         # ...and where Jordan Peterson is a guest, only he is
-                beside = self._guest_word(_possessive(tokens[j].lower())) if 0 <= j < len(tokens) else None
-                if beside and beside & episodes:
-                    episodes = episodes & beside
-            out |= episodes
-        return sorted(out) if len(out) <= MAX_NAMED else []
+        """Episodes whose guest the question names (`GuestNames.named`)."""
+        return self.guests.named(question)
 
-    def _name_goes_on_otherwise(self, tokens: list[str], i: int, episodes: set[str]) -> bool:
-        """The capitalised word after tokens[i] continues the name, and it is not (a spelling of) those guests'
-        own: a listener's "Sara Seeger" is Sarah Seager (ratio 83), "Jordan Peterson" is nobody here."""
-        if i + 1 >= len(tokens) or not tokens[i + 1][:1].isupper() or not tokens[i][:1].isupper() \
-                or _possessive(tokens[i]) != tokens[i]:
-            return False                     # "Schmidhuber's PowerPlay": the name ended with the possessive
-        nxt = _possessive(tokens[i + 1].lower())
-        if len(nxt) < 3 or nxt in STOPWORDS or (self._guest_word(nxt) or set()) & episodes:
-            return False
-        own = [x for e in episodes for x in words(self.library.meta(e).guest or "")]
-        return not close_to(nxt, own, cutoff=NAME_GOES_ON)
+    def is_guest_name(self, text: str) -> bool:
+        """Every word of `text` is part of some guest's name (`GuestNames.is_name`)."""
+        return self.guests.is_name(text)
 
-    def _written_as_name(self, tokens: list[str], i: int, episodes: set[str]) -> bool:
-        def same_guest(j: int) -> bool:
-            return bool((self._guest_word(_possessive(tokens[j].lower())) or set()) & episodes)
-
-        if not tokens[i][:1].isupper():
-            return False
-        if i == 0:
-            return len(tokens) > 1 and tokens[1][:1].isupper() and same_guest(1)
-        for j in (i - 1, i + 1):
-            if 0 < j < len(tokens) and tokens[j][:1].isupper() and not same_guest(j):
-                return False                 # a capitalised neighbour that is not this guest's: another name
-        return True
+    def _said_in(self, word: str, episode_id: str) -> bool:
+        """The episode's passages say `word` (or a close spelling of it)."""
+        self.ensure_index()
+        return self.lex is not None and self.lex.said(word, self._mask([episode_id]))
 
     def idf(self, stem: str) -> float:
         """How distinctive a word stem is across the library (0 for one it never says)."""
@@ -501,37 +396,13 @@ class Retriever:
         self.ensure_index()
         if self.lex is None:
             return question
-        question = _NAME_TOKEN.sub(self._name_by_ear, with_apostrophes(question))
+        question = NAME_TOKEN.sub(self.guests.by_ear, with_apostrophes(question))
         # shorthand first: respelt, "convo" was completed to "convoluted" before it could be "conversation"
         return self.lex.correct(spelled_out(question, self._passages_saying))
 
     def _passages_saying(self, word: str) -> int:
         said = stems(word)
         return self.lex.df.get(said[0], 0) if said else 0
-
-    def _name_by_ear(self, m: re.Match) -> str:
-        """A guest's name as the library spells it, for a word written by ear that the library never says and
-        English does not have: "Lanear" for Jaron Lanier (the same sounds and first and last letters, two letters
-        off; one guest's name only). Left alone, MiniLM and BM25 read "Lanear" as "linear", and the refusal rules as
-        a name the episode never says (blind set 7). Not "Tuomas" for Tommaso Poggio: the last letters differ (the
-        transcript wrote Tuomas Sandholm "Thomas", so the listener's right spelling is said nowhere). A guest's name
-        with an "s" and no apostrophe is the possessive ("carls take"), not a slip for "cars"."""
-        token = m.group(0)
-        word = _possessive(token)
-        w = word.lower()
-        names, _ = self._guest_names()
-        if w in names or w in self.lex.surface_set or w in english_words():
-            return token
-        if w[-1] == "s" and w[:-1] in names and len(w) >= 4:
-            return word[:-1] + "'s" + token[len(word):]     # "carls take on AA": Carl's, not "cars"
-        if len(w) < 5:
-            return token
-        key = sound_key(w)
-        alike = {n for n in self._sounds.get(key, ()) if len(n) >= 5 and n[-1] == w[-1]} if key else set()
-        if len(alike) != 1:
-            return token
-        name = next(iter(alike))
-        return (name.capitalize() if word[:1].isupper() else name) + token[len(word):]
 
     def said_in_share(self, name: str) -> float:
         """Share of the episodes whose passages say the last word of `name`, in the library's spelling ("Lex
@@ -549,134 +420,18 @@ class Retriever:
         said = self.lex.scores(self.lex.expand(last)) > 0
         return sum(bool(said[rows].any()) for rows in self.episode_rows.values()) / len(self.episode_rows)
 
-    def is_guest_name(self, text: str) -> bool:
-        """Every word of `text` is part of some guest's name (in any close spelling): "Ilya Sutskever",
-        not "Guido's favorite author"."""
-        ws = words(text)
-        return bool(ws) and all(self._guest_word(w) for w in ws)
-
     def _known_names(self) -> str:
         """Every episode's title and guest, the words a question may spell otherwise than the transcriber."""
         return " ".join(f"{m.title} {m.guest or ''}" for m in self.library.episodes)
 
-    def _guest_word(self, word: str) -> set[str] | None:
-        """The episodes of the guests whose name holds `word`, or a short form of it ("Matt" for Matthew), or a
-        close spelling of it (5+ letters), or, for a word that is no everyday English, a spelling that sounds the
-        same and is one letter off ("Tull" for the intro's "Tall") or that the guest's episode says ("Jocko" for
-        the intro's "Jaco")."""
-        names, spellings = self._guest_names()
-        episodes = names.get(word)
-        if episodes is None and len(word) >= 5 and spellings:
-            hit = process.extractOne(word, spellings, scorer=fuzz.ratio, score_cutoff=85)
-            if hit and not (word.startswith(hit[0]) or hit[0].startswith(word)):   # "Frankl" is not "Frank"
-                episodes = names[hit[0]]
-                key = sound_key(word)
-                if key and key == sound_key(hit[0]):   # ...and its other spellings by ear: the intros of
-                    # Vinyals' two episodes wrote "Ariel Vinales" and "Oriel Veniales"
-                    episodes = episodes | {e for name in self._sounds.get(key, ()) for e in names[name]}
-        if episodes is None and word_counts().get(word, 0) <= RARE_WORD:
-            key = sound_key(word)
-            alike = self._sounds.get(key, ()) if key else ()
-            misheard = {e for name in alike if one_letter_off(word, name) for e in names[name]}
-            if misheard:      # one letter, the same sounds: "Tull" for the intro's "Thomas Tall"
-                return misheard
-            heard = {e for name in alike for e in names[name]}
-            if heard:         # ...or where that guest's episode says it so too ("Jocko"), not "Merck" for a Mark
-                self.ensure_index()
-                episodes = {e for e in heard if self.lex.said(word, self._mask([e]))} or None
-        return episodes
-
-    def _guest_names(self) -> tuple[dict[str, set[str]], list[str]]:
-        """Each word of a guest's name (and each short form of a first name) -> the episodes of guests carrying
-        it, and their sound keys (rebuilt when episodes change)."""
-        version = self.library.version
-        if self._names_version != version:
-            names: dict[str, set[str]] = {}
-            for meta in self.library.episodes:
-                for w in words(meta.guest or ""):
-                    if len(w) >= 3 and w not in HONORIFICS:
-                        for form in (w, *short_forms(w)):
-                            names.setdefault(form, set()).add(meta.episode_id)
-            sounds: dict[str, list[str]] = {}
-            for w in names:
-                key = sound_key(w)
-                if key:
-                    sounds.setdefault(key, []).append(w)
-            self._names, self._spellings, self._sounds, self._names_version = names, list(names), sounds, version
-        return self._names, self._spellings
-
     def _window(self, eid: str, chunk: Chunk, query_terms: dict[str, float],
                 vector: np.ndarray | None = None) -> tuple[list[Sentence], list[Sentence]]:
-        """Best run of sentences around `chunk` for the question, and the wider context read with it: weighted by
-        the question's words, or with `vector`, by how much closer to it each sentence's best tile is than the
-        chunk's farthest tile."""
-        text = self.library.text(eid)
-        first = chunk.first_sentence
-        last = first + len(chunk.offsets) - 1
-        lo, hi = max(0, first - 2), min(len(text.sentences) - 1, last + 2)
-        pool = text.sentences[lo:hi + 1]
-        weights = (self._sentence_weights(pool, query_terms) if vector is None
-                   else self._tile_weights(eid, chunk, pool, vector))
-        core = list(range(first - lo, last - lo + 1))
-        if weights.max(initial=0.0) <= 0.0:
-            i, j = core[0], core[-1]
-        else:
-            best, i, j = -1e9, core[0], core[-1]
-            penalty = 0.12 * float(weights.max())
-            for a in range(len(pool)):
-                total = 0.0
-                for b in range(a, len(pool)):
-                    if pool[b].end - pool[a].start > MAX_CITATION_SECONDS and b > a:
-                        break
-                    total += float(weights[b])
-                    value = total - penalty * (b - a)
-                    # the window must touch the retrieved chunk itself
-                    if b >= core[0] and a <= core[-1] and value > best:
-                        best, i, j = value, a, b
-        # widen short windows to ~10 s with the neighbours that carry the most weight
-        while pool[j].end - pool[i].start < MIN_CITATION_SECONDS and (i > 0 or j < len(pool) - 1):
-            left = weights[i - 1] if i > 0 else -1.0
-            right = weights[j + 1] if j < len(pool) - 1 else -1.0
-            if right >= left:
-                j += 1
-            else:
-                i -= 1
-        # and trim long ones (a whole chunk can run past a minute when speech is slow)
-        while pool[j].end - pool[i].start > MAX_CITATION_SECONDS and j > i:
-            if weights[j] <= weights[i]:
-                j -= 1
-            else:
-                i += 1
-        # Interviews: the passage that best matches a listener's question is often the host *asking* it;
-        # the answer follows. Cite from that question forward (+3 points recall@5 on the dev set).
-        top = float(weights[i:j + 1].max(initial=0.0))
-        asked = [q for q in range(i, j + 1)
-                 if _asks(pool[q].text) and float(weights[q]) >= ANSWER_MIN_SHARE * top]
-        if asked:
-            a = b = lo + asked[-1]
-            framing = text.framing
-            while b + 1 < len(text.sentences) and text.sentences[b + 1].end - text.sentences[a].start <= ANSWER_SECONDS \
-                    and (framing.excluded(a) or not framing.excluded(b + 1)):
-                b += 1                       # the answer; not the sign-off or an ad read that follows a last question
-            if b > a:
-                return _trim_tags(text.sentences[a:b + 1]), text.sentences[lo:max(hi, b) + 1]
-        # A window that ends on a question ("…the idea of power play you described. Can you describe it?") stops
-        # where the answer starts: it runs on into the answer's first ANSWER_LEAD seconds, and loses its start
-        # if it must to stay within ANSWER_SECONDS, but not the sentences it was chosen for: then the run-on is
-        # shorter (episode 175: widened to 30 s, "…anything too stiff snaps." ended on "Maybe it morphs, like
-        # water, it changes, right?", and ran on 20 s, sliding off the line that answered).
-        q = lo + j
-        if _asks(pool[j].text) and q + 1 < len(text.sentences) and not text.framing.excluded(q + 1):
-            a, b = lo + i, q + 1
-            while b + 1 < len(text.sentences) and text.sentences[b].end - text.sentences[q].end < ANSWER_LEAD \
-                    and not text.framing.excluded(b + 1):
-                b += 1
-            while a < q and text.sentences[b].end - text.sentences[a].start > ANSWER_SECONDS and weights[a - lo] <= 0:
-                a += 1
-            while b > q + 1 and text.sentences[b].end - text.sentences[a].start > ANSWER_SECONDS:
-                b -= 1
-            return _trim_tags(text.sentences[a:b + 1]), text.sentences[min(lo, a):max(hi, b) + 1]
-        return _trim_tags(pool[i:j + 1]), pool
+        """The citation cut around `chunk` (`citations.window`), its sentences weighted by the question's words, or
+        with `vector`, by how much closer to it each sentence's best tile is than the chunk's farthest tile."""
+        def weigh(pool: list[Sentence]) -> np.ndarray:
+            return (self._sentence_weights(pool, query_terms) if vector is None
+                    else self._tile_weights(eid, chunk, pool, vector))
+        return citations.window(self.library.text(eid), chunk, weigh)
 
     def _rerank(self, vector: np.ndarray, evidence: list[Evidence]) -> list[Evidence]:
         """Corpus-wide, re-order the pool by the similarity of each candidate's best tile (~3 sentences) to the
@@ -743,7 +498,7 @@ class Retriever:
             text = self.library.text(e.episode_id)
             lo = int(np.searchsorted(text.sentence_starts, e.start - HOST_ASKED_BEFORE))
             asked = [s.index for s in text.sentences[lo:e.sentences[-1].index + 1]
-                     if s.start <= e.end and _asks(s.text) and len(s.text.split()) >= HOST_ASKED_MIN_WORDS]
+                     if s.start <= e.end and citations.asks(s.text) and len(s.text.split()) >= HOST_ASKED_MIN_WORDS]
             chunks = dict.fromkeys(int(c) for c in text.sentence_chunk[asked]) if asked else {}
             tiles = self.library.tiles([(e.episode_id, c) for c in chunks]) if chunks else []
             best = max((float(v @ unit) for _, a, b, v in tiles if any(a <= i < b for i in asked)), default=0.0)
@@ -903,8 +658,8 @@ class Retriever:
             # 235 -> 236, 174 -> 175); dev median citation 44 s unchanged.
             by_meaning = episode_ids is not None and pos not in lex_rank
             window, context = self._window(eid, chunk, query_terms, vector if by_meaning else None)
-            window = _not_replayed(self.library.text(eid).framing, window)
-            window = _without_repeats(window, [e.sentences for e in evidence if e.episode_id == eid])
+            window = citations.not_replayed(self.library.text(eid).framing, window)
+            window = citations.without_repeats(window, [e.sentences for e in evidence if e.episode_id == eid])
             if not window or window[-1].end - window[0].start < MIN_FRESH_SECONDS:
                 continue                       # that spot is already cited
             evidence.append(Evidence(eid, chunk.index, window, context, fused[pos], dense_sim.get(pos, 0.0),
