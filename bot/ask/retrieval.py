@@ -14,8 +14,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.ask import citations, lexical_cache
-from bot.ask.lexical import LexicalIndex, close_to, is_term, stem_pairs, stems, word_counts, words
 from bot.ask.guests import NAME_TOKEN, GuestNames
+from bot.ask.lexical import LexicalIndex, close_to, is_term, stem_pairs, stems, word_counts, words
 from bot.ask.position import Where
 from bot.ask.shorthand import spelled_out, with_apostrophes
 from bot.ask.wording import question_core, topic_asked
