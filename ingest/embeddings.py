@@ -163,9 +163,10 @@ class LocalEmbedder:
     SMALL_CALL = 32
     # ...and of at most this many characters: cost follows tokens, not texts. Three to five ~40 s citations (~2,000-
     # 3,300 characters, `bot.ask.retrieval.Retriever._settled`) take 56 / 94 ms on ONNX Runtime fp32 and 18 / 31 ms on
-    # OpenVINO bf16 on A; a question (~50-600 characters) and /quote's finalists stay on ONNX, so every ranking
-    # figure measured with fp32 query vectors holds. /quote's nearest-line offer (15-20 sentences, `_tile_sentences`)
-    # moves to OpenVINO too (~64 -> ~19 ms for 18 sentences; the dev and never-said figures unchanged).
+    # OpenVINO bf16 on A. A question (embedded with its core: up to ~400 characters stays under; every bench question
+    # is under 230) and /quote's finalists stay on ONNX, so every ranking figure measured with fp32 query vectors
+    # holds. /quote's nearest-line offer (15-20 sentences, `_tile_sentences`) moves to OpenVINO too (~64 -> ~19 ms
+    # for 18 sentences; the dev and never-said figures unchanged).
     SMALL_CALL_CHARS = 1200
 
     def __init__(self, batch_size: int = 64, dtype: str | None = None, workers: int | None = None,
