@@ -603,6 +603,12 @@ def test_the_passage_whose_own_words_answer_goes_first_among_close_ones(engine, 
 
     assert order([other, answer]) == [answer.start, other.start]
     assert order([replace(other, score=0.200), answer]) == [other.start, answer.start]     # clearly ahead
+    # an embedder that fails on the citations (an API's rate limit) costs the re-order, not the answer
+    def rate_limited(texts):
+        raise RuntimeError("429 Too Many Requests")
+    monkeypatch.setattr(engine.library.embedder, "embed_documents", rate_limited)
+    assert order([other, answer]) == [other.start, answer.start]
+    monkeypatch.undo()
     monkeypatch.setattr(retrieval, "CITED_MEANING", 0.0)
     monkeypatch.setattr(retrieval, "HOST_ASKED", 0.0)
     assert order([other, answer]) == [other.start, answer.start]

@@ -475,9 +475,13 @@ class Retriever:
         unit = typed / max(float(np.linalg.norm(typed)), 1e-12)
         meaning = [0.0] * len(close)
         if CITED_MEANING:
-            cited = self.library.embedder.embed_documents([e.text for e in close])
-            cited = cited / np.maximum(np.linalg.norm(cited, axis=1, keepdims=True), 1e-12)
-            meaning = [CITED_MEANING * float(v @ unit) for v in cited]
+            try:
+                cited = self.library.embedder.embed_documents([e.text for e in close])
+            except Exception as exc:    # noqa: BLE001 - e.g. an API embedder's rate limit: the fused order stands
+                log.warning("citations kept in fused order: embedding them failed (%s: %s)", type(exc).__name__, exc)
+            else:
+                cited = cited / np.maximum(np.linalg.norm(cited, axis=1, keepdims=True), 1e-12)
+                meaning = [CITED_MEANING * float(v @ unit) for v in cited]
         bonus = self._host_bonus(unit, close) if HOST_ASKED else [0.0] * len(close)
         order = sorted(range(len(close)), key=lambda i: -(close[i].score + bonus[i] + meaning[i]))
         return [close[i] for i in order] + evidence[len(close):]
