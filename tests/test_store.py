@@ -640,11 +640,10 @@ def test_fast_tokenizer_gives_the_ids_sentence_transformers_gives():
 
 @pytest.mark.slow
 def test_hybrid_runtime_sends_a_lookups_calls_to_onnx_and_an_ingests_to_openvino(tmp_path):
-    """The hybrid embedder answers a lookup's short calls (a query, its finalists) from ONNX Runtime and embeds
-    long calls (an answer's citations) and an ingest's big steps on OpenVINO (from the same export), with the same
-    model's vectors both ways; its ONNX session opens on the first small call only (an ingest child embedding in
-    bulk never opens one), and neither an ingest nor a lookup loads the torch model; a process that only looks
-    things up never imports torch."""
+    """The hybrid embedder answers a lookup's calls (a query, its finalists) from ONNX Runtime and embeds an
+    ingest's big steps on OpenVINO (from the same export), with the same model's vectors both ways; its ONNX
+    session opens on the first small call only (an ingest child embedding in bulk never opens one), and neither
+    an ingest nor a lookup loads the torch model; a process that only looks things up never imports torch."""
     from ingest.embeddings import LocalEmbedder
 
     t = load_file(lexicap(94))
@@ -657,24 +656,19 @@ def test_hybrid_runtime_sends_a_lookups_calls_to_onnx_and_an_ingests_to_openvino
     assert hybrid._onnx is None and hybrid._model is None           # bulk: no ONNX session, no torch model
     assert (bulk * reference).sum(1).min() > 0.9999
     lookup = LocalEmbedder(dtype="fp32", workers=2, runtime="hybrid", cache_dir=cache)
-    lookup.warm()                       # a one-shot command's start: opens the session, not the model
-    assert lookup._onnx is not None and lookup._openvino is None and lookup._model is None
-    lookup.warm(long_calls=True)        # the bot's start-up: OpenVINO too, for an answer's citations
-    assert lookup._openvino is not None and lookup._model is None and len(list(cache.glob("*.onnx"))) == 1
+    lookup.warm()                                       # the bot's start-up: opens the session, not the model
+    assert lookup._onnx is not None and lookup._model is None and len(list(cache.glob("*.onnx"))) == 1
+    few = lookup.embed_documents(texts[:4])
+    assert lookup.runtime == "hybrid" and lookup._model is None
     calls: dict[str, list[int]] = {"onnx": [], "openvino": []}
-    for engine in calls:
-        model = getattr(lookup, f"_{engine}")
-        model.forward = (lambda run, seen: lambda features: seen.append(len(features["input_ids"])) or run(features))(
-            model.forward, calls[engine])
-    query = lookup.embed_query(texts[5])                        # a question
-    lines = [t[:30] for t in texts[:LocalEmbedder.SMALL_CALL]]   # a lookup's short lines (/quote's finalists)
-    lookup.embed_documents(lines)
-    assert sum(calls["onnx"]) == 1 + LocalEmbedder.SMALL_CALL and not calls["openvino"]
-    assert sum(map(len, texts[:4])) > LocalEmbedder.SMALL_CALL_CHARS
-    few = lookup.embed_documents(texts[:4])                     # a few long texts (an answer's citations)
-    again = lookup.embed_documents(texts)                       # many texts (an ingest's step)
-    assert sum(calls["onnx"]) == 1 + LocalEmbedder.SMALL_CALL and sum(calls["openvino"]) == 4 + len(texts)
-    assert lookup.runtime == "hybrid" and lookup._model is None                                 # torch never
+    forward = lookup._onnx.forward
+    lookup._onnx.forward = lambda features: calls["onnx"].append(len(features["input_ids"])) or forward(features)
+    query = lookup.embed_query(texts[5])
+    lookup.embed_documents(texts[:LocalEmbedder.SMALL_CALL])
+    assert sum(calls["onnx"]) == 1 + LocalEmbedder.SMALL_CALL and lookup._openvino is None
+    again = lookup.embed_documents(texts)
+    assert sum(calls["onnx"]) == 1 + LocalEmbedder.SMALL_CALL and lookup._openvino is not None   # bulk: OpenVINO
+    assert lookup._model is None                                                                 # torch never
     assert (few * reference[:4]).sum(1).min() > 0.9999 and float(query @ reference[5]) > 0.9999
     assert (again * reference).sum(1).min() > 0.9999
     assert lookup.spawn_params()["runtime"] == "hybrid"
