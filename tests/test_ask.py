@@ -684,7 +684,8 @@ def test_not_found_points_at_a_telling_sentence_of_the_nearest_passage(engine):
     # a nearest passage that shares no word of the question with it is no "closest thing discussed"
     answer = engine.answer("What sourdough bread recipe did the guest recommend?", episode=EP)
     assert answer.abstained and answer.nearest_topic is None
-    assert answer.answer == "I couldn't find that in Episode 94 — Ilya Sotskever."
+    assert answer.answer == ("I couldn't find that in Episode 94 — Ilya Sotskever: it never says “sourdough” or "
+                             "“bread” or “recipe”.")
 
 
 def test_the_closest_thing_must_share_a_topic_word_besides_the_guests_name():
@@ -1573,6 +1574,31 @@ def test_a_topic_asked_after_whose_words_the_episode_never_says_is_not_found(eng
     assert AskEngine.abstain_reason(r) == "the topic asked about is never mentioned"
     assert engine._not_found(r.question, r, None, None, AskEngine.abstain_reason(r)).answer.startswith(
         "I couldn't find that in the episodes I know: no episode says “geocaching”.")
+
+
+def test_a_topic_whose_rarest_word_the_episode_never_says_is_not_found_and_the_reply_names_it(engine):
+    """"did he talk about nicotine as a focus booster?": in hours of talk a topic that came up is named at least once,
+    so inside an episode one unsaid word is enough when it is the topic's rarest in English (blind sets: 7 more
+    unanswerables refused, none of their answerable questions). Every refusal for words said nowhere names them, so
+    a listener who put it in other words than the episode can ask again."""
+    from bot.ask.retrieval import rarest_word
+
+    assert rarest_word("his poker days at all") == "poker"
+    assert rarest_word("what alcohol does to your brain") == "alcohol"
+    assert rarest_word("the 1918 flu") == "flu" and rarest_word("") is None
+
+    r = engine.retrieve("does ilya ever mention alcohol?", EP)
+    assert r.topic_unsaid == ["alcohol"] and r.topic_rarest_unsaid
+    assert engine.abstain_reason(r) == "the topic asked about is never mentioned"     # one word, the rarest
+    answer = engine.answer("does ilya ever mention alcohol?", EP)
+    assert answer.abstained and not answer.citations
+    assert answer.answer.startswith("I couldn't find that in Episode 94 — Ilya Sotskever: it never says “alcohol”.")
+    answered = engine.retrieve("did Ilya talk about backpropagation?", EP)       # said, if spelt otherwise at times
+    assert not answered.topic_rarest_unsaid and engine.abstain_reason(answered) is None
+
+    # names said nowhere, as the listener typed them
+    answer = engine.answer("did they get into the Joaquin Phoenix movie?", EP)
+    assert answer.abstained and ": it never says “Joaquin” or “Phoenix”." in answer.answer
 
 
 def test_a_terse_question_whose_rarest_word_the_best_passage_holds_is_answered():

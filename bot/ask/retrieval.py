@@ -6,6 +6,7 @@ edges of its neighbours) that best matches the question (`bot.ask.citations`).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,24 @@ def unknown_weight(unknown: list[str]) -> float:
     return sum(EVERYDAY_UNKNOWN if counts.get(w, 0) > EVERYDAY_WORD else 1.0 for w in set(unknown))
 
 
+def _in_order(question: str, found: list[str]) -> list[str]:
+    """`found` (words and names of the question, any case) once each, as the question spells them ("CBD", not
+    "cbd") and in its order."""
+    out: dict[str, tuple[int, str]] = {}
+    for word in found:
+        m = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", question, re.I)
+        out.setdefault(word.lower(), (m.start(), m.group(0)) if m else (len(question), word))
+    return [w for _, w in sorted(out.values())]
+
+
+def rarest_word(text: str) -> str | None:
+    """The word of `text` (3+ letters, stop words aside) least common in English: what a short topic is about
+    ("his poker days" -> "poker", "what alcohol does to your brain" -> "alcohol")."""
+    counts = word_counts()
+    candidates = [w for w in words(text) if len(w) >= 3 and not w.isdigit()]
+    return min(candidates, key=lambda w: counts.get(w, 0)) if candidates else None
+
+
 def _warm_framing(library: Library) -> None:
     try:
         texts = library.texts()
@@ -136,6 +155,9 @@ class Retrieval:
     topic_unsaid: list[str] = field(default_factory=list)   # words of the topic a "did he talk about X?" asks
     #                                                          about that are said nowhere in scope...
     topic_library_wide: bool = False  # ... scope being the whole library (then only names and terms are listed)
+    topic_rarest_unsaid: bool = False  # ... the rarest word of that topic among them, inside an episode
+    unsaid: list[str] = field(default_factory=list)         # the question's words and names said nowhere in scope,
+    #                                                          in its order (what a refusal names)
     words: int = 0                   # the question's distinct words, stop words aside
     margin: float = 0.0              # best dense similarity minus the typical top-20 similarity
     scope: list[str] | None = None
@@ -692,11 +714,13 @@ class Retriever:
             rare_hit = bool(rarest) and not unknown and all(t in anywhere for t in rarest)
             rarest_hit = bool(rarest) and not unknown and rarest[0] in present \
                 and self.lex.idf(rarest[0]) >= RAREST_MIN_IDF
-        absent, topic_unsaid = 0, []
+        absent, topic_unsaid, topic_rarest_unsaid = [], [], False
         if episode_ids is not None:
             known = " ".join(f"{m.title} {m.guest or ''}" for m in map(self.library.meta, episode_ids))
-            absent = len(self.lex.absent_names(question, mask, known))
-            topic_unsaid = self.lex.absent_words(topic_asked(question), mask, known)
+            absent = self.lex.absent_names(question, mask, known)
+            topic = topic_asked(question)
+            topic_unsaid = _in_order(question, self.lex.absent_words(topic, mask, known))
+            topic_rarest_unsaid = (rarest_word(topic) or "") in {w.lower() for w in topic_unsaid}
             # a rare word the episode never says tells as much as one the library never says (at 318 episodes
             # the library says nearly every one: scoped refusals of the dev unanswerables fell 22 -> 12 of 40)
             unknown = list(set(unknown) | set(self.lex.absent_rare_words(question, mask, known)))
@@ -709,5 +733,6 @@ class Retriever:
                          rarest_hit=rarest_hit,
                          unknown=unknown_weight(unknown), unknown_terms=sum(map(is_term, unknown)), margin=margin,
                          scope=episode_ids, candidates=len(fused),
-                         absent_names=absent, topic_unsaid=topic_unsaid,
+                         absent_names=len(absent), topic_unsaid=topic_unsaid, topic_rarest_unsaid=topic_rarest_unsaid,
+                         unsaid=_in_order(question, [*unknown, *absent]),
                          topic_library_wide=episode_ids is None, words=len(set(words(question))))
