@@ -96,9 +96,10 @@ def cpu_has_amx() -> bool:
 def local_runtime(wanted: str, dtype: str) -> str:
     """What runs the forward passes: `wanted` (Settings.podbot_embed_runtime), auto chosen by the CPU.
 
-    Where bf16 is native, "hybrid": a lookup's calls (up to LocalEmbedder.SMALL_CALL texts) on ONNX fp32, an
-    ingest's on OpenVINO bf16 (torch bf16 where OpenVINO cannot run; `ingest.openvino_minilm`). Elsewhere
-    "onnx": a lookup's calls on ONNX Runtime, an ingest's on OpenVINO, both fp32. Measured per call, median of
+    Where bf16 is native, "hybrid": a lookup's short calls (up to LocalEmbedder.SMALL_CALL texts and
+    SMALL_CALL_CHARS characters) on ONNX fp32, an ingest's and an answer's citations on OpenVINO bf16 (torch bf16
+    where OpenVINO cannot run; `ingest.openvino_minilm`). Elsewhere "onnx": a lookup's short calls on ONNX
+    Runtime, the rest on OpenVINO, both fp32. Measured per call, median of
     25 (bench/embed_latency.py), torch bf16 vs ONNX: AVX512-BF16 without AMX, 1 text 16.2 vs 8.8 ms, 2: 26.9
     vs 11.6, 64: 236 vs 298; with AMX, 1 text 11.9 vs 8.4 ms, 2: 17.4 vs 9.8, 4: 22.2 vs 19.0, 64: 119 vs 236.
     A process that only answers then never imports torch (~6 s and ~300 MB for a one-shot CLI). Without native
@@ -146,9 +147,9 @@ class LocalEmbedder:
     - Without native bf16, ONNX Runtime fp32 (`runtime="onnx"`, see ingest/onnx_minilm.py): same vectors,
       a one-line query in ~8 ms instead of ~20 ms; bulk calls on OpenVINO fp32 from the same export (ONNX
       Runtime where it cannot run). With native bf16 (AMX or AVX512-BF16), "hybrid": OpenVINO bf16 in bulk
-      (1.29x torch bf16 with AMX; torch bf16 where it cannot run), ONNX for a lookup's calls (a query: ~9 ms
-      instead of 12-16; `local_runtime`, SMALL_CALL). If the export or ONNX Runtime fails, torch runs instead
-      (logged).
+      (1.29x torch bf16 with AMX; torch bf16 where it cannot run), ONNX for a lookup's short calls (a query: ~9
+      ms instead of 12-16; `local_runtime`, SMALL_CALL, SMALL_CALL_CHARS). If the export or ONNX Runtime fails,
+      torch runs instead (logged).
     - Not taken: dynamic int8 (torch or ONNX; cosine to fp32 only ~0.93), torch.compile (no gain).
     """
 
@@ -160,6 +161,13 @@ class LocalEmbedder:
     # only answers never imports torch and sentence-transformers (~6 s, ~300 MB); an ingest's steps of 128 run on
     # OpenVINO (bf16 where native: 1.3x torch bf16, which is itself 2x ONNX fp32 there).
     SMALL_CALL = 32
+    # ...and of at most this many characters: cost follows tokens, not texts. Three to five ~40 s citations (~2,000-
+    # 3,300 characters, `bot.ask.retrieval.Retriever._settled`) take 56 / 94 ms on ONNX Runtime fp32 and 18 / 31 ms on
+    # OpenVINO bf16 on A. A question (embedded with its core: up to ~400 characters stays under; every bench question
+    # is under 230) and /quote's finalists stay on ONNX, so every ranking figure measured with fp32 query vectors
+    # holds. /quote's nearest-line offer (15-20 sentences, `_tile_sentences`) moves to OpenVINO too (~64 -> ~19 ms
+    # for 18 sentences; the dev and never-said figures unchanged).
+    SMALL_CALL_CHARS = 1200
 
     def __init__(self, batch_size: int = 64, dtype: str | None = None, workers: int | None = None,
                  runtime: str = "torch", cache_dir: Path | None = None):
@@ -251,20 +259,25 @@ class LocalEmbedder:
         log.warning("OpenVINO unavailable for the local embedder's bulk calls (%s); using %s %s",
                     exc, "ONNX Runtime" if self._runtime == "onnx" else "torch", self.dtype)
 
-    def _engine(self, n_texts: int) -> str:
-        """What runs a call of `n_texts`: "openvino" for the bulk calls (more than SMALL_CALL texts) of "hybrid"
-        and "onnx", "onnx" for their few lines (and an "onnx" runtime's bulk where OpenVINO cannot run), else
-        "torch" (and wherever the chosen one cannot run)."""
-        if self._runtime in ("hybrid", "onnx") and n_texts > self.SMALL_CALL and self._openvino_ready():
+    def _engine(self, n_texts: int, chars: int = 0) -> str:
+        """What runs a call of `n_texts` texts, `chars` characters in all: "openvino" for the bulk calls (more than
+        SMALL_CALL texts or SMALL_CALL_CHARS characters) of "hybrid" and "onnx", "onnx" for their few short lines
+        (and an "onnx" runtime's bulk where OpenVINO cannot run), else "torch" (and wherever the chosen one cannot
+        run)."""
+        bulk = n_texts > self.SMALL_CALL or chars > self.SMALL_CALL_CHARS
+        if self._runtime in ("hybrid", "onnx") and bulk and self._openvino_ready():
             return "openvino"
-        if self._runtime == "onnx" or (self._runtime == "hybrid" and n_texts <= self.SMALL_CALL):
+        if self._runtime == "onnx" or (self._runtime == "hybrid" and not bulk):
             return "onnx" if self._onnx_ready() else "torch"
         return "torch"
 
-    def warm(self) -> None:
-        """Open what a lookup will run on (the bot's start-up calls this): the ONNX session where it answers
-        lookups, else the torch model. A first question then pays for neither."""
-        if self._engine(1) == "torch":
+    def warm(self, long_calls: bool = False) -> None:
+        """Open what a lookup will run on (the bot's start-up calls this): the ONNX session for its short calls,
+        else the torch model; with `long_calls` (the bot's /ask, which embeds its citations) also what runs
+        those, OpenVINO where it can (~0.3 s and ~250 MB, so a one-shot command opens it only when a call needs
+        it). A first question then pays for none of them."""
+        engines = {self._engine(1)} | ({self._engine(1, self.SMALL_CALL_CHARS + 1)} if long_calls else set())
+        if "torch" in engines:
             self._load()
 
     @property
@@ -320,7 +333,8 @@ class LocalEmbedder:
             rounds = math.ceil(len(texts) / (self.workers * min(self.batch_size, self.MINI_BATCH)))
             size = math.ceil(len(texts) / (self.workers * rounds))
         batches = [order[lo:lo + size] for lo in range(0, len(order), size)]
-        engine = self._engine(len(texts))
+        chars = sum(map(len, texts))
+        engine = self._engine(len(texts), chars)
         with self._lock:
             try:
                 parts = self._run(texts, batches, engine)
@@ -328,7 +342,7 @@ class LocalEmbedder:
                 if engine != "openvino":
                     raise
                 self._without_openvino(exc)
-                parts = self._run(texts, batches, self._engine(len(texts)))
+                parts = self._run(texts, batches, self._engine(len(texts), chars))
         vectors = np.empty((len(texts), self.dim), dtype=np.float32)
         for batch, part in zip(batches, parts):
             vectors[batch] = part

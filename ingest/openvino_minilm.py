@@ -32,6 +32,12 @@ class OpenVinoMiniLM:
             # no thread pinned to a core: a parent writing to Chroma shares the cores with an ingest child
             "ENABLE_CPU_PINNING": False})
         self._local = threading.local()
+        # One pass now, from this thread alone: the first `Tensor.data` a process reads initialises a C++ static
+        # under the GIL, and two workers reaching it at once deadlocked, both waiting in __cxa_guard_acquire (a
+        # fresh process compiling and then inferring from two threads at once: 3 hangs in 30; after this pass 0 in
+        # 760). It is what hung an ingest child, and stop 41's test run.
+        ids = np.array([[101, 102]], dtype=np.int64)
+        self.forward({"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)})
 
     def forward(self, features: dict) -> np.ndarray:
         request = getattr(self._local, "request", None)

@@ -1592,7 +1592,8 @@ def test_a_topic_whose_rarest_word_the_episode_never_says_is_not_found_and_the_r
     assert engine.abstain_reason(r) == "the topic asked about is never mentioned"     # one word, the rarest
     answer = engine.answer("does ilya ever mention alcohol?", EP)
     assert answer.abstained and not answer.citations
-    assert answer.answer.startswith("I couldn't find that in Episode 94 — Ilya Sotskever: it never says “alcohol”.")
+    assert answer.answer.startswith(
+        "I couldn't find that in Episode 94 — Ilya Sotskever: it never says “alcohol”.")
     answered = engine.retrieve("did Ilya talk about backpropagation?", EP)       # said, if spelt otherwise at times
     assert not answered.topic_rarest_unsaid and engine.abstain_reason(answered) is None
 

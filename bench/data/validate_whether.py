@@ -8,7 +8,8 @@ import sys
 from vtt_cues import ep_data
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-EPISODES = {"A": "012 024 044 055 070 083 104 113 136 152".split(), "B": "166 190 199 219 233 247 264 286 305 322".split()}
+EPISODES = {"A": "012 024 044 055 070 083 104 113 136 152".split(),
+            "B": "166 190 199 219 233 247 264 286 305 322".split()}
 KEYS = {"id", "episode", "question", "style", "gold", "answer_hint"}
 
 

@@ -113,7 +113,8 @@ class AskEngine:
         vectors a question inside an episode is compared with (its chunks', tiles' and wide passages', ~50-250 ms
         from the store per episode) for as many episodes as are kept in memory (`EPISODE_VECTORS`, the last ones in
         the library), so a first question about an episode costs what the next one does. Questions are answered
-        meanwhile. Returns the vectors' thread (benches wait for it)."""
+        meanwhile; what embeds an answer's citations is opened first. Returns the vectors' thread (benches wait
+        for it)."""
         self.retriever.ensure_index()
         self.retriever.warm_framing()
         thread = threading.Thread(target=self._read_vectors, name="ask-vectors-warm", daemon=True)
@@ -121,6 +122,12 @@ class AskEngine:
         return thread
 
     def _read_vectors(self) -> None:
+        warm = getattr(self.library.embedder, "warm", None)
+        if callable(warm):              # what embeds an answer's citations (`Retriever._settled`), opened now
+            try:
+                warm(long_calls=True)
+            except Exception as exc:     # noqa: BLE001 - the first question's own call says what went wrong
+                log.warning("warm-up could not open the embedder: %s: %s", type(exc).__name__, exc)
         for meta in self.library.episodes[-EPISODE_VECTORS:]:
             try:
                 self.library.vectors(meta.episode_id)

@@ -66,7 +66,7 @@ HOST_ASKED_MIN_WORDS = 5
 # ...and the first CITED_TOP citations gain CITED_MEANING x the cosine of their own sentences to the question
 # (`_settled`). Thirteen sets at 103 episodes, recall@1 in the episode 341 -> 354 of 514 (recall@5 and refusals as
 # they were; corpus-wide, where it orders a named guest's episodes, 258 -> 259); weights 0.05-0.15 all gave 352-355,
-# the top 5 instead of 3 355 for ~40 ms more. Not a ranked list: the windows are cut after the fusion, from its
+# the top 5 instead of 3 355 for ~13 ms more. Not a ranked list: the windows are cut after the fusion, from its
 # best chunks. Corpus-wide after the tile re-rank it gained nothing (weights 0.05-0.2: 258 -> 252-258).
 CITED_MEANING = 0.1
 CITED_TOP = 3
