@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]      # (done, total) texts embedded
 EMBED_STEP = 128                           # texts per call: the progress bar's step
+# A child step this late is stuck, not slow (a step takes ~1-3 s with AMX, ~10 s fp32 on AVX2; the first one also
+# starts the child, ~5-10 s): the child is killed and the rest embedded here. A native deadlock (stop 42: OpenVINO's
+# first Tensor.data read from two threads at once) otherwise held the ingest for good.
+STEP_STALL_SECONDS = 300.0
 
 
 def _batches(texts: list[str]) -> list[list[str]]:
@@ -96,8 +100,9 @@ class InChild:
     """The local MiniLM in one child process (same class, same parameters, so the same vectors); steps queue
     there in order. If the child cannot start or dies, the rest is embedded in this process (logged)."""
 
-    def __init__(self, embedder: LocalEmbedder):
+    def __init__(self, embedder: LocalEmbedder, stall_seconds: float = STEP_STALL_SECONDS):
         self.embedder = embedder
+        self.stall_seconds = stall_seconds
         self.child_steps = 0            # steps the child embedded (the rest, if any, were embedded here)
         self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
             1, mp_context=multiprocessing.get_context("spawn"), initializer=_child_start,
@@ -121,7 +126,11 @@ class InChild:
         parts, done = [], 0
         for batch, future in zip(_batches(texts), futures):
             try:
-                part = future.result() if self._pool is not None else None
+                part = future.result(timeout=self.stall_seconds) if self._pool is not None else None
+            except TimeoutError:
+                self._kill_child()
+                self._give_up(TimeoutError(f"no vectors for {self.stall_seconds:g} s"))
+                part = None
             except (BrokenProcessPool, OSError) as exc:
                 self._give_up(exc)
                 part = None
@@ -134,6 +143,13 @@ class InChild:
             if progress:
                 progress(done, len(texts))
         return _join(parts, self.embedder.dim)
+
+    def _kill_child(self) -> None:
+        for pid in self.pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass                    # already gone
 
     def _give_up(self, exc: BaseException) -> None:
         if self._pool is not None:

@@ -101,6 +101,26 @@ def test_a_dead_embedding_child_is_replaced_by_embedding_in_place(real_app):
     assert np.allclose(first, later, atol=1e-6)
 
 
+def test_a_stuck_embedding_child_is_killed_and_its_steps_embedded_in_place(real_app):
+    """A child that sends no vectors for `stall_seconds` is stuck, not slow (a native deadlock once held an ingest for
+    good): it is killed, and its steps, and the later ones, are embedded in this process. Here the child cannot even
+    have loaded the model in 50 ms."""
+    embedder = real_app.embedder
+    texts = [f"sentence number {i} about the weather in spring" for i in range(300)]
+    stage = InChild(embedder, stall_seconds=0.05)
+    try:
+        pending = stage.submit(texts)
+        [pid] = stage.pids()
+        got = pending.result()
+        assert stage.child_steps == 0 and stage.pids() == []
+        later = stage.submit(texts[:10]).result()
+    finally:
+        stage.close()
+    assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+    assert np.allclose(got, embed_in_place(embedder, texts), atol=1e-6)
+    assert np.allclose(later, embed_in_place(embedder, texts[:10]), atol=1e-6)
+
+
 def test_results_come_in_source_order_with_failures_between(hash_app, tmp_path):
     bad = tmp_path / "broken.vtt"
     bad.write_text("WEBVTT\n\n00:00:01.000 --> garbage\nhello\n")
