@@ -76,7 +76,7 @@ TOPIC_ABSENT_MAX_DENSE = 0.65     # 0.60 until blind set 7's "did vitalik talk a
 #                                   nowhere in it): nine sets at 74 and 319 episodes, no answerable question refused
 # ...inside an episode, one such word is enough when it is the topic's rarest in English ("did he talk about nicotine
 # as a focus booster?", "does demis talk about his poker days at all?"): in hours of talk a topic that came up is
-# named at least once. Thirteen sets at 103 episodes: unanswerables refused in the episode 102 -> 109 of 147, no
+# named at least once. Thirteen sets at 103 episodes: unanswerables refused in the episode 96 -> 103 of 155, no
 # answerable question refused (they hold only 2 "did he talk about…" questions); on the 60 answerable ones of
 # bench/data/ask_whether.jsonl (half in the listener's own words) refusals 8 -> 10, both in the listener's word
 # ("mortality", "teenager"), which the reply names so they can ask again in other words
