@@ -53,6 +53,10 @@ def build_app(name: str, files: list[Path], *, quiet: bool = False):
         results = ingest_sources(todo, app.ingestor, app.settings)
         if not quiet:
             print(f"ingested {len(results)} episodes in {time.perf_counter() - began:.0f}s", file=sys.stderr)
+    settled = OUT / name / ".settled"
+    if not settled.exists():        # a store written before ingests saved their vector indexes whole
+        app.store.settle(force=True)
+        settled.touch()
     return app
 
 

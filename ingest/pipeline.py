@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections import deque
 from collections.abc import Callable
@@ -13,12 +14,14 @@ import numpy as np
 from ingest.chunking import CHUNKER_VERSION, chunk_sentences, tile_texts, wide_starts, wide_texts
 from ingest.embed_ahead import EmbeddingStage, Progress, embed_in_place, embedding_stage
 from ingest.embeddings import Embedder
-from ingest.errors import BadSourceURL, EmptyTranscript, PodbotError, SourceError, TranscriptTooLarge
+from ingest.errors import BadSourceURL, EmptyTranscript, PodbotError, SourceError, StoreError, TranscriptTooLarge
 from ingest.models import Chunk, IngestResult, Transcript
 from ingest.sentences import build_sentences
 from ingest.settings import Settings
 from ingest.sources.files import expand_paths, load_file
 from ingest.sources.youtube import fetch_youtube, looks_like_youtube
+
+log = logging.getLogger(__name__)
 
 # Speech runs ~55k characters an hour; the longest Lexicap episode (5 h) has ~330k. A transcript past 4 M
 # characters (~70 hours) is not one episode but a mistake (a concatenated archive, a log file named .txt),
@@ -116,8 +119,20 @@ class Ingestor:
     def ingest(self, transcript: Transcript, progress: Progress | None = None) -> IngestResult:
         prepared = self.prepare(transcript)
         done = self.unchanged(prepared, progress)
-        return done if done is not None else self.write(prepared, embed_in_place(self.embedder, prepared.to_embed,
-                                                                                   progress))
+        if done is not None:
+            return done
+        result = self.write(prepared, embed_in_place(self.embedder, prepared.to_embed, progress))
+        self.settle()
+        return result
+
+    def settle(self) -> None:
+        """Save the store's vector indexes whole once episodes are written (`Store.settle`: otherwise each process
+        that opens the store rebuilds their newest part in an order of its own, and corpus-wide search differs
+        from run to run). The episodes are committed by then: a failure here costs only that, and is logged."""
+        try:
+            self.store.settle()
+        except StoreError as exc:
+            log.warning("ingest: the vector index was not saved whole: %s", exc)
 
     def prepare(self, transcript: Transcript) -> Prepared:
         began = time.perf_counter()
@@ -259,6 +274,7 @@ def ingest_sources(sources: list[str], ingestor: Ingestor, settings: Settings, *
     finally:
         if own_stage:
             stage.close()
+    ingestor.settle()
     return results
 
 

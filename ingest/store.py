@@ -22,6 +22,7 @@ from filelock import FileLock
 
 from ingest.errors import StoreError, StoreModelMismatch, StoreUnavailable
 from ingest.models import Chunk, EpisodeMeta
+from ingest.settle import SYNC_THRESHOLD, settle_in_fresh_process
 from ingest.settings import Settings
 
 SCHEMA_VERSION = 1
@@ -127,8 +128,9 @@ class Store:
                                                 embedding_function=None))
             self.episodes = _Retrying(_retry_locked(create, f"{prefix}_episodes", metadata=meta,
                                                     embedding_function=None))
-            self._widen_search(self.chunks)
-            self._widen_search(self.wide)
+            for searched in (self.chunks, self.wide):
+                self._widen_search(searched)
+        self._unsettled = False                 # chunks or wide passages written since the last `settle`
         self._check_model(self.chunks.metadata or {})
 
     @staticmethod
@@ -138,6 +140,28 @@ class Store:
         hnsw = (getattr(collection, "configuration", None) or {}).get("hnsw") or {}
         if (hnsw.get("ef_search") or 0) < SEARCH_EF:
             collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+        if hnsw.get("sync_threshold", SYNC_THRESHOLD) != SYNC_THRESHOLD:      # a `settle` killed half-way
+            collection.modify(configuration={"hnsw": {"sync_threshold": SYNC_THRESHOLD}})
+
+    @property
+    def unsettled(self) -> bool:
+        """Chunks or wide passages were written since the last `settle`."""
+        return self._unsettled
+
+    def settle(self, *, force: bool = False) -> None:
+        """Save the searched collections' vector indexes whole, so that every process that opens the store searches
+        the same graph (`ingest.settle`). Ingests call it when they are done; a no-op when this Store wrote no
+        chunks since, unless `force`d (a store an older podbot wrote). A Chroma server keeps one graph for all its
+        clients while it runs, so there is nothing to do there."""
+        if not (self._unsettled or force):
+            return
+        if not self.settings.chroma_host:
+            with self.guard("saving the vector indexes"):
+                # a search reads SEARCH_EF records of the graph: one of no more is read whole, in any order
+                names = [c.name for c in (self.chunks, self.wide) if c.count() > SEARCH_EF]
+                if names:
+                    settle_in_fresh_process(self.settings.chroma_path, names)
+        self._unsettled = False
 
     # --- connection -------------------------------------------------------------------------------
     @staticmethod
@@ -266,6 +290,7 @@ class Store:
         until `commit_episode`."""
         assert len(starts) == len(vectors)
         ids = [wide_id(chunk_id(episode_id, gen, i)) for i in starts]
+        self._unsettled = True
         with self.guard("writing wide passages"):
             for part in self._batches(len(ids)):
                 self.wide.upsert(ids=ids[part], embeddings=vectors[part], metadatas=[
@@ -285,6 +310,7 @@ class Store:
                     self.tiles.upsert(ids=tids[part], embeddings=tile_vectors[part],
                                       metadatas=[{"episode_id": episode_id}] * len(tids[part]))
         ids = [chunk_id(c.episode_id, gen, c.index) for c in chunks]
+        self._unsettled = True
         with self.guard("writing chunks"):
             for part in self._batches(len(chunks)):
                 self.chunks.upsert(ids=ids[part], embeddings=vectors[part],

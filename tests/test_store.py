@@ -26,6 +26,7 @@ from ingest.pipeline import Ingestor, content_generation, ingest_sources, pool_t
 from ingest.sentences import build_sentences
 from ingest.settings import Settings
 from ingest.sources.files import load_file
+from ingest.settle import SETTLE_THRESHOLD, SYNC_THRESHOLD
 from ingest.store import SEARCH_EF, Store, chunk_id, tile_generation, tile_id
 
 HERE = Path(__file__).resolve().parent
@@ -84,6 +85,8 @@ def store_behaviours(settings: Settings, tmp_path: Path) -> None:
     paths = [lexicap(n) for n in SMALL]
     first = ingest_paths(ingestor, settings, paths)
     assert [r.status for r in first] == ["added"] * 3
+    assert not store.unsettled          # the ingest saved the vector indexes whole (`Store.settle`)
+    assert {c.configuration["hnsw"]["sync_threshold"] for c in (store.chunks, store.wide)} == {SYNC_THRESHOLD}
     counts = {r.episode_id: r.chunks for r in first}
     assert_consistent(store)
 
@@ -140,6 +143,14 @@ def store_behaviours(settings: Settings, tmp_path: Path) -> None:
 # --- embedded store ---------------------------------------------------------------------------------
 def test_store_behaviours_embedded(settings, tmp_path):
     store_behaviours(settings, tmp_path)
+
+
+def test_one_episode_ingested_alone_is_saved_whole_too(hash_app):
+    """Discord's and the watch folder's ingests go one episode at a time (`Ingestor.ingest`), not through a batch."""
+    result = hash_app.ingestor.ingest(load_file(lexicap(SMALL[0])))
+    assert result.status == "added" and not hash_app.store.unsettled
+    hash_app.store.write_wide("e", "g", [0], np.ones((1, hash_app.embedder.dim), dtype=np.float32))
+    assert hash_app.store.unsettled
 
 
 def test_reingest_unchanged_updates_metadata_only(hash_app):
@@ -402,6 +413,54 @@ def test_two_ingests_of_one_episode_at_once(settings, same_store):
     assert results[0].chunks == results[1].chunks
     assert len(committed(store1)) == 1
     assert_consistent(store1)
+
+
+# Opens the store in a fresh process and prints a digest of the wide passages nearest 200 random vectors.
+_SEARCH_ANEW = """
+import hashlib, sys
+import numpy as np
+sys.path.insert(0, {root!r})
+from ingest.settings import Settings
+from ingest.store import Store
+store = Store(Settings(_env_file=None, podbot_data_dir={data!r}), embed_model="test-hash", embed_dim=64)
+queries = np.random.default_rng(1).normal(size=(200, 64)).astype(np.float32)
+found = [[hit.index for hit in store.dense_search(q, 10, {{"e": "g"}}, collection="wide")] for q in queries]
+print(hashlib.sha256(repr(found).encode()).hexdigest())
+"""
+
+
+def test_every_process_searches_the_same_graph_once_an_ingest_is_done(settings):
+    """Chroma leaves a collection's newest records in its log, and each process that opens the store adds them to
+    its own copy of the vector index in an order of its own: the same question found different nearest passages
+    from run to run. `settle` (which ingests call when done) saves them into the index on disk."""
+    store, _ = make_store(settings)
+    rng = np.random.default_rng(7)
+    # like a text model's vectors, all in one narrow cone (near ties everywhere), and more than a search reads
+    vectors = (4.0 * rng.normal(size=64) + rng.normal(size=(1500, 64))).astype(np.float32)
+    store.write_wide("e", "g", list(range(1000)), vectors[:1000])       # Chroma saves these 1,000 whole
+    for lo in range(1000, 1500, 100):                                   # and only logs these, episode by episode
+        store.write_wide("e", "g", list(range(lo, lo + 100)), vectors[lo:lo + 100])
+    store.settle()
+    assert {c.configuration["hnsw"]["sync_threshold"] for c in (store.chunks, store.wide)} == {SYNC_THRESHOLD}
+    script = _SEARCH_ANEW.format(root=str(HERE.parent), data=str(settings.podbot_data_dir))
+    digests = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              timeout=120).stdout for _ in range(3)}
+    assert len(digests) == 1 and len(next(iter(digests))) == 65
+    # and the saved graph still finds what an exact search finds
+    queries = np.random.default_rng(1).normal(size=(200, 64)).astype(np.float32)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    exact = np.argsort(-(queries @ unit.T), axis=1)[:, :10]
+    found = [[hit.index for hit in store.dense_search(q, 10, {"e": "g"}, collection="wide")] for q in queries]
+    assert np.mean([len(set(f) & set(e.tolist())) / 10 for f, e in zip(found, exact)]) > 0.95
+
+
+def test_a_settle_killed_half_way_is_mended_when_the_store_opens(settings):
+    """`settle` lowers Chroma's save threshold for one write; a store left that way (a kill at that moment) would
+    save its whole index on every write, so opening it puts the threshold back."""
+    store, _ = make_store(settings)
+    store.wide.modify(configuration={"hnsw": {"sync_threshold": SETTLE_THRESHOLD}})
+    again, _ = make_store(settings)
+    assert again.wide.configuration["hnsw"]["sync_threshold"] == SYNC_THRESHOLD
 
 
 # --- kill -9 in the middle of an ingest ---------------------------------------------------------------
