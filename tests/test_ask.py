@@ -1586,6 +1586,8 @@ def test_a_topic_whose_rarest_word_the_episode_never_says_is_not_found_and_the_r
     assert rarest_word("his poker days at all") == "poker"
     assert rarest_word("what alcohol does to your brain") == "alcohol"
     assert rarest_word("the 1918 flu") == "flu" and rarest_word("") is None
+    # a word counts as its commonest form: "formats" is rare in the word list, "format" is not
+    assert rarest_word("his ukulele in odd formats") == "ukulele"
 
     r = engine.retrieve("does ilya ever mention alcohol?", EP)
     assert r.topic_unsaid == ["alcohol"] and r.topic_rarest_unsaid
