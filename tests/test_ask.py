@@ -643,6 +643,19 @@ def test_a_four_letter_slip_is_respelled_only_when_a_letter_is_missing_extra_or_
     assert lex.unknown_words("did his gp test my ferritin") == ["test", "ferritin"]
 
 
+def test_a_world_war_as_listeners_write_it_is_no_word_said_nowhere():
+    """Whether set's "did lex mention his grandpa fighting in ww2" was refused for "ww2", a word no transcript says:
+    Whisper writes "World War II". Where the library says "world war", "ww2", "WWII" or "ww1" is no unknown word;
+    where it does not, it still is, and so is any other word that only looks like one."""
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["my grandfather had to fight in World War II", "a war of the worlds", "the world and the war"])
+    assert lex.unknown_words("did his grandpa fight in ww2? or WWII, or ww1") == ["grandpa"]
+    assert lex.unknown_words("ww3 or wwe") == ["ww3", "wwe"]
+    apart = LexicalIndex(["we fight a war of the worlds", "the world and the war"])    # both words, never in a row
+    assert apart.unknown_words("did his grandpa fight in ww2") == ["grandpa", "ww2"]
+
+
 def test_a_plural_of_an_everyday_word_is_no_term():
     """The English word list counts each form apart, so a plural of an everyday word looks rare there ("formats"
     86, "format" 1373): blind set 5's "something with old media formats" was refused as naming a term the episode
