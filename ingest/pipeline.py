@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -115,6 +116,8 @@ class Ingestor:
         self.settings = settings
         self.embedder = embedder
         self.store = store
+        self._settle_lock = threading.Lock()            # one `settle` at a time
+        self._settling: threading.Thread | None = None
 
     def ingest(self, transcript: Transcript, progress: Progress | None = None) -> IngestResult:
         prepared = self.prepare(transcript)
@@ -122,17 +125,33 @@ class Ingestor:
         if done is not None:
             return done
         result = self.write(prepared, embed_in_place(self.embedder, prepared.to_embed, progress))
-        self.settle()
+        self.settle(wait=False)         # one episode at a time (Discord, the watch folder): nobody waits for it
         return result
 
-    def settle(self) -> None:
+    def settle(self, *, wait: bool = True) -> None:
         """Save the store's vector indexes whole once episodes are written (`Store.settle`: otherwise each process
-        that opens the store rebuilds their newest part in an order of its own, and corpus-wide search differs
-        from run to run). The episodes are committed by then: a failure here costs only that, and is logged."""
-        try:
-            self.store.settle()
-        except StoreError as exc:
-            log.warning("ingest: the vector index was not saved whole: %s", exc)
+        that opens the store rebuilds their newest part its own way, and corpus-wide search differs from run to
+        run). The episodes are committed by then: a failure here costs only that, and is logged. ~1 s, most of
+        it a fresh process starting: without `wait`, it runs in the background (`wait_settled`)."""
+        if not wait:
+            thread = threading.Thread(target=self._settle, name="store-settle", daemon=True)
+            self._settling = thread
+            thread.start()
+            return
+        self._settle()
+
+    def wait_settled(self) -> None:
+        """Until a background `settle` is done."""
+        thread = self._settling
+        if thread is not None:
+            thread.join()
+
+    def _settle(self) -> None:
+        with self._settle_lock:
+            try:
+                self.store.settle()
+            except StoreError as exc:
+                log.warning("ingest: the vector index was not saved whole: %s", exc)
 
     def prepare(self, transcript: Transcript) -> Prepared:
         began = time.perf_counter()

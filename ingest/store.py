@@ -130,7 +130,8 @@ class Store:
                                                     embedding_function=None))
             for searched in (self.chunks, self.wide):
                 self._widen_search(searched)
-        self._unsettled = False                 # chunks or wide passages written since the last `settle`
+        self._writes = 0                        # chunk and wide-passage writes so far...
+        self._settled_writes = 0                # ...and how many of them the last `settle` saw
         self._check_model(self.chunks.metadata or {})
 
     @staticmethod
@@ -145,23 +146,24 @@ class Store:
 
     @property
     def unsettled(self) -> bool:
-        """Chunks or wide passages were written since the last `settle`."""
-        return self._unsettled
+        """Chunks or wide passages were written since the last `settle` began."""
+        return self._writes != self._settled_writes
 
     def settle(self, *, force: bool = False) -> None:
         """Save the searched collections' vector indexes whole, so that every process that opens the store searches
         the same graph (`ingest.settle`). Ingests call it when they are done; a no-op when this Store wrote no
         chunks since, unless `force`d (a store an older podbot wrote). A Chroma server keeps one graph for all its
         clients while it runs, so there is nothing to do there."""
-        if not (self._unsettled or force):
+        if not (self.unsettled or force):
             return
+        writes = self._writes                   # what a write made meanwhile is left for the next settle
         if not self.settings.chroma_host:
             with self.guard("saving the vector indexes"):
                 # a search reads SEARCH_EF records of the graph: one of no more is read whole, in any order
                 names = [c.name for c in (self.chunks, self.wide) if c.count() > SEARCH_EF]
                 if names:
                     settle_in_fresh_process(self.settings.chroma_path, names)
-        self._unsettled = False
+        self._settled_writes = writes
 
     # --- connection -------------------------------------------------------------------------------
     @staticmethod
@@ -290,7 +292,7 @@ class Store:
         until `commit_episode`."""
         assert len(starts) == len(vectors)
         ids = [wide_id(chunk_id(episode_id, gen, i)) for i in starts]
-        self._unsettled = True
+        self._writes += 1
         with self.guard("writing wide passages"):
             for part in self._batches(len(ids)):
                 self.wide.upsert(ids=ids[part], embeddings=vectors[part], metadatas=[
@@ -310,7 +312,7 @@ class Store:
                     self.tiles.upsert(ids=tids[part], embeddings=tile_vectors[part],
                                       metadatas=[{"episode_id": episode_id}] * len(tids[part]))
         ids = [chunk_id(c.episode_id, gen, c.index) for c in chunks]
-        self._unsettled = True
+        self._writes += 1
         with self.guard("writing chunks"):
             for part in self._batches(len(chunks)):
                 self.chunks.upsert(ids=ids[part], embeddings=vectors[part],

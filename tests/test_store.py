@@ -148,6 +148,7 @@ def test_store_behaviours_embedded(settings, tmp_path):
 def test_one_episode_ingested_alone_is_saved_whole_too(hash_app):
     """Discord's and the watch folder's ingests go one episode at a time (`Ingestor.ingest`), not through a batch."""
     result = hash_app.ingestor.ingest(load_file(lexicap(SMALL[0])))
+    hash_app.ingestor.wait_settled()            # it settles in the background: nobody waits for it
     assert result.status == "added" and not hash_app.store.unsettled
     hash_app.store.write_wide("e", "g", [0], np.ones((1, hash_app.embedder.dim), dtype=np.float32))
     assert hash_app.store.unsettled
