@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 SYNC_THRESHOLD = 1000   # Chroma's default
-SETTLE_THRESHOLD = 2    # the least Chroma takes
+SETTLE_THRESHOLD = 1    # a tail of one record is saved too
 SETTLE_TIMEOUT = 600    # seconds; ~1 s at 103 episodes, most of it the fresh process starting
 
 # Run as `python -c` with only chromadb: the fresh process re-imports nothing of the caller (as a spawned
