@@ -48,7 +48,6 @@ def fmt(x: float, digits: int = 1) -> str:
 def run_ingest(args) -> dict:
     from bot.app import App
     from ingest.embeddings import LocalEmbedder
-    from ingest.pipeline import ingest_sources
     from ingest.settings import Settings
 
     files = pick(args.episodes)
@@ -80,7 +79,7 @@ def run_ingest(args) -> dict:
     for i, path in enumerate(files):
         prepared = ingestor.prepare(load_file(path))          # the same tile texts the ingest will embed
         chunks, texts = prepared.chunks, prepared.to_embed
-        ingest = lambda: [ingestor.ingest(load_file(path))]                   # noqa: E731  (as Discord does)
+        ingest = lambda: ingestor.ingest(load_file(path))                     # noqa: E731  (as Discord does)
         embed = lambda: embed_in_place(embedder, texts)                       # noqa: E731
         whole = lambda: embed_in_place(embedder, [c.text for c in chunks])    # noqa: E731
         def ingest_then_settle():
@@ -90,13 +89,13 @@ def run_ingest(args) -> dict:
             return out, time.perf_counter() - began     # not the listener's wait, nor on the next timing's CPU
 
         if i % 2:          # alternate the order, so neither side always runs on a warmer (or busier) machine
-            ([res], iw, ic), settle_wall = ingest_then_settle()
+            (res, iw, ic), settle_wall = ingest_then_settle()
             _, ew, ec = timed(embed)
             _, cw, cc = timed(whole)
         else:
             _, cw, cc = timed(whole)
             _, ew, ec = timed(embed)
-            ([res], iw, ic), settle_wall = ingest_then_settle()
+            (res, iw, ic), settle_wall = ingest_then_settle()
         if res.status == "failed":
             print(f"FAILED {path.name}: {res.message}", file=sys.stderr)
             continue
