@@ -915,6 +915,24 @@ def test_contractions_typed_without_apostrophes_are_read_with_them():
     assert with_apostrophes("its id, the cant and the wont") == "its id, the cant and the wont"
 
 
+def test_chat_asides_are_no_words_of_the_question(engine):
+    """Blind set 12: "ngl the sicily mob story was wild lol, what happened to anya's boss in the end?" was refused
+    ("ngl": a term said nowhere), and "... is there some kind of sliding scale tbh" too. An aside says how the
+    listener feels about asking: it is out of what is searched and of the words counted as said nowhere, and the
+    question it leaves gets its question mark. One the library says (the maths olympiad's "IMO") stays."""
+    from bot.ask.shorthand import without_asides
+
+    assert without_asides("ngl the mob story was wild lol, what happened to his boss tbh?", lambda w: 0) == \
+        "the mob story was wild, what happened to his boss?"
+    assert without_asides("imo, the IMO story", {"imo": 3}.get) == "imo, the IMO story"
+    eid = engine.library.resolve_episode("94").episode_id
+    plain = engine.retrieve("what does Ilya think about the lottery ticket hypothesis?", eid)
+    chatty = engine.retrieve("ngl what does Ilya think about the lottery ticket hypothesis lol", eid)
+    assert not {"ngl", "tbh"} & {w.lower() for w in chatty.unsaid}
+    assert [(e.start, e.end) for e in chatty.evidence] == [(e.start, e.end) for e in plain.evidence]
+    assert engine.abstain_reason(chatty) == engine.abstain_reason(plain)
+
+
 def test_a_name_said_nowhere_is_unknown_even_when_a_library_word_looks_like_it():
     """Dev a118/a139 at 319 episodes: "kombucha" and "Eurovision" were taken for misspellings of "Klobuchar" and
     "erosion" (fuzzy ratio >= 80, what retrieval reaches for), so "never said" went unnoticed. A slip is one or

@@ -149,8 +149,9 @@ class AskEngine:
         Kasparov say about ...") is first answered from that guest's episodes — where the name no longer
         pulls the intro — and from everywhere only when those episodes have nothing good enough
         (corpus-wide recall@1 0.47 -> 0.54, recall@5 0.73 -> 0.81 on the dev set)."""
-        question = as_question(asked_part(question, self.retriever.is_guest_name))
-        question = self.retriever.corrected(question[:MAX_QUESTION_CHARS])
+        # its mark after the asides are out: "ngl what does he think of X" asks "what does he think of X?"
+        question = asked_part(question, self.retriever.is_guest_name)
+        question = as_question(self.retriever.corrected(question[:MAX_QUESTION_CHARS]))
         scope = self.scope(episode)
         unknown_ref = None
         if scope is None:       # "In episode 190, …": that episode, as if picked with the episode option

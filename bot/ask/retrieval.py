@@ -18,7 +18,7 @@ from bot.ask import citations, lexical_cache
 from bot.ask.guests import NAME_TOKEN, GuestNames
 from bot.ask.lexical import LexicalIndex, close_to, english_count, is_term, stem_pairs, stems, word_counts, words
 from bot.ask.position import Where
-from bot.ask.shorthand import spelled_out, with_apostrophes
+from bot.ask.shorthand import spelled_out, with_apostrophes, without_asides
 from bot.ask.wording import question_core, topic_asked
 from bot.framing import about_framing
 from bot.library import Library
@@ -413,11 +413,11 @@ class Retriever:
 
     def corrected(self, question: str) -> str:
         """The question with words the library never says respelled as a close word it does say, and units and
-        chat shorthand written out as the transcript says them (`bot.ask.shorthand`)."""
+        chat shorthand written out as the transcript says them, and chat's asides ("ngl") out (`bot.ask.shorthand`)."""
         self.ensure_index()
         if self.lex is None:
             return question
-        question = NAME_TOKEN.sub(self.guests.by_ear, with_apostrophes(question))
+        question = NAME_TOKEN.sub(self.guests.by_ear, with_apostrophes(without_asides(question, self._passages_saying)))
         # shorthand first: respelt, "convo" was completed to "convoluted" before it could be "conversation"
         return self.lex.correct(spelled_out(question, self._passages_saying))
 

@@ -1,6 +1,7 @@
 """What listeners type in short that the transcript says in full: units after a number ("27km", "5 mins"),
 chat shorthand ("any book recs?", "that convo with his dad") and contractions typed without their apostrophe
-("whats his take", "doesnt he"). Whisper writes "27 kilometer", "recommendations";
+("whats his take", "doesnt he"); and chat's asides ("ngl", "tbh"), which it does not say at all. Whisper writes
+"27 kilometer", "recommendations";
 left short, the question's word is said nowhere, BM25 cannot find it, MiniLM reads it poorly, and the refusal
 rules count it as a word the library lacks ("why does the collider have to be 27km around?" was refused as
 "two words said nowhere").
@@ -43,6 +44,12 @@ _CONTRACTIONS = {
     "theyll": "they'll", "shouldve": "should've", "wouldve": "would've", "couldve": "could've",
 }
 _CONTRACTION = re.compile(rf"\b(?:{'|'.join(_CONTRACTIONS)})\b", re.IGNORECASE)
+# chat's asides: how the listener feels about asking, never what they ask. Said nowhere in the transcripts, left in
+# they are words the library lacks, which the refusal rules count against the question: "ngl the sicily mob story
+# was wild lol, what happened to anya's boss in the end?" was refused ("a term said nowhere": "ngl")
+_ASIDES = ("ngl", "tbh", "tbf", "imo", "imho", "idk", "iirc", "afaik", "btw", "fyi", "fwiw", "lol", "lmao", "lmfao",
+           "rofl", "omg", "omfg", "smh", "ikr", "jk", "ofc", "istg", "bruh")
+_ASIDE = re.compile(rf"\b(?:{'|'.join(_ASIDES)})\b", re.IGNORECASE)
 SPOKEN_SHARE = 0.2      # shorthand said this often, against the full word, is spoken too ("stats"): it stays
 _WORD = re.compile(r"\b[A-Za-z]{2,6}\b")
 
@@ -70,3 +77,10 @@ def with_apostrophes(text: str) -> str:
     """`text` with contractions typed without their apostrophe written with it ("whats" -> "what's"): left bare,
     "whats" and "doesnt" are words said nowhere, which the refusal rules count against the question."""
     return _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(0).lower()], text)
+
+
+def without_asides(text: str, used: Callable[[str], int]) -> str:
+    """`text` without the chat asides ("ngl", "tbh", "lol") the library never says (`used`: how many passages say a
+    word); one it does say ("IMO", the maths olympiad) stays."""
+    out = _ASIDE.sub(lambda m: "" if not used(m.group(0).lower()) else m.group(0), text)
+    return re.sub(r"\s+([,.!?;:])", r"\1", " ".join(out.split())).lstrip(",.;: ") if out != text else text
