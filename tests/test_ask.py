@@ -933,6 +933,59 @@ def test_chat_asides_are_no_words_of_the_question(engine):
     assert engine.abstain_reason(chatty) == engine.abstain_reason(plain)
 
 
+def test_a_role_the_question_gives_reads_its_words_for_a_person():
+    """ "the MIT fusion guy", "the Instagram co-founder", "the biochemist's point": a role is "the", a few words and a
+    word for a person; its telling words are what an introduction would say. Someone described ("the most gifted
+    young rapper"), a phrase with a function word ("the AGI as a CEO") and a generic "the guy" give none."""
+    from bot.ask.roles import roles
+
+    assert roles("does the MIT fusion guy think so?") == [["mit", "fusion"]]
+    assert roles("Did the Instagram co-founder give any opinion?") == [["instagram", "co-founder"]]
+    assert roles("what was the biochemist's point with his tale") == [["biochemist"]]
+    assert roles("the story about the plasma physicist who") == [["plasma", "physicist"]]
+    assert roles("who is the most gifted young rapper? the AGI as a CEO, the guy, the list") == []
+
+
+def test_a_guest_named_by_the_role_their_introduction_gives_picks_their_episode(engine, monkeypatch):
+    """Blind set 12's "didn't the Instagram founder rely on some project software?" names no guest, and across the
+    library its words alone did not find Kevin Systrom's episode. The host's introduction says who the guest is
+    ("Elon Musk. He's the CEO of Tesla, SpaceX, Neuralink, and a cofounder of several other companies"; "Ilya
+    Sotskever, cofounder and chief scientist of OpenAI"): a role whose words few introductions say picks those
+    episodes, first, as a guest's name would. A role said by no introduction picks nothing; one that is someone the
+    guest talked about is no verdict: when its episodes do not answer, the library does, with no "not in"."""
+    r = engine.retriever
+    elon, ilya = (engine.library.resolve_episode(n).episode_id for n in ("18", "94"))
+    assert r.named_by_role("does the Tesla CEO think cars will drive themselves?") == [elon]
+    assert r.named_by_role("what did the OpenAI cofounder say about it?") == [ilya]
+    assert r.named_by_role("what did the iPhone guy say?") == []
+    asked = engine.retrieve("does the Tesla CEO think cars will drive themselves?")
+    assert asked.extra["guest_episodes"] == [elon] and {e.episode_id for e in asked.evidence} == {elon}
+    assert engine.abstain_reason(asked) is None
+    monkeypatch.setattr(r, "named_by_role", lambda q: [elon])        # a role that is someone else
+    other = engine.retrieve("what did he say about James Martens and the Hessian free optimizer?")
+    assert "not_in" not in other.extra and "guest_episodes" not in other.extra
+    assert other.evidence[0].episode_id == ilya and engine.abstain_reason(other) is None
+
+
+def test_the_kind_of_thing_a_question_asks_for_is_no_word_said_nowhere(engine):
+    """Blind set 12's "what woodwind did she play back when she paraded through the streets in Italy?" was refused in
+    both scopes: "woodwind" is said nowhere; the passage says "clarinet". In "what/which X did she …" X is the kind
+    of thing the answer names. Not in "what alcohol does to your brain", where it is what is asked about."""
+    from bot.ask.wording import asked_kinds
+
+    assert asked_kinds("what woodwind did she play back then?") == {"woodwind"}
+    assert asked_kinds("Which critter does Whitney reckon we mistreat?") == {"critter"}
+    assert asked_kinds("which nordic country did rosalyn live in?") == {"nordic", "country"}
+    assert asked_kinds("what kind of car does he drive?") == {"car"}
+    assert asked_kinds("does he say what alcohol does to your brain?") == set()
+    assert asked_kinds("what did he say about bassoons?") == set()
+    eid = engine.library.resolve_episode("94").episode_id
+    asked_for = engine.retrieve("what woodwind did Ilya learn to play as a kid?", eid)
+    asked_about = engine.retrieve("did Ilya learn to play a woodwind as a kid?", eid)
+    assert "woodwind" not in {w.lower() for w in asked_for.unsaid}
+    assert "woodwind" in {w.lower() for w in asked_about.unsaid}
+
+
 def test_a_name_said_nowhere_is_unknown_even_when_a_library_word_looks_like_it():
     """Dev a118/a139 at 319 episodes: "kombucha" and "Eurovision" were taken for misspellings of "Klobuchar" and
     "erosion" (fuzzy ratio >= 80, what retrieval reaches for), so "never said" went unnoticed. A slip is one or

@@ -165,18 +165,20 @@ class AskEngine:
             named, scope = scope, None                   # question had named him
         elif scope is None:
             named = self.retriever.named_guests(question)
-        if named:
+        by_role = self.retriever.named_by_role(question) if scope is None and not named else []
+        if named or by_role:
             vectors = self.retriever.question_vectors(question)     # embedded once for both searches
-            r = self.retriever.retrieve(question, named, k=k, vectors=vectors, where=where)
+            r = self.retriever.retrieve(question, named or by_role, k=k, vectors=vectors, where=where)
             # strictly: a first name picks guests the question may not be about ("john irving the writer": two
             # Johns' episodes), and a retold moment's word of its own must not keep the answer there
             if AskEngine.abstain_reason(r, strict=True) is None:
-                r.scope, r.extra["guest_episodes"] = None, named
+                r.scope, r.extra["guest_episodes"] = None, named or by_role
                 return r
             # "did Jim Keller talk about psychedelics?": not in his episode is the answer; where else it
             # came up is read from everywhere, for the not-found message to point at
             r = self.retriever.retrieve(question, None, k=k, vectors=vectors, where=where)
-            r.extra["not_in"] = named
+            if named:          # a role may be someone the guest talked about ("the iphone guy"): no verdict
+                r.extra["not_in"] = named
             return r
         r = self.retriever.retrieve(question, scope, k=k, where=where)
         if unknown_ref:

@@ -77,3 +77,24 @@ def as_question(text: str) -> str:
     if "?" in text or not _OPENS_A_QUESTION.match(text):
         return text
     return text.rstrip(" .!") + "?"
+
+
+# "what woodwind did she play…", "which critter does Whitney reckon…", "which nordic country did rosalyn…": the
+# words after "what"/"which", before the verb and its subject, are the kind of thing the answer names, and the
+# passage names the thing itself ("clarinet"), so their not being said there tells nothing. Not "what alcohol does
+# to your brain": there the word is the subject of the question, and "does" has no subject after it.
+_ASKED_KIND = re.compile(
+    r"\b(?:what|which)\s+(?:kind\s+of\s+|sort\s+of\s+|type\s+of\s+)?(?P<kind>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+"
+    r"(?:did|does|do|was|is|were|are|has|have|had|would|will|could|can)\s+"
+    r"(?!(?:to|with|in|on|for|about|at|from|by|of|not|so|that|this|just|really|more|less)\b)[a-z][\w'’-]*\s+\w",
+    re.IGNORECASE)
+_NOT_KIND = frozenset("did does do was is were are has have had would will could can the a an of".split())
+
+
+def asked_kinds(question: str) -> set[str]:
+    """The words naming the kind of thing a "what/which X did he …" question asks for ("woodwind" in "what
+    woodwind did she play?"), lowercased."""
+    out: set[str] = set()
+    for m in _ASKED_KIND.finditer(question):
+        out.update(w.lower() for w in m.group("kind").split() if w.lower() not in _NOT_KIND)
+    return out

@@ -1,0 +1,118 @@
+"""Which episodes' guests a question names by what they are rather than who: "the Instagram founder", "the rabbi",
+"the MIT fusion guy".
+
+Listeners remember a guest the way the host introduced them ("… a conversation with Kevin Systrom, cofounder and
+long time CEO of Instagram"). Such a question names no guest, and across a library of hours of talk its other
+words rarely find the episode; the introduction, which says who the guest is, ranks at half weight as framing. So a
+role the question gives ("the" + a few words + a word for a person) picks the episodes whose introduction says most
+of its words, when it picks few. A role is often someone the guest talked about ("…when someone says the iphone guy
+blew up at his staff"), so those episodes are only tried first: the engine falls back to the whole library when they
+do not answer.
+"""
+from __future__ import annotations
+
+import math
+import re
+import threading
+
+from bot.ask.lexical import STOPWORDS
+from bot.framing import introduction_line
+
+MAX_ROLE_EPISODES = 3       # a role more introductions share ("the neuroscientist", "the writer") names no one
+DESCRIPTION_SENTENCES = 3   # the introduction's line and the next two: who the guest is, before the sponsors
+INTRO_SECONDS = 8 * 60.0    # an introduction is read from the chunks that start before this
+# words for a person a role ends on; any "-ist" word too ("the futurist", "the biochemist")
+PEOPLE = frozenset("""
+guy gal dude lady man woman person fella founder cofounder co-founder creator ceo cto inventor author writer
+professor prof comedian rapper engineer philosopher champ champion expert investor researcher entrepreneur director
+astronaut athlete coach fighter grandmaster doctor surgeon chef farmer rabbi priest monk designer programmer developer
+billionaire climber runner swimmer analyst historian musician mathematician physician magician statistician
+podcaster hacker journalist reporter novelist poet pioneer diplomat veteran pilot producer filmmaker actor actress
+singer drummer economist lawyer coder biologist
+""".split())     # not the boss, the president, the host: people guests talk about more often than they are
+GENERIC = frozenset("guy gal dude lady man woman person fella".split())   # "the MIT fusion guy": MIT and fusion
+_NOT_PEOPLE = frozenset("list exist assist twist wrist insist persist resist consist gist mist fist playlist checklist "
+                        "whist".split())
+# "the most gifted young rapper", "the first guitarist": someone described, not a guest's role
+_DESCRIBING = frozenset("most best greatest worst biggest top only other same next last first second".split())
+_THE = re.compile(r"\bthe\s+(?=((?:[^\W\d_][\w’'-]*\s*){1,4}))", re.IGNORECASE)     # overlapping: "the bit about the X"
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _is_person(word: str) -> bool:
+    return word in PEOPLE or (word.endswith("ist") and len(word) >= 6 and word not in _NOT_PEOPLE)
+
+
+def roles(question: str) -> list[list[str]]:
+    """The roles a question gives, each as its telling words: "the MIT fusion guy" -> ["mit", "fusion"], "the
+    Instagram co-founder" -> ["instagram", "co-founder"]. Not a phrase with a function word in it ("the AGI as a
+    CEO") nor one of generic words alone ("the guy")."""
+    out = []
+    for m in _THE.finditer(question):
+        following = [re.sub(r"['’]s?$", "", w.lower()) for w in m.group(1).split()]
+        head = next((i for i, w in enumerate(following) if _is_person(w)), None)
+        if head is None or any(w in STOPWORDS or w in _DESCRIBING for w in following[:head]):
+            continue
+        telling = [w for w in following[:head + 1] if w not in GENERIC]
+        if telling:
+            out.append(telling)
+    return out
+
+
+def _forms(word: str) -> set[str]:
+    """How an introduction may say a role's word: "founder" as "cofounder" or "co-founder", plurals."""
+    base = word[3:] if word.startswith("co-") else word[2:] if word.startswith("co") and word[2:] in PEOPLE else word
+    forms = {word, word + "s", base, f"co{base}", f"co-{base}"} if word in PEOPLE else {word, word + "s"}
+    return {f for f in forms if len(f) >= 2}
+
+
+class GuestRoles:
+    """Each episode's introduction (who the guest is) as words, rebuilt for the episodes whose text changed."""
+
+    def __init__(self, library):
+        self.library = library
+        self._lock = threading.Lock()
+        self._words: dict[str, tuple[str, frozenset[str]]] = {}    # episode -> (generation, its introduction's words)
+        self._version = -1
+
+    def named(self, question: str) -> list[str]:
+        """Episodes whose introduction says most of a role the question gives, each word weighed by how few
+        introductions say it, when at most MAX_ROLE_EPISODES do: "the Java creator" is James Gosling, "the founder
+        and lead designer behind the Java programming language", before the many a "creator of" introduces."""
+        asked = roles(question)
+        if not asked:
+            return []
+        intros = self._introductions()
+        out: set[str] = set()
+        for telling in asked:
+            saying = {w: {eid for eid, words in intros.items() if _forms(w) & words} for w in telling}
+            weight = {w: math.log((1 + len(intros)) / len(eids)) for w, eids in saying.items() if eids}
+            said = {eid: sum(weight.get(w, 0.0) for w in telling if eid in saying[w]) for eid in intros}
+            best = max(said.values(), default=0.0)
+            top = [eid for eid, n in said.items() if n == best]
+            if best > 0 and len(top) <= MAX_ROLE_EPISODES:
+                out.update(top)
+        return sorted(out) if len(out) <= MAX_ROLE_EPISODES else []
+
+    def _introductions(self) -> dict[str, frozenset[str]]:
+        with self._lock:
+            version = self.library.version
+            if self._version != version:
+                kept = {}
+                for meta in self.library.episodes:
+                    text = self.library.text(meta.episode_id)
+                    old = self._words.get(meta.episode_id)
+                    kept[meta.episode_id] = old if old and old[0] == text.gen else (text.gen, _introduced(text))
+                self._words, self._version = kept, version
+            return {eid: words for eid, (_, words) in self._words.items() if words}
+
+
+def _introduced(text) -> frozenset[str]:
+    """The words of the episode's introduction line and the next sentences ("The following is a conversation with
+    Ray Kurzweil, author, inventor, and futurist, …"); none when it has no recognisable introduction."""
+    sentences = [s for c in text.chunks if c.start < INTRO_SECONDS for s in c.sentences()]
+    first = introduction_line(sentences)
+    if first is None:
+        return frozenset()
+    said = " ".join(s.text for s in sentences[first:first + DESCRIPTION_SENTENCES]).lower()
+    return frozenset(w for w in _WORD.findall(said) if w not in STOPWORDS)
