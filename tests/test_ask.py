@@ -925,6 +925,7 @@ def test_chat_asides_are_no_words_of_the_question(engine):
     assert without_asides("ngl the mob story was wild lol, what happened to his boss tbh?", lambda w: 0) == \
         "the mob story was wild, what happened to his boss?"
     assert without_asides("imo, the IMO story", {"imo": 3}.get) == "imo, the IMO story"
+    assert without_asides("ELI5 how does self-play work?", lambda w: 0) == "how does self-play work?"
     eid = engine.library.resolve_episode("94").episode_id
     plain = engine.retrieve("what does Ilya think about the lottery ticket hypothesis?", eid)
     chatty = engine.retrieve("ngl what does Ilya think about the lottery ticket hypothesis lol", eid)
@@ -984,6 +985,20 @@ def test_the_kind_of_thing_a_question_asks_for_is_no_word_said_nowhere(engine):
     asked_about = engine.retrieve("did Ilya learn to play a woodwind as a kid?", eid)
     assert "woodwind" not in {w.lower() for w in asked_for.unsaid}
     assert "woodwind" in {w.lower() for w in asked_about.unsaid}
+
+
+def test_what_is_left_of_a_contraction_is_no_rare_word_an_episode_lacks():
+    """Blind set 13: "kate darling said she lived in sweden for like 10 years so UBI wasn't some silicon valley idea"
+    was refused: her episode never says "wasn't", so "wasn" counted as a rare word it lacks, beside "sweden"."""
+    import numpy as np
+
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["She lived in Switzerland and it was not a Silicon Valley idea.",
+                        "Sweden wasn't it, the ukulele didn't."])
+    here = np.array([1, 0], dtype=np.float32)
+    assert lex.absent_rare_words("so the ukulele wasn't there, or didn't it?", here) == ["ukulele"]
+    assert lex.absent_words("ukulele wasn't new", here) == ["ukulele", "new"]
 
 
 def test_a_name_said_nowhere_is_unknown_even_when_a_library_word_looks_like_it():

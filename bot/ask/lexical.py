@@ -33,6 +33,9 @@ STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | {
     "mentioned", "episode", "podcast", "guest", "did", "does", "doe", "what", "why", "how", "who", "whom",
     "tell", "anything", "something", "he", "she", "his", "her", "they", "lex", "fridman", "host",
     "vs"}        # "versus" as listeners type it; the transcripts spell it out
+# what is left of a contraction once its "'t" is split off ("wasn't" -> "wasn"): a function word, yet an episode may
+# never say it (Kate Darling's never says "wasn't"), and then it counted as a rare word the episode lacks
+CONTRACTED = frozenset("didn doesn isn wasn weren aren hasn haven hadn couldn wouldn shouldn mustn needn shan ain".split())
 
 
 @lru_cache(maxsize=200_000)
@@ -375,7 +378,8 @@ class LexicalIndex:
                  and not question[:m.start()].rstrip().endswith((".", "?", "!"))}
         out = []
         for w in words(question):
-            if len(w) < 4 or not w.isalpha() or counts.get(w, 0) > RARE_WORD or close_to(w, known_words):
+            if len(w) < 4 or not w.isalpha() or w in CONTRACTED or counts.get(w, 0) > RARE_WORD \
+                    or close_to(w, known_words):
                 continue
             if self.said(w, mask) or self._split_said(w, mask) or self._said_in(
                     [_stem(c) for c in self.completions(w, limit=5)], mask):
@@ -393,7 +397,7 @@ class LexicalIndex:
         """Words of `text` (3+ letters, stop words aside) said nowhere in the masked documents, in any spelling or
         form `said` reaches, nor close to a word of `known` (the episode's title and guest)."""
         known_words = _WORD.findall(known.lower())
-        return [w for w in dict.fromkeys(words(text)) if len(w) >= 3 and not w.isdigit()
+        return [w for w in dict.fromkeys(words(text)) if len(w) >= 3 and not w.isdigit() and w not in CONTRACTED
                 and not close_to(w, known_words) and not self.said(w, mask) and not self.derives(w, mask)]
 
     def spelt_otherwise(self, word: str) -> list[str]:

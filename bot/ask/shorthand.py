@@ -44,11 +44,11 @@ _CONTRACTIONS = {
     "theyll": "they'll", "shouldve": "should've", "wouldve": "would've", "couldve": "could've",
 }
 _CONTRACTION = re.compile(rf"\b(?:{'|'.join(_CONTRACTIONS)})\b", re.IGNORECASE)
-# chat's asides: how the listener feels about asking, never what they ask. Said nowhere in the transcripts, left in
+# chat's asides: how the listener feels about asking, or how they want it put ("eli5"), never what they ask. Said nowhere in the transcripts, left in
 # they are words the library lacks, which the refusal rules count against the question: "ngl the sicily mob story
 # was wild lol, what happened to anya's boss in the end?" was refused ("a term said nowhere": "ngl")
 _ASIDES = ("ngl", "tbh", "tbf", "imo", "imho", "idk", "iirc", "afaik", "btw", "fyi", "fwiw", "lol", "lmao", "lmfao",
-           "rofl", "omg", "omfg", "smh", "ikr", "jk", "ofc", "istg", "bruh")
+           "rofl", "omg", "omfg", "smh", "ikr", "jk", "ofc", "istg", "bruh", "eli5")
 _ASIDE = re.compile(rf"\b(?:{'|'.join(_ASIDES)})\b", re.IGNORECASE)
 SPOKEN_SHARE = 0.2      # shorthand said this often, against the full word, is spoken too ("stats"): it stays
 _WORD = re.compile(r"\b[A-Za-z]{2,6}\b")
