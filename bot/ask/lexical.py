@@ -35,7 +35,8 @@ STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | {
     "vs"}        # "versus" as listeners type it; the transcripts spell it out
 # what is left of a contraction once its "'t" is split off ("wasn't" -> "wasn"): a function word, yet an episode may
 # never say it (Kate Darling's never says "wasn't"), and then it counted as a rare word the episode lacks
-CONTRACTED = frozenset("didn doesn isn wasn weren aren hasn haven hadn couldn wouldn shouldn mustn needn shan ain".split())
+CONTRACTED = frozenset("didn doesn isn wasn weren aren hasn haven hadn couldn wouldn shouldn mustn needn shan ain"
+                       .split())
 
 
 @lru_cache(maxsize=200_000)

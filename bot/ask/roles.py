@@ -35,7 +35,8 @@ _NOT_PEOPLE = frozenset("list exist assist twist wrist insist persist resist con
                         "whist".split())
 # "the most gifted young rapper", "the first guitarist": someone described, not a guest's role
 _DESCRIBING = frozenset("most best greatest worst biggest top only other same next last first second".split())
-_THE = re.compile(r"\bthe\s+(?=((?:[^\W\d_][\w’'-]*\s*){1,4}))", re.IGNORECASE)     # overlapping: "the bit about the X"
+# the up to four words after each "the", overlapping: "the bit about the X" reads "the X" too
+_THE = re.compile(r"\bthe\s+(?=((?:[^\W\d_][\w’'-]*\s*){1,4}))", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 

@@ -44,9 +44,10 @@ _CONTRACTIONS = {
     "theyll": "they'll", "shouldve": "should've", "wouldve": "would've", "couldve": "could've",
 }
 _CONTRACTION = re.compile(rf"\b(?:{'|'.join(_CONTRACTIONS)})\b", re.IGNORECASE)
-# chat's asides: how the listener feels about asking, or how they want it put ("eli5"), never what they ask. Said nowhere in the transcripts, left in
-# they are words the library lacks, which the refusal rules count against the question: "ngl the sicily mob story
-# was wild lol, what happened to anya's boss in the end?" was refused ("a term said nowhere": "ngl")
+# chat's asides: how the listener feels about asking, or how they want it put ("eli5"), never what they ask. Said
+# nowhere in the transcripts, left in they are words the library lacks, which the refusal rules count against the
+# question: "ngl the sicily mob story was wild lol, what happened to anya's boss in the end?" was refused ("a term
+# said nowhere": "ngl")
 _ASIDES = ("ngl", "tbh", "tbf", "imo", "imho", "idk", "iirc", "afaik", "btw", "fyi", "fwiw", "lol", "lmao", "lmfao",
            "rofl", "omg", "omfg", "smh", "ikr", "jk", "ofc", "istg", "bruh", "eli5")
 _ASIDE = re.compile(rf"\b(?:{'|'.join(_ASIDES)})\b", re.IGNORECASE)
