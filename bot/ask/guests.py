@@ -23,7 +23,7 @@ HONORIFICS = frozenset({"lord", "lady", "sir", "dame", "commander", "lieutenant"
                         "major", "admiral", "bishop", "rabbi", "father", "professor", "doctor", "president"})
 
 
-def _possessive(word: str) -> str:
+def without_possessive(word: str) -> str:
     return re.sub(r"['’]s?$", "", word)
 
 
@@ -50,7 +50,7 @@ class GuestNames:
         out: set[str] = set()
         tokens = NAME_TOKEN.findall(question)
         for i, token in enumerate(tokens):
-            w = _possessive(token.lower())
+            w = without_possessive(token.lower())
             if len(w) < 3 or w in STOPWORDS:
                 continue
             episodes = self.episodes_of(w)
@@ -61,7 +61,7 @@ class GuestNames:
             if self._name_goes_on_otherwise(tokens, i, episodes):
                 continue                     # "Jordan Peterson" is not Jordan Ellenberg
             for j in (i - 1, i + 1):         # ...and where Jordan Peterson is a guest, only he is
-                beside = self.episodes_of(_possessive(tokens[j].lower())) if 0 <= j < len(tokens) else None
+                beside = self.episodes_of(without_possessive(tokens[j].lower())) if 0 <= j < len(tokens) else None
                 if beside and beside & episodes:
                     episodes = episodes & beside
             out |= episodes
@@ -71,9 +71,9 @@ class GuestNames:
         """The capitalised word after tokens[i] continues the name, and it is not (a spelling of) those guests'
         own: a listener's "Sara Seeger" is Sarah Seager (ratio 83), "Jordan Peterson" is nobody here."""
         if i + 1 >= len(tokens) or not tokens[i + 1][:1].isupper() or not tokens[i][:1].isupper() \
-                or _possessive(tokens[i]) != tokens[i]:
+                or without_possessive(tokens[i]) != tokens[i]:
             return False                     # "Schmidhuber's PowerPlay": the name ended with the possessive
-        nxt = _possessive(tokens[i + 1].lower())
+        nxt = without_possessive(tokens[i + 1].lower())
         if len(nxt) < 3 or nxt in STOPWORDS or (self.episodes_of(nxt) or set()) & episodes:
             return False
         own = [x for e in episodes for x in words(self.library.meta(e).guest or "")]
@@ -81,7 +81,7 @@ class GuestNames:
 
     def _written_as_name(self, tokens: list[str], i: int, episodes: set[str]) -> bool:
         def same_guest(j: int) -> bool:
-            return bool((self.episodes_of(_possessive(tokens[j].lower())) or set()) & episodes)
+            return bool((self.episodes_of(without_possessive(tokens[j].lower())) or set()) & episodes)
 
         if not tokens[i][:1].isupper():
             return False
@@ -100,7 +100,7 @@ class GuestNames:
         transcript wrote Tuomas Sandholm "Thomas", so the listener's right spelling is said nowhere). A guest's name
         with an "s" and no apostrophe is the possessive ("carls take"), not a slip for "cars"."""
         token = m.group(0)
-        word = _possessive(token)
+        word = without_possessive(token)
         w = word.lower()
         names, _ = self._table()
         if w in names or self._library_says(w) or w in english_words():

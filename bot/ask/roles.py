@@ -15,12 +15,12 @@ import math
 import re
 import threading
 
+from bot.ask.guests import without_possessive
 from bot.ask.lexical import STOPWORDS
-from bot.framing import introduction_line
+from bot.framing import INTRO_WINDOW, introduction_line
 
 MAX_ROLE_EPISODES = 3       # a role more introductions share ("the neuroscientist", "the writer") names no one
 DESCRIPTION_SENTENCES = 3   # the introduction's line and the next two: who the guest is, before the sponsors
-INTRO_SECONDS = 8 * 60.0    # an introduction is read from the chunks that start before this
 # words for a person a role ends on; any "-ist" word too ("the futurist", "the biochemist")
 PEOPLE = frozenset("""
 guy gal dude lady man woman person fella founder cofounder co-founder creator ceo cto inventor author writer
@@ -50,7 +50,7 @@ def roles(question: str) -> list[list[str]]:
     CEO") nor one of generic words alone ("the guy")."""
     out = []
     for m in _THE.finditer(question):
-        following = [re.sub(r"['’]s?$", "", w.lower()) for w in m.group(1).split()]
+        following = [without_possessive(w.lower()) for w in m.group(1).split()]
         head = next((i for i, w in enumerate(following) if _is_person(w)), None)
         if head is None or any(w in STOPWORDS or w in _DESCRIBING for w in following[:head]):
             continue
@@ -111,7 +111,7 @@ class GuestRoles:
 def _introduced(text) -> frozenset[str]:
     """The words of the episode's introduction line and the next sentences ("The following is a conversation with
     Ray Kurzweil, author, inventor, and futurist, …"); none when it has no recognisable introduction."""
-    sentences = [s for c in text.chunks if c.start < INTRO_SECONDS for s in c.sentences()]
+    sentences = [s for c in text.chunks if c.start < INTRO_WINDOW for s in c.sentences()]
     first = introduction_line(sentences)
     if first is None:
         return frozenset()
