@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+import jellyfish
 from rapidfuzz import fuzz, process
 
 from bot.ask.lexical import (RARE_WORD, STOPWORDS, close_to, common_words, english_words, one_letter_off,
@@ -25,6 +26,23 @@ HONORIFICS = frozenset({"lord", "lady", "sir", "dame", "commander", "lieutenant"
 
 def without_possessive(word: str) -> str:
     return re.sub(r"['’]s?$", "", word)
+
+
+_ASKING = frozenset("did does do would will has had".split())
+_SPEAKING = frozenset("""say says said reply replied answer answered think thinks thought mean meant talk talks talked
+tell told claim claimed argue argued believe believes feel feels describe described explain explained recommend
+recommended mention mentioned predict predicted suggest suggested""".split())
+
+
+def _speaking(tokens: list[str], i: int) -> bool:
+    """tokens[i] is who a question asks about, however it is written: "what did silver reply when…" (chat is
+    lower-case; a name that is also an everyday word is otherwise taken only capitalised)."""
+    return 0 < i < len(tokens) - 1 and tokens[i - 1].lower() in _ASKING and tokens[i + 1].lower() in _SPEAKING
+
+
+def _same_onset(word: str, other: str) -> bool:
+    """Two spellings that start alike, in letters or in sound ("carpathy" / "karpathy")."""
+    return word[0] == other[0] or jellyfish.metaphone(word)[:1] == jellyfish.metaphone(other)[:1]
 
 
 class GuestNames:
@@ -56,7 +74,8 @@ class GuestNames:
             episodes = self.episodes_of(w)
             if not episodes or len(episodes) > MAX_NAMED:
                 continue
-            if w in common_words() and not self._written_as_name(tokens, i, episodes):
+            if w in common_words() and not self._written_as_name(tokens, i, episodes) \
+                    and not _speaking(tokens, i):
                 continue
             if self._name_goes_on_otherwise(tokens, i, episodes):
                 continue                     # "Jordan Peterson" is not Jordan Ellenberg
@@ -130,8 +149,11 @@ class GuestNames:
         names, spellings = self._table()
         episodes = names.get(word)
         if episodes is None and len(word) >= 5 and spellings:
-            hit = process.extractOne(word, spellings, scorer=fuzz.ratio, score_cutoff=85)
-            if hit and not (word.startswith(hit[0]) or hit[0].startswith(word)):   # "Frankl" is not "Frank"
+            # "Frankl" is not "Frank"; "Bryan" is not "Ryan" (ratio 89), however close the letters: a name
+            # misheard keeps its first sound ("Carpathy" for Karpathy), and "Brian" is found by ear below
+            hit = next((h for h in process.extract(word, spellings, scorer=fuzz.ratio, score_cutoff=85, limit=5)
+                        if _same_onset(word, h[0])), None)
+            if hit and not (word.startswith(hit[0]) or hit[0].startswith(word)):
                 episodes = names[hit[0]]
                 key = sound_key(word)
                 if key and key == sound_key(hit[0]):   # ...and its other spellings by ear: the intros of

@@ -20,6 +20,7 @@ from bot.ask.lexical import STOPWORDS
 from bot.framing import INTRO_WINDOW, introduction_line
 
 MAX_ROLE_EPISODES = 3       # a role more introductions share ("the neuroscientist", "the writer") names no one
+TOPIC_SAID = 0.5            # share of a topic's words (by weight) the introduction must say
 DESCRIPTION_SENTENCES = 3   # the introduction's line and the next two: who the guest is, before the sponsors
 # words for a person a role ends on; any "-ist" word too ("the futurist", "the biochemist")
 PEOPLE = frozenset("""
@@ -28,9 +29,10 @@ professor prof comedian rapper engineer philosopher champ champion expert invest
 astronaut athlete coach fighter grandmaster doctor surgeon chef farmer rabbi priest monk designer programmer developer
 billionaire climber runner swimmer analyst historian musician mathematician physician magician statistician
 podcaster hacker journalist reporter novelist poet pioneer diplomat veteran pilot producer filmmaker actor actress
-singer drummer economist lawyer coder biologist
+singer drummer economist lawyer coder biologist guest
 """.split())     # not the boss, the president, the host: people guests talk about more often than they are
-GENERIC = frozenset("guy gal dude lady man woman person fella".split())   # "the MIT fusion guy": MIT and fusion
+# "the MIT fusion guy": MIT and fusion; "the Harvard guest": Harvard
+GENERIC = frozenset("guy gal dude lady man woman person fella guest".split())
 _NOT_PEOPLE = frozenset("list exist assist twist wrist insist persist resist consist gist mist fist playlist checklist "
                         "whist".split())
 # "the most gifted young rapper", "the first guitarist": someone described, not a guest's role
@@ -60,6 +62,30 @@ def roles(question: str) -> list[list[str]]:
     return out
 
 
+# "the AlphaGo episode", "the episode about the history of neural networks": an episode named by what it is about
+_EPISODE = r"(?:episode|ep|interview|conversation|podcast|pod)"
+_TOPIC_BEFORE = re.compile(rf"\bthe\s+((?:[^\W\d_][\w’'-]*\s+){{1,3}}){_EPISODE}\b", re.IGNORECASE)
+_TOPIC_AFTER = re.compile(rf"\b{_EPISODE}\s+(?:about|on)\s+([^,.;:!?()]+)", re.IGNORECASE)
+_NOT_TOPIC = frozenset("whole entire latest recent new newest old older earlier later other same podcast lex fridman "
+                       "long short full".split())
+MAX_TOPIC_WORDS = 5
+
+
+def topics(question: str) -> list[list[str]]:
+    """The topics a question names an episode by, each as its telling words: "in the AlphaGo episode, …" ->
+    [["alphago"]], "the episode about the history of neural networks" -> [["history", "neural", "networks"]]. Not
+    "the latest episode" nor "the first one"."""
+    out = []
+    for pattern in (_TOPIC_BEFORE, _TOPIC_AFTER):
+        for m in pattern.finditer(question):
+            said = [without_possessive(w.lower()) for w in _WORD.findall(m.group(1).lower())][:MAX_TOPIC_WORDS]
+            telling = [w for w in said if w not in STOPWORDS and w not in _DESCRIBING and w not in _NOT_TOPIC
+                       and w not in GENERIC and not _is_person(w) and not w.isdigit()]
+            if telling and (pattern is _TOPIC_AFTER or not any(w in STOPWORDS for w in said)):
+                out.append(telling)
+    return out
+
+
 def _forms(word: str) -> set[str]:
     """How an introduction may say a role's word: "founder" as "cofounder" or "co-founder", plurals."""
     base = word[3:] if word.startswith("co-") else word[2:] if word.startswith("co") and word[2:] in PEOPLE else word
@@ -80,18 +106,25 @@ class GuestRoles:
         """Episodes whose introduction says most of a role the question gives, each word weighed by how few
         introductions say it, when at most MAX_ROLE_EPISODES do: "the Java creator" is James Gosling, "the founder
         and lead designer behind the Java programming language", before the many a "creator of" introduces."""
-        asked = roles(question)
+        asked = [(telling, False) for telling in roles(question)] + [(telling, True) for telling in topics(question)]
         if not asked:
             return []
         intros = self._introductions()
         out: set[str] = set()
-        for telling in asked:
+        for telling, topic in asked:
             saying = {w: {eid for eid, words in intros.items() if _forms(w) & words} for w in telling}
-            weight = {w: math.log((1 + len(intros)) / len(eids)) for w, eids in saying.items() if eids}
-            said = {eid: sum(weight.get(w, 0.0) for w in telling if eid in saying[w]) for eid in intros}
+            weight = {w: math.log((1 + len(intros)) / max(1, len(eids))) for w, eids in saying.items()}
+            said = {eid: sum(weight[w] for w in telling if eid in saying[w]) for eid in intros}
             best = max(said.values(), default=0.0)
             top = [eid for eid, n in said.items() if n == best]
-            if best > 0 and len(top) <= MAX_ROLE_EPISODES:
+            # a topic is told in the listener's words, not the introduction's: it picks an episode only where
+            # the introduction says most of it, its rarest word among them ("the history of neural networks", not
+            # just "history"; "that free AI course" is not Guido van Rossum's, whose early intro ends "This
+            # conversation is part of MIT course on artificial general intelligence and the AI podcast")
+            rarest = max(telling, key=lambda w: weight[w])
+            enough = not topic or (best >= TOPIC_SAID * sum(weight.values())
+                                   and all(eid in saying[rarest] for eid in top))
+            if best > 0 and len(top) <= MAX_ROLE_EPISODES and enough:
                 out.update(top)
         return sorted(out) if len(out) <= MAX_ROLE_EPISODES else []
 
