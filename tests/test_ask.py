@@ -1814,3 +1814,31 @@ def test_inside_an_episode_the_question_is_ranked_without_its_guests_name(engine
     assert np.allclose(ranked, expected / np.linalg.norm(expected), atol=1e-5)
     _, everywhere = retriever.question_vectors(question)            # across the library the name finds the episode
     assert not np.allclose(everywhere, ranked, atol=1e-3)
+
+
+def test_a_dictionary_word_made_of_two_everyday_words_is_no_term():
+    """Blind set 15: "…before heading to a fancy menswear shop?", "…a student with an offbeat hunch…" were refused
+    as naming a term the episode never says: both are rare in the word list, but they are the listener's wording.
+    A product so made is in no dictionary, and stays a term."""
+    from bot.ask.lexical import is_term
+
+    assert not is_term("menswear") and not is_term("offbeat") and not is_term("teatime")
+    assert is_term("blockchain") and is_term("neuralink") and is_term("firefox") and is_term("phosphine")
+
+
+def test_across_the_library_the_one_episode_saying_a_rare_word_is_ranked_by_it(engine):
+    """Blind set 14: "who did it for him with ULMFiT?" (the transcript's "ULM fit", in one passage of one episode)
+    was ranked below passages only the question's filler brought close. A rare word only one episode says is a
+    ranked list of its own: that episode's passages saying it. Not for a word two episodes say, nor a common one."""
+    from bot.ask.retrieval import RAREST_MIN_IDF
+
+    r = engine.retriever
+    r.ensure_index()
+    hessian = r._in_one_episode({("hessian",): RAREST_MIN_IDF}, None)
+    assert hessian and all(r.chunks.episode(p) == EP for p in hessian)
+    assert all("hessian" in r.chunks[p][1].text.lower() for p in hessian)
+    assert r._in_one_episode({("hessian",): RAREST_MIN_IDF - 0.1}, None) == []
+    everywhere = [t for t in ("think", "people", "know") if r.lex.has(t)]
+    assert everywhere and r._in_one_episode({(everywhere[0],): RAREST_MIN_IDF}, None) == []
+    asked = engine.retrieve("who did the Hessian free optimizer work with him?")
+    assert asked.evidence[0].episode_id == EP
