@@ -1842,3 +1842,19 @@ def test_across_the_library_the_one_episode_saying_a_rare_word_is_ranked_by_it(e
     assert everywhere and r._in_one_episode({(everywhere[0],): RAREST_MIN_IDF}, None) == []
     asked = engine.retrieve("who did the Hessian free optimizer work with him?")
     assert asked.evidence[0].episode_id == EP
+
+
+def test_a_name_is_not_said_by_an_everyday_word_a_letter_off_it():
+    """Blind set 15, on a small library: "Does Duncan Trussell bring up Alan Watts at all?" was answered, because
+    "Watts", said nowhere, reaches "wants" as a close spelling (for recall), and his episode says "wants".
+    A name is said as itself or in a transcriber's spelling English lacks ("Sotskever"), not as another word."""
+    import numpy as np
+
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["She wants to tell you about it, Victor Frankel said.", "Ilya Sotskever on deep learning."])
+    here = np.array([1, 0], dtype=np.float32)
+    assert "Watts" in lex.absent_names("did he bring up Alan Watts?", here)
+    assert {"alan", "watts"} <= set(lex.absent_words("Alan Watts", here))
+    assert lex.absent_names("did he talk with Sutskever?", np.array([0, 1], dtype=np.float32)) == []
+    assert lex.absent_names("what did he say about Viktor Frankl?", here) == []
