@@ -27,15 +27,16 @@ def question_core(question: str) -> str:
     return core if len(core.split()) >= 2 and core != question.strip(" ?") else ""
 
 
-# "did he (ever) talk about X", "does Brian have a take on X", "any chance he mentioned X", "did they get into X":
-# the listener asks whether X came up at all
+# "did he (ever) talk about X", "does Brian have a take on X", "any chance he mentioned X", "did they get into X",
+# "did glenn open up about X", "does she cover X": the listener asks whether X came up at all
 _WHETHER = re.compile(
     r"^\s*(?:so\s+|and\s+|also\s+)?(?:(?:did|does|do|has|have|had|would|will)\s+(?:[\w'’.-]+\s+){0,4}?|any\s+chance\s+"
     r"(?:[\w'’.-]+\s+){0,2}?|is\s+there\s+an?\s+(?:episode|guest|one|conversation)\s+(?:where|that|who|which)\s+"
     r"(?:[\w'’.-]+\s+){0,2}?|(?:which|what)\s+(?:episodes?|guests?|ones?)\s+(?:[\w'’.-]+\s+){0,2}?)"
     r"(?:ever\s+|even\s+|actually\s+)?"
     r"(?:talk(?:ed|s)?|say\s+anything|said\s+anything|mention(?:ed|s)?|bring\s+up|brought\s+up|discuss(?:ed|es)?|"
-    r"get\s+into|got\s+into|go\s+into|touch(?:ed)?\s+on|have\s+(?:a\s+take|an\s+opinion|thoughts|any\s+thoughts)\s+on)"
+    r"get\s+into|got\s+into|go\s+into|touch(?:ed)?\s+on|have\s+(?:a\s+take|an\s+opinion|thoughts|any\s+thoughts)\s+on|"
+    r"open(?:ed)?\s+up|speak|spoke|go\s+over|went\s+over|cover(?:ed)?|address(?:ed)?|weigh(?:ed)?\s+in)"
     r"\s+(?:about\s+|on\s+|of\s+)?(?P<topic>[^?.!]+)", re.I)
 
 
