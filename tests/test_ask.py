@@ -1861,3 +1861,22 @@ def test_a_name_is_not_said_by_an_everyday_word_a_letter_off_it():
     assert {"alan", "watts"} <= set(lex.absent_words("Alan Watts", here))
     assert lex.absent_names("did he talk with Sutskever?", np.array([0, 1], dtype=np.float32)) == []
     assert lex.absent_names("what did he say about Viktor Frankl?", here) == []
+
+
+def test_what_a_listener_tells_as_context_names_no_topic_the_episode_must_say(engine):
+    """Blind set 15: "Avi Loeb on this show is all about hunting for ET tech. Does Penrose have a theory on where we
+    might catch messages from extraterrestrials?" was refused in his episode for "Avi" and "Loeb", said nowhere
+    there. The sentences that only tell are the listener's context; the one that asks names the topic. A question
+    that asks about the names is still refused."""
+    from bot.ask.wording import asked_sentences
+
+    assert asked_sentences("Avi Loeb hunts alien tech. Does Penrose have a theory? Thanks") == "Does Penrose have a theory?"
+    assert asked_sentences("which nordic country? it came up while she joked about huxley") == "which nordic country?"
+    assert asked_sentences("did he mention Avi Loeb?") == "did he mention Avi Loeb?"
+    assert asked_sentences("no question here. just words") == "no question here. just words"
+    told = engine.retrieve("Demis Hassabis and Andrew Huberman were on the show last week. What does Ilya find most "
+                           "beautiful about deep learning?", "94")
+    assert not {"Demis", "Hassabis", "Andrew", "Huberman"} & set(told.unsaid)
+    assert engine.abstain_reason(told) is None
+    asked = engine.retrieve("Did Ilya talk about Demis Hassabis and Andrew Huberman?", "94")
+    assert {"Hassabis", "Huberman"} <= set(asked.unsaid) and engine.abstain_reason(asked) is not None

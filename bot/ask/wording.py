@@ -20,6 +20,15 @@ _SCAFFOLD = re.compile(
 _ACCORDING = re.compile(r",?\s*according to [^?,.]+", re.I)
 
 
+def asked_sentences(question: str) -> str:
+    """The sentences of a message that ask, when others only tell ("Avi Loeb on this show is all about hunting for
+    alien tech. Does Penrose have a theory on where we might find life?"; "which nordic country did she live in?
+    it came up while she joked about huxley's dystopia"); the whole message when none, or every one, asks."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", question.strip()) if p]
+    asking = [p for p in parts if p.endswith("?")]
+    return " ".join(asking) if asking and len(asking) < len(parts) else question
+
+
 def question_core(question: str) -> str:
     """The question without its asking scaffold, or "" when that leaves fewer than two words or nothing
     was taken off."""
