@@ -39,7 +39,7 @@ W_LEX = 1.0
 W_TILE = 1.0             # inside named episodes: a third ranked list, chunks by their best tile (~3 sentences)
 W_WIDE = 0.5             # a fourth: chunks by their wide passage (two chunks read as one; `_wide_ranked`)
 W_ONE_EPISODE = 1.0      # across the library, a fifth: the passages of the one episode saying the rarest word
-#                          (`_in_one_episode`). Seventeen sets at 120 episodes, corpus-wide top-1 / top-5 328 / 444
+#                          (`_in_one_episode`). Eighteen sets at 125 episodes, corpus-wide top-1 / top-5 328 / 444
 #                          -> 329 / 449 of 658; at 319 episodes 295 / 418 -> 295 / 420; a weight of 2 no better
 RERANK_WEIGHT = 0.5      # share of the fused rank vs the fine (tile) rank
 NEIGHBOUR = 0.0          # share of a neighbouring chunk's fused score added to a chunk (answers straddle chunks)
