@@ -162,15 +162,16 @@ class AskEngine:
         elif scope is None:
             named = self.retriever.named_guests(question)
         by_role = self.retriever.named_by_role(question) if scope is None and not named else []
-        if named or by_role:
+        picked = named or by_role
+        if picked:
             vectors = self.retriever.question_vectors(question)     # embedded once for both searches
-            r = self.retriever.retrieve(question, named or by_role, k=k, vectors=vectors, where=where)
+            r = self.retriever.retrieve(question, picked, k=k, vectors=vectors, where=where)
             # The rules that say "not found" inside an episode say it here. Until stop 45 stricter ones did (a first
             # name may pick guests the question is not about: "john irving the writer"), but the answer was in the
             # named guest's episode far more often than not: seventeen sets at 120 episodes, corpus-wide wrong
             # refusals 21 -> 15 of 622 for 4 more of 131 unanswerables naming their guest answered (94 -> 90).
             if AskEngine.abstain_reason(r) is None:
-                r.scope, r.extra["guest_episodes"] = None, named or by_role
+                r.scope, r.extra["guest_episodes"] = None, picked
                 return r
             # "did Jim Keller talk about psychedelics?": not in his episode is the answer; where else it
             # came up is read from everywhere, for the not-found message to point at

@@ -92,6 +92,13 @@ def english_count(word: str) -> int:
     return n
 
 
+def _written_names(text: str, letters: int) -> set[str]:
+    """The words of `text` written as names (lowercased): capitalised, `letters` long or more, and not opening a
+    sentence."""
+    return {m.group().lower() for m in re.finditer(rf"\b[A-Z][a-z]{{{letters - 1},}}", text)
+            if text[:m.start()].strip(" \"'“(") and not text[:m.start()].rstrip().endswith((".", "?", "!"))}
+
+
 def is_term(word: str) -> bool:
     """A word too rare in everyday English to be a paraphrase: a name, a product, a technical term. Not a dictionary
     word made of two everyday ones ("menswear", "offbeat", "teatime", rare in the list though they are: blind set
@@ -384,9 +391,7 @@ class LexicalIndex:
         ("Sutskever" for the transcriber's "Sotskever"), is not absent."""
         counts = word_counts()
         known_words = _WORD.findall(known.lower())
-        names = {m.group().lower() for m in re.finditer(r"\b[A-Z][a-z]{4,}", question)      # capitalised, not
-                 if question[:m.start()].strip(" \"'“(")                                     # opening a sentence
-                 and not question[:m.start()].rstrip().endswith((".", "?", "!"))}
+        names = _written_names(question, 5)
         out = []
         for w in words(question):
             if len(w) < 4 or not w.isalpha() or w in CONTRACTED or counts.get(w, 0) > RARE_WORD \
@@ -409,7 +414,7 @@ class LexicalIndex:
         form `said` reaches (a name written capitalised: `_name_said`), nor close to a word of `known` (the
         episode's title and guest)."""
         known_words = _WORD.findall(known.lower())
-        names = {m.group().lower() for m in re.finditer(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]{2,}\b", text)}
+        names = _written_names(text, 3)
         return [w for w in dict.fromkeys(words(text)) if len(w) >= 3 and not w.isdigit() and w not in CONTRACTED
                 and not close_to(w, known_words)
                 and not (self._name_said(w, mask) if w in names else self.said(w, mask))

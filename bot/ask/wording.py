@@ -18,13 +18,14 @@ _SCAFFOLD = re.compile(
     rf"|(?:did|does|do|is|was|would|has)\s+(?:\w+\s+){{0,3}}?{_VERBS}(?:\s+(?:about|of|on|that))?"
     r")\s+", re.I)
 _ACCORDING = re.compile(r",?\s*according to [^?,.]+", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def asked_sentences(question: str) -> str:
     """The sentences of a message that ask, when others only tell ("Avi Loeb on this show is all about hunting for
     alien tech. Does Penrose have a theory on where we might find life?"; "which nordic country did she live in?
     it came up while she joked about huxley's dystopia"); the whole message when none, or every one, asks."""
-    parts = [p for p in re.split(r"(?<=[.!?])\s+", question.strip()) if p]
+    parts = [p for p in _SENTENCE_END.split(question.strip()) if p]
     asking = [p for p in parts if p.endswith("?")]
     return " ".join(asking) if asking and len(asking) < len(parts) else question
 
@@ -52,7 +53,7 @@ _WHETHER = re.compile(
 def topic_asked(question: str) -> str:
     """What a question asks whether the episode discussed ("did he talk about poison gas in the trenches?" ->
     "poison gas in the trenches"), from any of its sentences; "" when it asks something else."""
-    for sentence in re.split(r"(?<=[?.!])\s+", question):
+    for sentence in _SENTENCE_END.split(question):
         m = _WHETHER.match(sentence)
         if m:
             return m.group("topic").strip()
