@@ -211,6 +211,9 @@ def test_a_paraphrase_whose_nearest_passage_stands_alone_is_matched_there(real_a
     assert real_app.quotes.find(HORSE, "094").matches == []          # that spot is not in this episode
     for line in NEVER_SAID:                                           # near ties: still nothing
         assert real_app.quotes.find(line).matches == [], line
+    # found by meaning alone, in another guest's episode than the one the listener named: not that line
+    assert real_app.quotes.find(f"Ilya Sutskever: {HORSE}").matches == []
+    assert real_app.quotes.find(f"Elon Musk: {HORSE}").matches[0].start == 186.92
 
 
 def test_a_small_library_asks_a_wider_margin_of_its_nearest_passage(real_app):

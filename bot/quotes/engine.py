@@ -171,8 +171,11 @@ class QuoteEngine:
             # close in meaning ("the geometry of metamathematics") is not that line. The words must carry it.
             for w in windows.values():
                 w.sense, w.meaning = None, 0.0
-        if parts.attribution:
-            self._attribute(index, parts.attribution, windows)
+        attributed = _Attributed(index, parts.attribution) if parts.attribution else None
+        if attributed is not None:
+            for w in windows.values():
+                if attributed(w.first):
+                    w.bonus = ATTRIBUTION_BONUS
 
         bar = scoring.threshold(hi - lo)
 
@@ -212,6 +215,9 @@ class QuoteEngine:
             except Exception:  # a store hiccup costs this paraphrase, not the answer
                 log.warning("quote: no peak search", exc_info=True)
                 w = None
+            if w is not None and attributed is not None and attributed.anyone and not attributed(w.first):
+                w = None               # "Lisa Feldman Barrett: a placebo works because…" found in another guest's
+                                       # episode: a guess by meaning alone, and the listener says it is not there
             match = self._match(index, w) if w is not None else None
             if match is not None:      # found by where it is, not by how it reads: a match's score is at the bar
                 match.score = max(match.score, bar)
@@ -375,18 +381,6 @@ class QuoteEngine:
         sentences = [index.texts[e].sentences[pos] for e, pos in map(index.locate, ordered)]
         return ordered, np.asarray(self.library.embedder.embed_documents([s.text for s in sentences])) @ query
 
-    @staticmethod
-    def _attribute(index: SentenceIndex, attribution: str, windows: dict) -> None:
-        """Favour windows in episodes whose guest/title (or sentences whose speaker) match the named person."""
-        def named(label: str | None) -> bool:
-            return bool(label) and fuzz.WRatio(attribution, label) >= 80
-
-        episodes = {e for e, t in enumerate(index.texts) if named(t.meta.guest) or named(t.meta.title)}
-        for w in windows.values():
-            e, pos = index.locate(w.first)
-            if e in episodes or named(index.texts[e].sentences[pos].speaker):
-                w.bonus = ATTRIBUTION_BONUS
-
     # --- output -----------------------------------------------------------------------------------
     @staticmethod
     def _match(index: SentenceIndex, w: Window, query: str | None = None) -> QuoteMatch | None:
@@ -412,6 +406,23 @@ class QuoteEngine:
         return QuoteMatch(episode_id=meta.episode_id, title=meta.title, start=start, end=end, text=quote,
                           context_before=before, context_after=after, score=round(w.score, 3),
                           url=meta.link(start), speaker=speaker)
+
+
+class _Attributed:
+    """Whether a sentence is the named person's ("Ilya: …"): in an episode whose guest/title is them, or labelled
+    with them. Such windows get a nudge; a line found by meaning alone elsewhere is dropped."""
+
+    def __init__(self, index: SentenceIndex, attribution: str):
+        self.index, self.attribution = index, attribution
+        self.episodes = {e for e, t in enumerate(index.texts) if self._named(t.meta.guest) or self._named(t.meta.title)}
+        self.anyone = bool(self.episodes)        # the name is a guest's here (else: a speaker label at most)
+
+    def _named(self, label: str | None) -> bool:
+        return bool(label) and fuzz.WRatio(self.attribution, label) >= 80
+
+    def __call__(self, sid: int) -> bool:
+        e, pos = self.index.locate(sid)
+        return e in self.episodes or self._named(self.index.texts[e].sentences[pos].speaker)
 
 
 def peak_margin(chunks: int) -> float:
