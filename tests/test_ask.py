@@ -677,6 +677,39 @@ def test_a_world_war_as_listeners_write_it_is_no_word_said_nowhere():
     assert apart.unknown_words("did his grandpa fight in ww2") == ["grandpa", "ww2"]
 
 
+def test_a_lower_case_first_name_going_on_as_another_persons_name_names_no_guest():
+    """Blind set 16: "what was it like for him working with steve jobs at apple?" picked the guests named Steve
+    (then "not in their episodes"). Chat is lower case, so the next word continues the name where the
+    transcripts write the two as a name; "steve explains" does not."""
+    from types import SimpleNamespace
+
+    from bot.ask.guests import GuestNames
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["He worked with Steve Jobs at Apple for years.", "Then steve explains markets to us.",
+                        "Steve explains it again."])
+    assert lex.written_as_name("steve", "jobs")
+    assert not lex.written_as_name("steve", "explains")          # capitalised only opening a sentence
+    guests = {"e1": "Steve Keen", "e2": "Jim Keller"}
+    library = SimpleNamespace(version=1, episodes=[SimpleNamespace(episode_id=e, guest=g) for e, g in guests.items()],
+                              meta=lambda e: SimpleNamespace(guest=guests[e]))
+    names = GuestNames(library, lambda w, e: False, lex.surface_set.__contains__, lex.written_as_name)
+    assert names.named("what was it like for him working with steve jobs at apple?") == []
+    assert names.named("what was it like for him working with Steve Jobs at Apple?") == []
+    assert names.named("what did steve explain about debt?") == ["e1"]
+    assert names.named("what did steve keen say about debt?") == ["e1"]
+    assert names.named("did jim keller work with steve jobs?") == ["e2"]
+
+
+def test_a_comparative_of_an_everyday_word_is_no_term():
+    """Blind set 16's "are ladies moodier than guys?" was refused as naming a term the episode lacks: the list
+    counts "moodier" 50 times, "moody" 2197."""
+    from bot.ask.lexical import LexicalIndex, is_term
+
+    assert not is_term("moodier") and not is_term("tidied") and is_term("phosphine")
+    assert LexicalIndex(["she was moody all day"]).unknown_words("was she moodier?") == []
+
+
 def test_a_plural_of_an_everyday_word_is_no_term():
     """The English word list counts each form apart, so a plural of an everyday word looks rare there ("formats"
     86, "format" 1373): blind set 5's "something with old media formats" was refused as naming a term the episode

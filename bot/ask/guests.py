@@ -49,10 +49,12 @@ class GuestNames:
     """Each word of a guest's name (and short forms of first names) -> that guest's episodes, rebuilt when the
     library changes; `said_in(word, episode)` and `library_says(word)` read the transcripts (the lexical index)."""
 
-    def __init__(self, library, said_in: Callable[[str, str], bool], library_says: Callable[[str], bool]):
+    def __init__(self, library, said_in: Callable[[str, str], bool], library_says: Callable[[str], bool],
+                 written_as_name: Callable[[str, str], bool] = lambda a, b: False):
         self.library = library
         self._said_in = said_in
         self._library_says = library_says
+        self._written_as_name_pair = written_as_name
         self._names: dict[str, set[str]] = {}
         self._spellings: list[str] = []
         self._sounds: dict[str, list[str]] = {}
@@ -87,13 +89,17 @@ class GuestNames:
         return sorted(out) if len(out) <= MAX_NAMED else []
 
     def _name_goes_on_otherwise(self, tokens: list[str], i: int, episodes: set[str]) -> bool:
-        """The capitalised word after tokens[i] continues the name, and it is not (a spelling of) those guests'
-        own: a listener's "Sara Seeger" is Sarah Seager (ratio 83), "Jordan Peterson" is nobody here."""
-        if i + 1 >= len(tokens) or not tokens[i + 1][:1].isupper() or not tokens[i][:1].isupper() \
-                or without_possessive(tokens[i]) != tokens[i]:
+        """The word after tokens[i] continues the name, and it is not (a spelling of) those guests' own: a
+        listener's "Sara Seeger" is Sarah Seager (ratio 83), "Jordan Peterson" is nobody here. Capitalised, the
+        next word is a name's; in chat's lower case, when the transcripts write the two as a name: "steve jobs"
+        (blind set 16: it picked the guests named Steve), not "steve explains"."""
+        if i + 1 >= len(tokens) or without_possessive(tokens[i]) != tokens[i]:
             return False                     # "Schmidhuber's PowerPlay": the name ended with the possessive
         nxt = without_possessive(tokens[i + 1].lower())
-        if len(nxt) < 3 or nxt in STOPWORDS or (self.episodes_of(nxt) or set()) & episodes:
+        if len(nxt) < 3 or nxt in STOPWORDS or nxt in _SPEAKING or (self.episodes_of(nxt) or set()) & episodes:
+            return False
+        if not (tokens[i][:1].isupper() and tokens[i + 1][:1].isupper()) \
+                and not self._written_as_name_pair(tokens[i].lower(), nxt):
             return False
         own = [x for e in episodes for x in words(self.library.meta(e).guest or "")]
         return not close_to(nxt, own, cutoff=NAME_GOES_ON)

@@ -82,14 +82,25 @@ _WORLD_WAR = re.compile(r"ww(?:[12]|ii?|one|two)")
 
 def english_count(word: str) -> int:
     """How common `word` is in English, by its commonest form: the list counts each form apart, and a plural or
-    past tense of an everyday word is rare in it ("formats" 86, "format" 1373)."""
+    past tense of an everyday word is rare in it ("formats" 86, "format" 1373), and so is a comparative of one
+    made from its "y" ("moodier" 50, "moody" 2197)."""
     counts = word_counts()
     n = counts.get(word, 0)
     for suffix in ("s", "es", "ed", "ing", "ly"):
         base = word[:-len(suffix)]
         if word.endswith(suffix) and len(base) >= 3:
             n = max(n, counts.get(base, 0), counts.get(base + "e", 0))
-    return n
+    base = _y_base(word)
+    return max(n, counts.get(base, 0)) if base else n
+
+
+def _y_base(word: str) -> str | None:
+    """The word a form made from a final "y" comes from ("moodier", "tidied", "luckily": "moody", "tidy",
+    "lucky"), if `word` is one."""
+    for suffix in ("ier", "iest", "ied", "ies", "ily", "iness"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[:-len(suffix)] + "y"
+    return None
 
 
 def _written_names(text: str, letters: int) -> set[str]:
@@ -212,6 +223,7 @@ class LexicalIndex:
         self._splits: dict[str, tuple[str, str] | None] = {}
         self.phrases: dict[str, np.ndarray] = {}    # "star shade" (stems) -> the documents saying the two words in a row
         self._apart: set[str] = set()               # phrases no document says
+        self._names: dict[tuple[str, str], bool] = {}  # (a, b) -> some document writes "A B", a name
 
     def has(self, term: str) -> bool:
         """A stem the library says, or a phrase `expand` found it says."""
@@ -327,13 +339,13 @@ class LexicalIndex:
                 if c != w and Levenshtein.distance(w, c) <= slips and c[0] == w[0]]
 
     def _inflects(self, word: str) -> bool:
-        """`word` is a library word with an ending the stemmer keeps ("proudest" for "proud"), or one a
-        listener made of a library word (`derives`)."""
+        """`word` is a library word with an ending the stemmer keeps ("proudest" for "proud", "moodier" for
+        "moody"), or one a listener made of a library word (`derives`)."""
         for suffix in _ENDINGS:
             base = word[:-len(suffix)]
             if word.endswith(suffix) and len(base) >= 3 and {base, base + "e"} & self.surface_set:
                 return True
-        return self.derives(word, None)
+        return _y_base(word) in self.surface_set or self.derives(word, None)
 
     def derives(self, word: str, mask: np.ndarray | None) -> bool:
         """`word` is a word said in the masked documents with an everyday prefix or ending added: a listener's
@@ -381,6 +393,15 @@ class LexicalIndex:
         else:
             self._apart.add(key)
         return bool(saying)
+
+    def written_as_name(self, a: str, b: str) -> bool:
+        """Some document writes `a` and then `b` capitalised, as a name ("Steve Jobs"), in a sentence's middle."""
+        key = (a, b)
+        if key not in self._names:
+            name = re.compile(rf"[^.?!]\s{a.capitalize()}\s+{b.capitalize()}\b")
+            self._names[key] = self.said_together(a, b) and any(
+                name.search(self.docs[int(d)]) for d in self.phrases[_phrase(a, b)])
+        return self._names[key]
 
     def absent_rare_words(self, question: str, mask: np.ndarray, known: str = "") -> list[str]:
         """Rare words (4+ letters) of the question ("phosphine", "Navalny", "perl") said nowhere in the masked

@@ -222,7 +222,8 @@ class Retriever:
         self.position: dict[tuple[str, int], int] = {}
         self.episode_rows: dict[str, np.ndarray] = {}
         self.lex: LexicalIndex | None = None
-        self.guests = GuestNames(library, self._said_in, lambda w: self.lex is not None and w in self.lex.surface_set)
+        self.guests = GuestNames(library, self._said_in, lambda w: self.lex is not None and w in self.lex.surface_set,
+                                 lambda a, b: self.lex is not None and self.lex.written_as_name(a, b))
         self.roles = GuestRoles(library)
 
     def ensure_index(self) -> None:
