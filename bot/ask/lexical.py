@@ -110,6 +110,13 @@ def _written_names(text: str, letters: int) -> set[str]:
             if text[:m.start()].strip(" \"'“(") and not text[:m.start()].rstrip().endswith((".", "?", "!"))}
 
 
+def _overstemmed(word: str) -> bool:
+    """The stemmer cut `word` down to another, everyday word ("mindfulness" -> "mind", "hopefulness" -> "hope"):
+    a passage saying that word does not say this one."""
+    stem = _stem(word)
+    return len(stem) <= len(word) - 4 and english_count(stem) >= COMMON_WORD
+
+
 def is_term(word: str) -> bool:
     """A word too rare in everyday English to be a paraphrase: a name, a product, a technical term. Not a dictionary
     word made of two everyday ones ("menswear", "offbeat", "teatime", rare in the list though they are: blind set
@@ -418,6 +425,10 @@ class LexicalIndex:
             if len(w) < 4 or not w.isalpha() or w in CONTRACTED or counts.get(w, 0) > RARE_WORD \
                     or close_to(w, known_words):
                 continue
+            if _overstemmed(w):         # "mindfulness" stems to "mind": only its own forms say it
+                if not self._said_as_written(w, mask):
+                    out.append(w)
+                continue
             if self.said(w, mask) or self._split_said(w, mask) or self._said_in(
                     [_stem(c) for c in self.completions(w, limit=5)], mask):
                 continue                # ...nor one the episode says in full ("nanotech": "nanotechnology")
@@ -429,6 +440,16 @@ class LexicalIndex:
                 continue                # ...nor the listener's own word made of one said here ("schoolers")
             out.append(w)
         return out
+
+    def _said_as_written(self, word: str, mask: np.ndarray | None) -> bool:
+        """A masked document says `word`, or a form of it that keeps all but its last suffix ("mindful" for
+        "mindfulness"), as written: not merely a word of the same stem."""
+        stem = _stem(word)
+        cut = max((len(s) for s in _SUFFIXES if word.endswith(s) and len(word) - len(s) >= len(stem) + 2), default=0)
+        core = word[:len(word) - cut]
+        hits = self.scores([stem], mask) if stem in self.df else np.zeros(0)
+        written = re.compile(rf"\b{re.escape(core)}", re.IGNORECASE)
+        return any(written.search(self.docs[int(d)]) for d in np.flatnonzero(hits > 0))
 
     def absent_words(self, text: str, mask: np.ndarray, known: str = "") -> list[str]:
         """Words of `text` (3+ letters, stop words aside) said nowhere in the masked documents, in any spelling or
