@@ -710,6 +710,25 @@ def test_a_comparative_of_an_everyday_word_is_no_term():
     assert LexicalIndex(["she was moody all day"]).unknown_words("was she moodier?") == []
 
 
+def test_a_rare_word_the_stemmer_cuts_to_an_everyday_one_is_said_only_in_its_own_forms():
+    """Blind set 16: "does she recommend meditation or mindfulness?" — the episode never says "mindful", but
+    "mindfulness" stems to "mind", which every episode says."""
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["keep your mind on the body budget", "be mindful of what you eat"])
+    assert lex.absent_rare_words("does she recommend mindfulness?", np.array([1.0, 0.0])) == ["mindfulness"]
+    assert lex.absent_rare_words("does she recommend mindfulness?", np.array([1.0, 1.0])) == []
+
+
+def test_the_guests_name_does_not_make_a_question_a_described_moment(engine):
+    """A question that runs to DESCRIBED_WORDS words retells a moment, and is spared refusals for a word of its
+    own; naming the guest in full ("Does Lisa Feldman Barrett recommend…") retells nothing."""
+    retriever = engine.retriever
+    question = "did Ilya Sutskever ever recommend mindfulness retreats to researchers?"
+    assert retriever.retrieve(question, [EP]).words == 5          # ever recommend mindfulness retreats researchers
+    assert retriever.retrieve(question).words == 7                # across the library his name is a clue
+
+
 def test_a_plural_of_an_everyday_word_is_no_term():
     """The English word list counts each form apart, so a plural of an everyday word looks rare there ("formats"
     86, "format" 1373): blind set 5's "something with old media formats" was refused as naming a term the episode
