@@ -976,6 +976,19 @@ def test_units_and_chat_shorthand_are_asked_as_the_transcript_says_them():
     said = {"city": 40, "right": 90}.get
     assert spelled_out("finance bros in nyc, rn", lambda w: said(w.lower(), 0)) == \
         "finance bros in New York City, right now"      # blind set 9: "NYC" was refused as a term said nowhere
+    # blind set 9's "his gran's tips" was refused for "gran", which the transcript says "grandmother"
+    assert spelled_out("his gran's tips, and his mum", lambda w: {"grandmother": 5, "mom": 50}.get(w, 0)) == \
+        "his grandmother's tips, and his mom"
+
+
+def test_a_number_as_typed_is_no_word_the_library_lacks():
+    """Blind set 15's "the 44th US leader" was refused as a term said nowhere: the transcript says "44th" in
+    words if at all, and a number names no term."""
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["the forty fourth president would speak in the nineties", "a third term"])
+    assert lex.unknown_words("did the 44th president speak in the 1990s or the 90s, in the 3rd term?") == []
+    assert lex.unknown_words("the 44th president's zeppelin") == ["zeppelin"]
 
 
 def test_contractions_typed_without_apostrophes_are_read_with_them():

@@ -103,6 +103,10 @@ def _y_base(word: str) -> str | None:
     return None
 
 
+# a number as typed ("44th", "1990s"): the transcript may write it in words, and it names no term
+_NUMBER = re.compile(r"\d+(?:st|nd|rd|th|s)?")
+
+
 def _written_names(text: str, letters: int) -> set[str]:
     """The words of `text` written as names (lowercased): capitalised, `letters` long or more, and not opening a
     sentence."""
@@ -323,7 +327,8 @@ class LexicalIndex:
         (`spelt_otherwise`): "feud" is no slip for "feed"."""
         known_words = _WORD.findall(known.lower())
         english = english_words()
-        return [w for w in words(query) if w not in self.surface_set and not w.isdigit() and len(w) >= MIN_UNKNOWN_LEN
+        return [w for w in words(query) if w not in self.surface_set and not _NUMBER.fullmatch(w)
+                and len(w) >= MIN_UNKNOWN_LEN
                 and _stem(w) not in self.df and not self._inflects(w)
                 and not (self.spelt_otherwise(w) if w in english else self._respelled(w))
                 and not close_to(w, known_words) and not self.said_apart(w)

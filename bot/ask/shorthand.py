@@ -31,6 +31,9 @@ _CHAT = {
     # places as chat abbreviates them; the transcripts say them out. Not "WWI": MiniLM knows it, and "World War I"
     # in BM25 is every passage about a war (dev a106 fell from first to second)
     "nyc": "New York City", "sf": "San Francisco",
+    # family as chat (and British English) says it; the transcripts say "grandmother", "mom"
+    "gran": "grandmother", "granny": "grandmother", "grandad": "grandfather", "mum": "mom", "mums": "moms",
+    "sis": "sister",
 }
 # contractions as chat types them; every one is said with its apostrophe in the transcripts. Not "cant", "wont",
 # "ill", "its", "id", "lets", "hell", "shell", "wed": words of their own.
