@@ -680,17 +680,17 @@ def test_a_world_war_as_listeners_write_it_is_no_word_said_nowhere():
 def test_a_lower_case_first_name_going_on_as_another_persons_name_names_no_guest():
     """Blind set 16: "what was it like for him working with steve jobs at apple?" picked the guests named Steve
     (then "not in their episodes"). Chat is lower case, so the next word continues the name where the
-    transcripts write the two as a name; "steve explains" does not."""
+    transcripts write the two as a name; "steve explains" does not. The word before may begin one too."""
     from types import SimpleNamespace
 
     from bot.ask.guests import GuestNames
     from bot.ask.lexical import LexicalIndex
 
     lex = LexicalIndex(["He worked with Steve Jobs at Apple for years.", "Then steve explains markets to us.",
-                        "Steve explains it again."])
+                        "Steve explains it again.", "It was the Uncle Sam poster.", "I met Professor Sam Harris."])
     assert lex.written_as_name("steve", "jobs")
     assert not lex.written_as_name("steve", "explains")          # capitalised only opening a sentence
-    guests = {"e1": "Steve Keen", "e2": "Jim Keller"}
+    guests = {"e1": "Steve Keen", "e2": "Jim Keller", "e3": "Sam Harris"}
     library = SimpleNamespace(version=1, episodes=[SimpleNamespace(episode_id=e, guest=g) for e, g in guests.items()],
                               meta=lambda e: SimpleNamespace(guest=guests[e]))
     names = GuestNames(library, lambda w, e: False, lex.surface_set.__contains__, lex.written_as_name)
@@ -699,6 +699,10 @@ def test_a_lower_case_first_name_going_on_as_another_persons_name_names_no_guest
     assert names.named("what did steve explain about debt?") == ["e1"]
     assert names.named("what did steve keen say about debt?") == ["e1"]
     assert names.named("did jim keller work with steve jobs?") == ["e2"]
+    # ...nor a name the word before it began (at 319 episodes "where did the Uncle Sam poster come from?")
+    assert names.named("where did the Uncle Sam I want you poster come from?") == []
+    assert names.named("what did Professor Sam Harris say about free will?") == ["e3"]
+    assert names.named("Did Sam say free will is an illusion?") == ["e3"]
 
 
 def test_a_comparative_of_an_everyday_word_is_no_term():

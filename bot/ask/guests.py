@@ -79,8 +79,8 @@ class GuestNames:
             if w in common_words() and not self._written_as_name(tokens, i, episodes) \
                     and not _speaking(tokens, i):
                 continue
-            if self._name_goes_on_otherwise(tokens, i, episodes):
-                continue                     # "Jordan Peterson" is not Jordan Ellenberg
+            if self._name_goes_on_otherwise(tokens, i, episodes) or self._name_began_otherwise(tokens, i, episodes):
+                continue                     # "Jordan Peterson" is not Jordan Ellenberg, "Uncle Sam" no guest Sam
             for j in (i - 1, i + 1):         # ...and where Jordan Peterson is a guest, only he is
                 beside = self.episodes_of(without_possessive(tokens[j].lower())) if 0 <= j < len(tokens) else None
                 if beside and beside & episodes:
@@ -103,6 +103,20 @@ class GuestNames:
             return False
         own = [x for e in episodes for x in words(self.library.meta(e).guest or "")]
         return not close_to(nxt, own, cutoff=NAME_GOES_ON)
+
+    def _name_began_otherwise(self, tokens: list[str], i: int, episodes: set[str]) -> bool:
+        """The word before tokens[i] begins another name, one the transcripts write ("Uncle Sam": at 319 episodes
+        "where did the Uncle Sam poster come from?" was asked of the guests named Sam), not a title or those
+        guests' own name."""
+        if i == 0:
+            return False
+        prev = tokens[i - 1].lower()
+        if len(prev) < 3 or prev in STOPWORDS or prev in HONORIFICS or prev in _ASKING or prev in _SPEAKING \
+                or (self.episodes_of(prev) or set()) & episodes \
+                or not self._written_as_name_pair(prev, without_possessive(tokens[i].lower())):
+            return False
+        own = [x for e in episodes for x in words(self.library.meta(e).guest or "")]
+        return not close_to(prev, own, cutoff=NAME_GOES_ON)
 
     def _written_as_name(self, tokens: list[str], i: int, episodes: set[str]) -> bool:
         def same_guest(j: int) -> bool:
