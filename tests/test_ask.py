@@ -705,6 +705,23 @@ def test_a_lower_case_first_name_going_on_as_another_persons_name_names_no_guest
     assert names.named("Did Sam say free will is an illusion?") == ["e3"]
 
 
+def test_a_guest_of_many_episodes_is_one_guest():
+    """"Does Manolis think intelligence is one single trait?" was asked of the whole library: his four episodes
+    were more than MAX_NAMED, the cap meant for a first name many guests share."""
+    from types import SimpleNamespace
+
+    from bot.ask.guests import GuestNames
+
+    guests = {"e113": "Manolis Kellis", "e123": "Manolis Kellis", "e133": "Manolis Kellis", "e142": "Manolis Kellis",
+              "m1": "Michael Malice", "m2": "Michael Levin", "m3": "Michael Mina", "m4": "Michael Kearns"}
+    library = SimpleNamespace(version=1, episodes=[SimpleNamespace(episode_id=e, guest=g) for e, g in guests.items()],
+                              meta=lambda e: SimpleNamespace(guest=guests[e]))
+    names = GuestNames(library, lambda w, e: False, lambda w: False)
+    assert names.named("Does Manolis think intelligence is one single trait?") == ["e113", "e123", "e133", "e142"]
+    assert names.named("what did Michael say about basketball?") == []                 # four Michaels
+    assert names.named("what did Michael Malice say about anarchy?") == ["m1"]
+
+
 def test_a_comparative_of_an_everyday_word_is_no_term():
     """Blind set 16's "are ladies moodier than guys?" was refused as naming a term the episode lacks: the list
     counts "moodier" 50 times, "moody" 2197."""

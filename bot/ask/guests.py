@@ -18,7 +18,8 @@ from bot.ask.names import short_forms, sound_key
 
 NAME_TOKEN = re.compile(r"[^\W\d_][\w'’]*")
 NAME_GOES_ON = 70          # a next capitalised word this close to the guest's own name words is that name
-MAX_NAMED = 3             # a name shared by more guests than this does not pick their episodes
+MAX_NAMED = 3             # a name shared by more guests than this does not pick their episodes (one guest's
+#                           four episodes are one guest: "Manolis", "Malice")
 # Words of an intro's name that are a rank or office, not the person ("Lord Martin Rees", "Rabbi David Wolpe").
 HONORIFICS = frozenset({"lord", "lady", "sir", "dame", "commander", "lieutenant", "captain", "general", "colonel",
                         "major", "admiral", "bishop", "rabbi", "father", "professor", "doctor", "president"})
@@ -59,6 +60,7 @@ class GuestNames:
         self._spellings: list[str] = []
         self._sounds: dict[str, list[str]] = {}
         self._names_version = -1
+        self._guest_of: dict[str, str] = {}      # episode -> its guest's name, as the intro spells it
 
     def named(self, question: str) -> list[str]:
         """Episodes whose guest the question names ("what did Kasparov say about ..."), by a distinctive
@@ -74,7 +76,7 @@ class GuestNames:
             if len(w) < 3 or w in STOPWORDS:
                 continue
             episodes = self.episodes_of(w)
-            if not episodes or len(episodes) > MAX_NAMED:
+            if not episodes or self._people(episodes) > MAX_NAMED:
                 continue
             if w in common_words() and not self._written_as_name(tokens, i, episodes) \
                     and not _speaking(tokens, i):
@@ -86,7 +88,13 @@ class GuestNames:
                 if beside and beside & episodes:
                     episodes = episodes & beside
             out |= episodes
-        return sorted(out) if len(out) <= MAX_NAMED else []
+        return sorted(out) if self._people(out) <= MAX_NAMED else []
+
+    def _people(self, episodes: set[str]) -> int:
+        """How many guests the episodes have: Manolis Kellis' four episodes are one (until stop 46, a name with
+        more than MAX_NAMED episodes named nobody, so "Does Manolis think…" was asked of the whole library)."""
+        self._table()
+        return len({self._guest_of.get(e, e) for e in episodes})
 
     def _name_goes_on_otherwise(self, tokens: list[str], i: int, episodes: set[str]) -> bool:
         """The word after tokens[i] continues the name, and it is not (a spelling of) those guests' own: a
@@ -206,5 +214,7 @@ class GuestNames:
                 key = sound_key(w)
                 if key:
                     sounds.setdefault(key, []).append(w)
+            self._guest_of = {m.episode_id: " ".join(words(m.guest or "")) or m.episode_id
+                              for m in self.library.episodes}
             self._names, self._spellings, self._sounds, self._names_version = names, list(names), sounds, version
         return self._names, self._spellings
