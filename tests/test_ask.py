@@ -722,6 +722,15 @@ def test_a_guest_of_many_episodes_is_one_guest():
     assert names.named("what did Michael Malice say about anarchy?") == ["m1"]
 
 
+def test_a_name_spelt_right_is_the_name_the_transcriber_heard_otherwise():
+    """Blind sets 16 and 17: the intros say "Neil Ferguson" and "Po Shen Lou"; listeners write "Niall" and "Loh",
+    which were counted as words their episodes never say. An English word is not a name misheard."""
+    from bot.ask.lexical import close_to
+
+    assert close_to("niall", ["neil", "ferguson"]) and close_to("loh", ["po", "shen", "lou"])
+    assert not close_to("tips", ["tim", "urban"]) and not close_to("tip", ["tim"]) and not close_to("lex", ["lou"])
+
+
 def test_a_comparative_of_an_everyday_word_is_no_term():
     """Blind set 16's "are ladies moodier than guys?" was refused as naming a term the episode lacks: the list
     counts "moodier" 50 times, "moody" 2197."""

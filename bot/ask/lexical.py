@@ -172,12 +172,25 @@ def close_to(word: str, known_words: list[str], cutoff: float = 85) -> bool:
     """`word` is one of `known_words` in a close spelling: a listener's "Sutskever" for the transcriber's
     "Sotskever" (ratio 89), "Sara" for "Sarah" (89). At 85, not "elman" for "Feldman" (83): a respelled
     "Ekman" asked in Lisa Feldman Barrett's episode is another name. One misheard letter, not the first, in a
-    word of 4+ letters is enough too ("Tull" for the transcriber's "Thomas Tall", ratio 75)."""
+    word of 4+ letters is enough too ("Tull" for the transcriber's "Thomas Tall", ratio 75), and so is the same
+    sound (`_heard_alike`)."""
     if not known_words:
         return False
     if process.extractOne(word, known_words, scorer=fuzz.ratio, score_cutoff=cutoff) is not None:
         return True
-    return any(one_letter_off(word, k) for k in known_words) or sounds_like(word, known_words)
+    return any(one_letter_off(word, k) or _heard_alike(word, k) for k in known_words) or sounds_like(word, known_words)
+
+
+def _heard_alike(word: str, name: str) -> bool:
+    """A listener's right spelling of a name the transcriber heard otherwise: the same sounds ("Niall" for the
+    intro's "Neil" Ferguson), or for a three-letter name one letter, not the first ("Loh" for "Po Shen Lou"). No
+    English word: "tips" is not Tim."""
+    if word in english_words():
+        return False
+    if len(word) == len(name) == 3:
+        return word[0] == name[0] and Hamming.distance(word, name) == 1
+    key = sound_key(word)
+    return key is not None and key == sound_key(name)
 
 
 def sounds_like(word: str, known_words: list[str]) -> bool:
