@@ -759,6 +759,15 @@ def test_the_guests_name_does_not_make_a_question_a_described_moment(engine):
     assert retriever.retrieve(question).words == 7                # across the library his name is a clue
 
 
+def test_an_everyday_word_newer_than_the_word_list_is_no_term():
+    """pyspellchecker's list lacks "tech" and "app": blind set 17's "the richest tech mogul" was refused as naming a
+    term its episode never says. A product stays a term."""
+    from bot.ask.lexical import is_term
+
+    assert not is_term("tech") and not is_term("apps") and not is_term("smartphones")
+    assert is_term("bitcoin") and is_term("instagram")
+
+
 def test_a_plural_of_an_everyday_word_is_no_term():
     """The English word list counts each form apart, so a plural of an everyday word looks rare there ("formats"
     86, "format" 1373): blind set 5's "something with old media formats" was refused as naming a term the episode
