@@ -1774,6 +1774,7 @@ def test_a_chunk_found_by_meaning_alone_is_cited_where_its_tiles_match(engine):
     ("is there an episode where someone talks about birdwatching?", "birdwatching"),
     ("did glenn open up about his cocaine addiction back in the 80s?", "his cocaine addiction back in the 80s"),
     ("does she cover the history of the internet at all", "the history of the internet at all"),
+    ("did he ever explain quantum entanglement, the spooky action thing?", "quantum entanglement, the spooky action thing"),
     ("does the covid test work?", ""),
     ("what did he say about double descent?", ""),                                   # asks what, not whether
     ("did the guy who came up with the famous formula mind her reworking it?", ""),

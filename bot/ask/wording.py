@@ -46,7 +46,7 @@ _WHETHER = re.compile(
     r"(?:ever\s+|even\s+|actually\s+)?"
     r"(?:talk(?:ed|s)?|say\s+anything|said\s+anything|mention(?:ed|s)?|bring\s+up|brought\s+up|discuss(?:ed|es)?|"
     r"get\s+into|got\s+into|go\s+into|touch(?:ed)?\s+on|have\s+(?:a\s+take|an\s+opinion|thoughts|any\s+thoughts)\s+on|"
-    r"open(?:ed)?\s+up|speak|spoke|go\s+over|went\s+over|cover(?:ed)?|address(?:ed)?|weigh(?:ed)?\s+in)"
+    r"open(?:ed)?\s+up|speak|spoke|go\s+over|went\s+over|cover(?:ed)?|address(?:ed)?|weigh(?:ed)?\s+in|explain(?:ed|s)?)"
     r"\s+(?:about\s+|on\s+|of\s+)?(?P<topic>[^?.!]+)", re.I)
 
 
