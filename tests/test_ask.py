@@ -768,6 +768,21 @@ def test_an_everyday_word_newer_than_the_word_list_is_no_term():
     assert is_term("bitcoin") and is_term("instagram")
 
 
+def test_a_british_spelling_is_said_where_the_transcript_says_the_american_one():
+    """Whisper writes American English: "did he realise…" was refused inside an episode saying "realize", and
+    blind set 13's "recognise" as a term said nowhere."""
+    from bot.ask.british import american
+    from bot.ask.lexical import LexicalIndex
+
+    assert american("realise") == ["realize"] and american("favourite") == ["favorite"]
+    assert american("behaviour") == ["behavior"] and american("centre") == ["center"]
+    assert american("travelled") == ["traveled"] and american("programme") == ["program"]
+    assert american("filled") == american("tour") == american("store") == american("rogue") == []
+    lex = LexicalIndex(["I didn't realize the program's behavior was wrong"])
+    assert lex.absent_rare_words("did he realise the programme's behaviour was wrong?", np.array([1.0])) == []
+    assert lex.unknown_words("did he realise the programme's behaviour was wrong?") == []
+
+
 def test_a_plural_of_an_everyday_word_is_no_term():
     """The English word list counts each form apart, so a plural of an everyday word looks rare there ("formats"
     86, "format" 1373): blind set 5's "something with old media formats" was refused as naming a term the episode

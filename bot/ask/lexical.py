@@ -18,6 +18,7 @@ import Stemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Hamming, Levenshtein
 
+from bot.ask.british import american
 from bot.ask.names import sound_key
 from bot.numbers import number_forms
 
@@ -280,6 +281,7 @@ class LexicalIndex:
             groups.append(out := [])
             out.append(_stem(w))
             out += [_stem(n) for n in number_forms(w)]          # "ten days" finds "10 days"
+            out += [_stem(us) for us in american(w)]           # "realise" finds "realize"
             if len(w) >= 5 and w not in self.surface_set and not w.isdigit():
                 completions = self.completions(w)
                 out += [_stem(c) for c in completions]
