@@ -109,8 +109,7 @@ class GuestNames:
         if not (tokens[i][:1].isupper() and tokens[i + 1][:1].isupper()) \
                 and not self._written_as_name_pair(tokens[i].lower(), nxt):
             return False
-        own = [x for e in episodes for x in words(self.library.meta(e).guest or "")]
-        return not close_to(nxt, own, cutoff=NAME_GOES_ON)
+        return not self._their_name(nxt, episodes)
 
     def _name_began_otherwise(self, tokens: list[str], i: int, episodes: set[str]) -> bool:
         """The word before tokens[i] begins another name, one the transcripts write ("Uncle Sam": at 319 episodes
@@ -123,8 +122,12 @@ class GuestNames:
                 or (self.episodes_of(prev) or set()) & episodes \
                 or not self._written_as_name_pair(prev, without_possessive(tokens[i].lower())):
             return False
+        return not self._their_name(prev, episodes)
+
+    def _their_name(self, word: str, episodes: set[str]) -> bool:
+        """`word` is (a spelling of) a word of those episodes' guests' names."""
         own = [x for e in episodes for x in words(self.library.meta(e).guest or "")]
-        return not close_to(prev, own, cutoff=NAME_GOES_ON)
+        return close_to(word, own, cutoff=NAME_GOES_ON)
 
     def _written_as_name(self, tokens: list[str], i: int, episodes: set[str]) -> bool:
         def same_guest(j: int) -> bool:

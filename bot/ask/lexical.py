@@ -191,7 +191,8 @@ def close_to(word: str, known_words: list[str], cutoff: float = 85) -> bool:
         return False
     if process.extractOne(word, known_words, scorer=fuzz.ratio, score_cutoff=cutoff) is not None:
         return True
-    return any(one_letter_off(word, k) or _heard_alike(word, k) for k in known_words) or sounds_like(word, known_words)
+    return any(one_letter_off(word, k) or _heard_alike(word, k) for k in known_words) \
+        or sounds_like(word, known_words)
 
 
 def _heard_alike(word: str, name: str) -> bool:
@@ -437,7 +438,7 @@ class LexicalIndex:
         """Some document writes `a` and then `b` capitalised, as a name ("Steve Jobs"), in a sentence's middle."""
         key = (a, b)
         if key not in self._names:
-            name = re.compile(rf"[^.?!]\s{a.capitalize()}\s+{b.capitalize()}\b")
+            name = re.compile(rf"[^.?!]\s{re.escape(a.capitalize())}\s+{re.escape(b.capitalize())}\b")
             self._names[key] = self.said_together(a, b) and any(
                 name.search(self.docs[int(d)]) for d in self.phrases[_phrase(a, b)])
         return self._names[key]

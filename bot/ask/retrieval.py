@@ -774,8 +774,8 @@ class Retriever:
         """The question's distinct words (stop words aside), in scope not those naming the guest: "Does Lisa Feldman
         Barrett recommend meditation or mindfulness…" describes no moment by naming her in full (the refusal rules
         spare a question that runs to DESCRIBED_WORDS words). Nineteen sets at 131 episodes: unanswerables refused
-        in the episode 150 -> 155 of 215 (and across the library, naming their guest, 97 -> 102 of 146), answerable
-        ones 26 -> 28 of 694."""
+        in the episode 150 -> 155 of 215 (and across the library, naming their guest, 97 -> 102 of 146); the two
+        answerable ones it refused too ("gran", "44th") are not, since numbers and family words are read as such."""
         ws = set(words(question))
         if episode_ids is not None:
             names = self._guest_stems(episode_ids)
