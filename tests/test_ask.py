@@ -731,6 +731,22 @@ def test_a_name_spelt_right_is_the_name_the_transcriber_heard_otherwise():
     assert not close_to("tips", ["tim", "urban"]) and not close_to("tip", ["tim"]) and not close_to("lex", ["lou"])
 
 
+def test_a_looser_spelling_of_a_guests_name_names_them_where_their_episode_says_it():
+    """Episode 044's intro wrote "David Feroci"; its conversation and listeners say "Ferrucci" (ratio 71): "Did
+    Ferrucci tell the story about his dad…" was asked of the whole library. A looser spelling their episode does not
+    say names no one."""
+    from types import SimpleNamespace
+
+    from bot.ask.guests import GuestNames
+
+    guests = {"e044": "David Feroci", "e100": "Fernando Ruiz"}
+    library = SimpleNamespace(version=1, episodes=[SimpleNamespace(episode_id=e, guest=g) for e, g in guests.items()],
+                              meta=lambda e: SimpleNamespace(guest=guests[e]))
+    names = GuestNames(library, lambda w, e: (w, e) == ("ferrucci", "e044"), lambda w: False)
+    assert names.named("Did Ferrucci tell the story about his dad?") == ["e044"]
+    assert names.named("Did Ferocity come up?") == [] and names.named("what did Ferrari say?") == []
+
+
 def test_a_comparative_of_an_everyday_word_is_no_term():
     """Blind set 16's "are ladies moodier than guys?" was refused as naming a term the episode lacks: the list
     counts "moodier" 50 times, "moody" 2197."""

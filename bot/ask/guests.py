@@ -18,6 +18,7 @@ from bot.ask.names import short_forms, sound_key
 
 NAME_TOKEN = re.compile(r"[^\W\d_][\w'’]*")
 NAME_GOES_ON = 70          # a next capitalised word this close to the guest's own name words is that name
+LOOSE_NAME = 70           # a spelling this close to a guest's name is theirs where their episode says it too
 MAX_NAMED = 3             # a name shared by more guests than this does not pick their episodes (one guest's
 #                           four episodes are one guest: "Manolis", "Malice")
 # Words of an intro's name that are a rank or office, not the person ("Lord Martin Rees", "Rabbi David Wolpe").
@@ -199,6 +200,12 @@ class GuestNames:
             heard = {e for name in alike for e in names[name]}
             if heard:         # ...or where that guest's episode says it so too ("Jocko"), not "Merck" for a Mark
                 episodes = {e for e in heard if self._said_in(word, e)} or None
+            if episodes is None and len(word) >= 5 and word not in english_words():
+                # ...or a looser spelling of the name, where that guest's episode says the listener's one: the intro
+                # wrote "David Feroci", the conversation and the listener "Ferrucci" (ratio 71)
+                near = {e for name, _, _ in process.extract(word, spellings, scorer=fuzz.ratio, score_cutoff=LOOSE_NAME,
+                                                             limit=3) if name[0] == word[0] for e in names[name]}
+                episodes = {e for e in near if self._said_in(word, e)} or None
         return episodes
 
     def _table(self) -> tuple[dict[str, set[str]], list[str]]:
