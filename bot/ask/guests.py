@@ -177,14 +177,15 @@ class GuestNames:
         """The episodes of the guests whose name holds `word`, or a short form of it ("Matt" for Matthew), or a
         close spelling of it (5+ letters), or, for a word that is no everyday English, a spelling that sounds the
         same and is one letter off ("Tull" for the intro's "Tall") or that the guest's episode says ("Jocko" for
-        the intro's "Jaco")."""
+        the intro's "Jaco"), or a looser spelling the guest's episode says ("Ferrucci" for the intro's "Feroci")."""
         names, spellings = self._table()
         episodes = names.get(word)
+        near: list[tuple] = []            # the guests' name words closest to `word` (5+ letters), by ratio
         if episodes is None and len(word) >= 5 and spellings:
+            near = process.extract(word, spellings, scorer=fuzz.ratio, score_cutoff=LOOSE_NAME, limit=5)
             # "Frankl" is not "Frank"; "Bryan" is not "Ryan" (ratio 89), however close the letters: a name
             # misheard keeps its first sound ("Carpathy" for Karpathy), and "Brian" is found by ear below
-            hit = next((h for h in process.extract(word, spellings, scorer=fuzz.ratio, score_cutoff=85, limit=5)
-                        if _same_onset(word, h[0])), None)
+            hit = next((h for h in near if h[1] >= 85 and _same_onset(word, h[0])), None)
             if hit and not (word.startswith(hit[0]) or hit[0].startswith(word)):
                 episodes = names[hit[0]]
                 key = sound_key(word)
@@ -200,12 +201,11 @@ class GuestNames:
             heard = {e for name in alike for e in names[name]}
             if heard:         # ...or where that guest's episode says it so too ("Jocko"), not "Merck" for a Mark
                 episodes = {e for e in heard if self._said_in(word, e)} or None
-            if episodes is None and len(word) >= 5 and word not in english_words():
+            if episodes is None and near and word not in english_words():
                 # ...or a looser spelling of the name, where that guest's episode says the listener's one: the intro
                 # wrote "David Feroci", the conversation and the listener "Ferrucci" (ratio 71)
-                near = {e for name, _, _ in process.extract(word, spellings, scorer=fuzz.ratio, score_cutoff=LOOSE_NAME,
-                                                             limit=3) if name[0] == word[0] for e in names[name]}
-                episodes = {e for e in near if self._said_in(word, e)} or None
+                loose = {e for name, _, _ in near[:3] if name[0] == word[0] for e in names[name]}
+                episodes = {e for e in loose if self._said_in(word, e)} or None
         return episodes
 
     def _table(self) -> tuple[dict[str, set[str]], list[str]]:

@@ -594,8 +594,7 @@ class Retriever:
             return ""
         kept, dropped = [], False
         for token in question.split():
-            said = stems(token)
-            if said and all(close_to(t, names) for t in said):
+            if _names_guest(token, names):
                 dropped = True
             else:
                 kept.append(token)
@@ -779,5 +778,11 @@ class Retriever:
         ws = set(words(question))
         if episode_ids is not None:
             names = self._guest_stems(episode_ids)
-            ws = {w for w in ws if not all(close_to(t, names) for t in stems(w))}
+            ws = {w for w in ws if not _names_guest(w, names)}
         return len(ws)
+
+
+def _names_guest(word: str, guest_stems: list[str]) -> bool:
+    """`word` is (a spelling of) a word of the guest's name, by its stems (`Retriever._guest_stems`)."""
+    said = stems(word)
+    return bool(said) and all(close_to(t, guest_stems) for t in said)
