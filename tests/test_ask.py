@@ -1061,6 +1061,19 @@ def test_a_number_as_typed_is_no_word_the_library_lacks():
     assert lex.unknown_words("the 44th president's zeppelin") == ["zeppelin"]
 
 
+def test_a_number_as_typed_is_neither_unsaid_nor_spelt_like_another_number():
+    """The same reading of "44th" and "1990s" in the refusal rules' other word lists: a whether-question's "the 44th
+    president" is no topic said nowhere, and "the 1990s" is not searched as the "1980s" a letter away."""
+    import numpy as np
+
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["the forty fourth president would speak in the nineties", "a third term",
+                        "music of the 1980s and 1970s"])
+    assert lex.absent_words("did the 44th president speak in the 1990s?", np.ones(3, dtype=bool)) == []
+    assert lex.expand_words("the 1990s music") == [["1990s"], ["music"]]
+
+
 def test_contractions_typed_without_apostrophes_are_read_with_them():
     """ "whats his take", "doesnt he": bare, they are words said nowhere, which the refusal rules count against the
     question. Words of their own ("its", "cant", "wont", "id") stay."""

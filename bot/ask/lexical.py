@@ -105,8 +105,13 @@ def _y_base(word: str) -> str | None:
     return None
 
 
-# a number as typed ("44th", "1990s"): the transcript may write it in words, and it names no term
 _NUMBER = re.compile(r"\d+(?:st|nd|rd|th|s)?")
+
+
+def is_number(word: str) -> bool:
+    """A number as typed ("44", "44th", "1990s"): the transcript may write it in words, it names no term, and no
+    other number is another spelling of it ("1980s" is a letter off "1990s")."""
+    return bool(_NUMBER.fullmatch(word))
 
 
 def _written_names(text: str, letters: int) -> set[str]:
@@ -283,7 +288,7 @@ class LexicalIndex:
             out.append(_stem(w))
             out += [_stem(n) for n in number_forms(w)]          # "ten days" finds "10 days"
             out += [_stem(us) for us in american(w)]           # "realise" finds "realize"
-            if len(w) >= 5 and w not in self.surface_set and not w.isdigit():
+            if len(w) >= 5 and w not in self.surface_set and not is_number(w):
                 completions = self.completions(w)
                 out += [_stem(c) for c in completions]
                 if completions:
@@ -355,7 +360,7 @@ class LexicalIndex:
         (`spelt_otherwise`): "feud" is no slip for "feed"."""
         known_words = _WORD.findall(known.lower())
         english = english_words()
-        return [w for w in words(query) if w not in self.surface_set and not _NUMBER.fullmatch(w)
+        return [w for w in words(query) if w not in self.surface_set and not is_number(w)
                 and len(w) >= MIN_UNKNOWN_LEN
                 and _stem(w) not in self.df and not self._inflects(w)
                 and not (self.spelt_otherwise(w) if w in english else self._respelled(w))
@@ -490,7 +495,7 @@ class LexicalIndex:
         episode's title and guest)."""
         known_words = _WORD.findall(known.lower())
         names = _written_names(text, 3)
-        return [w for w in dict.fromkeys(words(text)) if len(w) >= 3 and not w.isdigit() and w not in CONTRACTED
+        return [w for w in dict.fromkeys(words(text)) if len(w) >= 3 and not is_number(w) and w not in CONTRACTED
                 and not close_to(w, known_words)
                 and not (self._name_said(w, mask) if w in names else self.said(w, mask))
                 and not self.derives(w, mask)]

@@ -16,7 +16,8 @@ from rapidfuzz import fuzz, process
 
 from bot.ask import citations, lexical_cache
 from bot.ask.guests import NAME_TOKEN, GuestNames
-from bot.ask.lexical import LexicalIndex, close_to, english_count, is_term, stem_pairs, stems, word_counts, words
+from bot.ask.lexical import (LexicalIndex, close_to, english_count, is_number, is_term, stem_pairs, stems, word_counts,
+                             words)
 from bot.ask.position import Where
 from bot.ask.roles import GuestRoles
 from bot.ask.shorthand import spelled_out, with_apostrophes, without_asides
@@ -99,7 +100,7 @@ def _in_order(question: str, found: list[str]) -> list[str]:
 def rarest_word(text: str) -> str | None:
     """The word of `text` (3+ letters, stop words aside) least common in English: what a short topic is about
     ("his poker days" -> "poker", "what alcohol does to your brain" -> "alcohol")."""
-    candidates = [w for w in words(text) if len(w) >= 3 and not w.isdigit()]
+    candidates = [w for w in words(text) if len(w) >= 3 and not is_number(w)]
     return min(candidates, key=english_count) if candidates else None
 
 

@@ -16,7 +16,7 @@ import re
 import threading
 
 from bot.ask.guests import without_possessive
-from bot.ask.lexical import STOPWORDS
+from bot.ask.lexical import STOPWORDS, is_number
 from bot.framing import INTRO_WINDOW, introduction_line
 
 MAX_ROLE_EPISODES = 3       # a role more introductions share ("the neuroscientist", "the writer") names no one
@@ -80,7 +80,7 @@ def topics(question: str) -> list[list[str]]:
         for m in pattern.finditer(question):
             said = [without_possessive(w.lower()) for w in _WORD.findall(m.group(1).lower())][:MAX_TOPIC_WORDS]
             telling = [w for w in said if w not in STOPWORDS and w not in _DESCRIBING and w not in _NOT_TOPIC
-                       and w not in GENERIC and not _is_person(w) and not w.isdigit()]
+                       and w not in GENERIC and not _is_person(w) and not is_number(w)]
             if telling and (pattern is _TOPIC_AFTER or not any(w in STOPWORDS for w in said)):
                 out.append(telling)
     return out
