@@ -797,6 +797,9 @@ def test_a_british_spelling_is_said_where_the_transcript_says_the_american_one()
     lex = LexicalIndex(["I didn't realize the program's behavior was wrong"])
     assert lex.absent_rare_words("did he realise the programme's behaviour was wrong?", np.array([1.0])) == []
     assert lex.unknown_words("did he realise the programme's behaviour was wrong?") == []
+    # blind set 18: "the poor casual labourers" was a word said nowhere in a library saying only "labor"
+    assert american("labourers") == ["laborers"] and american("neighbourhood") == ["neighborhood"]
+    assert LexicalIndex(["what happened to labor in india"]).unknown_words("what happened to the labourers?") == []
 
 
 def test_a_plural_of_an_everyday_word_is_no_term():
@@ -1819,6 +1822,8 @@ def test_a_chunk_found_by_meaning_alone_is_cited_where_its_tiles_match(engine):
     ("did glenn open up about his cocaine addiction back in the 80s?", "his cocaine addiction back in the 80s"),
     ("does she cover the history of the internet at all", "the history of the internet at all"),
     ("did he ever explain quantum entanglement, the spooky action thing?", "quantum entanglement, the spooky action thing"),
+    ("does haier say whether animals have a g factor too?", "animals have a g factor too"),    # blind set 18
+    ("did kahneman say if money makes people happier", "money makes people happier"),
     ("does the covid test work?", ""),
     ("what did he say about double descent?", ""),                                   # asks what, not whether
     ("did the guy who came up with the famous formula mind her reworking it?", ""),

@@ -20,7 +20,7 @@ _WORDS = {
 }
 _RULES = (
     (re.compile(r"(?<=[a-z]{2})is(e|es|ed|ing|ation|ations|er|ers)$"), r"iz\1"),       # realise, organisation
-    (re.compile(r"(?<=[a-z]{2}[^aeo])our(s|ed|ing|ite|ites|able|ably|ful|less)?$"), r"or\1"),  # colour, behaviour
+    (re.compile(r"(?<=[a-z]{2}[^aeo])our(s|ed|ing|ite|ites|able|ably|ful|less|er|ers|hood|hoods)?$"), r"or\1"),  # colour, labourers
     (re.compile(r"(?<=[a-z]{2})([tb])re(s|d)?$"), r"\1er\2"),                          # centre, fibre
     (re.compile(r"(?<=[a-z]{4})ogue(s)?$"), r"og\1"),                                  # catalogue, dialogue
     (re.compile(r"(?<=[a-z]{3}[ea])ll(ed|ing|er|ers)$"), r"l\1"),                      # travelled, modelling

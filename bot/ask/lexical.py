@@ -363,6 +363,7 @@ class LexicalIndex:
         return [w for w in words(query) if w not in self.surface_set and not is_number(w)
                 and len(w) >= MIN_UNKNOWN_LEN
                 and _stem(w) not in self.df and not self._inflects(w)
+                and not any(_stem(us) in self.df for us in american(w))     # "labourers": it says "laborers"
                 and not (self.spelt_otherwise(w) if w in english else self._respelled(w))
                 and not close_to(w, known_words) and not self.said_apart(w)
                 and not (_WORLD_WAR.fullmatch(w) and self.said_together("world", "war"))]

@@ -44,7 +44,7 @@ _WHETHER = re.compile(
     r"(?:[\w'’.-]+\s+){0,2}?|is\s+there\s+an?\s+(?:episode|guest|one|conversation)\s+(?:where|that|who|which)\s+"
     r"(?:[\w'’.-]+\s+){0,2}?|(?:which|what)\s+(?:episodes?|guests?|ones?)\s+(?:[\w'’.-]+\s+){0,2}?)"
     r"(?:ever\s+|even\s+|actually\s+)?"
-    r"(?:talk(?:ed|s)?|say\s+anything|said\s+anything|mention(?:ed|s)?|bring\s+up|brought\s+up|discuss(?:ed|es)?|"
+    r"(?:talk(?:ed|s)?|(?:say|said)\s+(?:anything|whether|if)|mention(?:ed|s)?|bring\s+up|brought\s+up|discuss(?:ed|es)?|"
     r"get\s+into|got\s+into|go\s+into|touch(?:ed)?\s+on|have\s+(?:a\s+take|an\s+opinion|thoughts|any\s+thoughts)\s+on|"
     r"open(?:ed)?\s+up|speak|spoke|go\s+over|went\s+over|cover(?:ed)?|address(?:ed)?|weigh(?:ed)?\s+in|explain(?:ed|s)?)"
     r"\s+(?:about\s+|on\s+|of\s+)?(?P<topic>[^?.!]+)", re.I)
