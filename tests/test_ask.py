@@ -2034,3 +2034,22 @@ def test_what_a_listener_tells_as_context_names_no_topic_the_episode_must_say(en
     assert engine.abstain_reason(told) is None
     asked = engine.retrieve("Did Ilya talk about Demis Hassabis and Andrew Huberman?", "94")
     assert {"Hassabis", "Huberman"} <= set(asked.unsaid) and engine.abstain_reason(asked) is not None
+
+
+def test_a_surname_heard_otherwise_after_its_first_name_is_said():
+    """Blind set 18: "what was that sir arthur eddington book friston's father loved?" was refused inside Karl
+    Friston's episode, whose transcript says "Sir Arthur Edmonds". The first name, said right and capitalised, and
+    a surname with the same first letter, loosely spelt alike, say it; another surname, or the first name in another
+    episode, do not."""
+    import numpy as np
+
+    from bot.ask.lexical import LexicalIndex
+
+    lex = LexicalIndex(["My father loved the book by Sir Arthur Edmonds on general relativity.", "John Smith came by.",
+                        "arthur and the elephants"])
+    everywhere = np.ones(3, dtype=bool)
+    assert lex.absent_rare_words("the sir arthur eddington book his father loved", everywhere) == []
+    assert lex.unknown_words("the sir arthur eddington book his father loved") == []
+    assert lex.absent_rare_words("did he mention arthur zellington or john sandersonn?", everywhere) == \
+        ["zellington", "sandersonn"]
+    assert lex.absent_rare_words("what about arthur eddington", np.array([False, True, True])) == ["eddington"]

