@@ -2053,3 +2053,40 @@ def test_a_surname_heard_otherwise_after_its_first_name_is_said():
     assert lex.absent_rare_words("did he mention arthur zellington or john sandersonn?", everywhere) == \
         ["zellington", "sandersonn"]
     assert lex.absent_rare_words("what about arthur eddington", np.array([False, True, True])) == ["eddington"]
+
+
+@pytest.mark.parametrize("question,topic", [
+    ("what did jocko say about chris kyle and american sniper? he was his commander right?",
+     "chris kyle and american sniper"),
+    ("whats his take on climate change?", "climate change"),
+    ("where does ronald sullivan stand on the death penalty?", "the death penalty"),
+    ("how does she feel about social media", "social media"),
+    ("why did he leave google?", ""),
+    ("did he talk about the draft?", ""),           # whether it came up: `topic_asked`
+])
+def test_the_topic_a_question_asks_the_guests_view_of(question, topic):
+    from bot.ask.wording import opinion_topic
+
+    assert opinion_topic(question) == topic
+
+
+def test_a_view_asked_of_a_topic_the_episode_never_names_is_not_found():
+    """ "what did jocko say about chris kyle and american sniper?": three of the topic's words, its rarest among them,
+    said nowhere in the episode. Such a question describes its topic, often in the listener's own words, so two
+    unsaid words (a "whether" question's bar) or a common rarest word do not refuse it. Twenty-one sets: 2 more
+    unanswerables refused in the episode, no answerable question."""
+    from bot.ask.engine import AskEngine
+    from bot.ask.retrieval import Evidence, Retrieval
+    from ingest.models import Sentence
+
+    said = [Sentence(3, 100.0, 130.0, "We went out on patrol that night.")]
+
+    def asked(unsaid: list[str], rarest: bool) -> Retrieval:
+        return Retrieval("what did jocko say about chris kyle and american sniper?",
+                         [Evidence(EP, 3, said, said, 0.1, 0.48, 0.2)], best_dense=0.48, rare_hit=True, margin=0.3,
+                         words=5, topic_unsaid=unsaid, topic_rarest_unsaid=rarest, topic_opinion=True)
+
+    assert AskEngine.abstain_reason(asked(["chris", "kyle", "sniper"], True)) == \
+        "the topic asked about is never mentioned"
+    assert AskEngine.abstain_reason(asked(["chris", "kyle", "sniper"], False)) is None
+    assert AskEngine.abstain_reason(asked(["kyle", "sniper"], True)) is None

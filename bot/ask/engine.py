@@ -76,6 +76,10 @@ TOPIC_ABSENT_MAX_DENSE = 0.65     # 0.60 until blind set 7's "did vitalik talk a
 # answerable question refused (they hold only 2 "did he talk about…" questions); on the 60 answerable ones of
 # bench/data/ask_whether.jsonl (half in the listener's own words) refusals 8 -> 10, both in the listener's word
 # ("mortality", "teenager"), which the reply names so they can ask again in other words
+# ...or it asks what the guest said or thinks about a topic ("what did jocko say about chris kyle and american
+# sniper?") and three of the words it names the topic by, its rarest among them, are said nowhere in the episode:
+# stricter than "whether", for such a question describes its topic and may do so in the listener's own words
+OPINION_ABSENT = 3
 TOPIC_UNSAID = "the topic asked about is never mentioned"
 # the rules whose refusal names the question's words said nowhere in scope (`Retrieval.unsaid`)
 WORDS_UNSAID = frozenset({"a word said nowhere", "a term said nowhere", "names never mentioned",
@@ -213,7 +217,11 @@ class AskEngine:
             return "names never mentioned"
         if r.unknown >= UNKNOWN_WORDS and r.best_dense < UNKNOWN_WORDS_MAX_DENSE and not described:
             return "two words said nowhere"
-        if (len(r.topic_unsaid) >= (1 if r.topic_library_wide else TOPIC_ABSENT)
+        if r.topic_opinion:
+            if len(r.topic_unsaid) >= OPINION_ABSENT and r.topic_rarest_unsaid \
+                    and r.best_dense < TOPIC_ABSENT_MAX_DENSE:
+                return TOPIC_UNSAID
+        elif (len(r.topic_unsaid) >= (1 if r.topic_library_wide else TOPIC_ABSENT)
                 or r.topic_rarest_unsaid) and r.best_dense < TOPIC_ABSENT_MAX_DENSE:
             return TOPIC_UNSAID
         # a passage clearly ahead of the rest (margin) stands, unless the question names someone or something

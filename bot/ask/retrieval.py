@@ -21,7 +21,7 @@ from bot.ask.lexical import (LexicalIndex, close_to, english_count, is_number, i
 from bot.ask.position import Where
 from bot.ask.roles import GuestRoles
 from bot.ask.shorthand import spelled_out, with_apostrophes, without_asides
-from bot.ask.wording import asked_kinds, asked_sentences, question_core, topic_asked
+from bot.ask.wording import asked_kinds, asked_sentences, opinion_topic, question_core, topic_asked
 from bot.framing import about_framing
 from bot.library import Library
 from ingest.chunking import WIDE_CHUNKS
@@ -160,6 +160,7 @@ class Retrieval:
     #                                                          about that are said nowhere in scope...
     topic_library_wide: bool = False  # ... scope being the whole library (then only names and terms are listed)
     topic_rarest_unsaid: bool = False  # ... the rarest word of that topic among them, inside an episode
+    topic_opinion: bool = False      # ... the topic being what the guest said or thinks about, not whether it came up
     unsaid: list[str] = field(default_factory=list)         # the question's words and names said nowhere in scope,
     #                                                          in its order (what a refusal names)
     words: int = 0                   # the question's distinct words, stop words and (in scope) the guest's name aside
@@ -745,11 +746,14 @@ class Retriever:
             rare_hit = bool(rarest) and not unknown and all(t in anywhere for t in rarest)
             rarest_hit = bool(rarest) and not unknown and rarest[0] in present \
                 and self.lex.idf(rarest[0]) >= RAREST_MIN_IDF
-        absent, topic_unsaid, topic_rarest_unsaid = [], [], False
+        absent, topic_unsaid, topic_rarest_unsaid, opinion = [], [], False, False
         if episode_ids is not None:
             known = " ".join(f"{m.title} {m.guest or ''}" for m in map(self.library.meta, episode_ids))
             absent = self.lex.absent_names(asked, mask, known)
             topic = topic_asked(question)
+            opinion = not topic
+            if opinion:
+                topic = opinion_topic(question)
             topic_unsaid = _in_order(question, [w for w in self.lex.absent_words(topic, mask, known)
                                                 if w.lower() not in kinds])
             topic_rarest_unsaid = (rarest_word(topic) or "") in {w.lower() for w in topic_unsaid}
@@ -768,7 +772,7 @@ class Retriever:
                          scope=episode_ids, candidates=len(fused),
                          absent_names=len(absent), topic_unsaid=topic_unsaid, topic_rarest_unsaid=topic_rarest_unsaid,
                          unsaid=_in_order(question, [*unknown, *absent]),
-                         topic_library_wide=episode_ids is None, words=self._described_words(question, episode_ids))
+                         topic_library_wide=episode_ids is None, topic_opinion=opinion, words=self._described_words(question, episode_ids))
 
     def _described_words(self, question: str, episode_ids: list[str] | None) -> int:
         """The question's distinct words (stop words aside), in scope not those naming the guest: "Does Lisa Feldman

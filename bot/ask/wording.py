@@ -60,6 +60,24 @@ def topic_asked(question: str) -> str:
     return ""
 
 
+# "what did jocko say about chris kyle?", "where does he stand on the death penalty?", "whats his take on X":
+# what the guest said or thinks about a topic, which the listener may name in their own words
+_OPINION = re.compile(
+    r"\b(?:what\s+(?:did|does|do)\s+(?:[\w'’.-]+\s+){1,3}?(?:say|think|believe|feel)\s+(?:about|of|on)|"
+    r"where\s+(?:does|did)\s+(?:[\w'’.-]+\s+){1,3}?stand\s+on|how\s+(?:does|did)\s+(?:[\w'’.-]+\s+){1,3}?feel\s+about|"
+    r"(?:take|view|views|stance|position|opinion|thoughts|feelings)\s+on)\s+(?P<topic>[^?.!]+)", re.I)
+
+
+def opinion_topic(question: str) -> str:
+    """The topic a question asks what the guest said or thinks about ("what did dan say about julius caesar, great
+    leader or tyrant?" -> "julius caesar, great leader or tyrant"); "" when it asks something else."""
+    for sentence in _SENTENCE_END.split(question):
+        m = _OPINION.search(sentence)
+        if m:
+            return m.group("topic").strip()
+    return ""
+
+
 # "did jocko tell the friendly fire story from ramadi?": whether a story was told at all
 _WHETHER_TOLD = re.compile(r"^\s*(?:did|does|do|has|have|had)\s+(?:[\w'’.-]+\s+){0,3}?(?:ever\s+)?(?:tell|told)\b", re.I)
 # "…usb sticks, she talked about this one?": the same, asked as a statement with a question mark (its subject a
