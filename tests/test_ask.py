@@ -1052,6 +1052,9 @@ def test_units_and_chat_shorthand_are_asked_as_the_transcript_says_them():
     # blind set 9's "his gran's tips" was refused for "gran", which the transcript says "grandmother"
     assert spelled_out("his gran's tips, and his mum", lambda w: {"grandmother": 5, "mom": 50}.get(w, 0)) == \
         "his grandmother's tips, and his mom"
+    # blind set 18's "the night his nan passed away"
+    assert spelled_out("the night his nan passed away", lambda w: {"grandmother": 5}.get(w, 0)) == \
+        "the night his grandmother passed away"
 
 
 def test_a_number_as_typed_is_no_word_the_library_lacks():
@@ -2090,3 +2093,17 @@ def test_a_view_asked_of_a_topic_the_episode_never_names_is_not_found():
         "the topic asked about is never mentioned"
     assert AskEngine.abstain_reason(asked(["chris", "kyle", "sniper"], False)) is None
     assert AskEngine.abstain_reason(asked(["kyle", "sniper"], True)) is None
+
+
+def test_the_verb_a_listener_asks_what_was_said_with_is_no_topic_word():
+    """Blind set 19: "what did walker quip after she let her drink container hit the floor?" was refused as naming
+    a word her episode never says, "quip". A verb of saying names the asking; one vocabulary (`bot.ask.saying`)
+    serves every rule that reads them: which word is the guest ("what did silver reply…") and who a question
+    quotes ("did Peter Thiel claim…")."""
+    from bot.ask.engine import _SPEAKER
+    from bot.ask.saying import is_saying
+
+    assert all(map(is_saying, ["quip", "quipped", "likened", "said", "thought", "replied", "admitted", "musing"]))
+    assert not any(map(is_saying, ["quipu", "like", "drink", "floor", "sniper"]))
+    assert _SPEAKER.search("what did Sara Walker quip after that?").group(1) == "Sara Walker"
+    assert _SPEAKER.search("did Sara Walker drop it?") is None

@@ -15,6 +15,7 @@ from bot.ask.llm_answer import ask_llm, finalize
 from bot.ask.lexical import stems
 from bot.ask.position import where_in
 from bot.ask.retrieval import Evidence, Retrieval, Retriever
+from bot.ask.saying import SAYING_PATTERN
 from bot.ask.wording import as_question, asks_whether
 from bot.chatter import asked_part, small_talk
 from bot.library import EMPTY_LIBRARY, EPISODE_VECTORS, Library
@@ -92,8 +93,7 @@ WHICH_EPISODE = ("Which episode do you mean? Pick one with the episode option, o
                  "(\"summarize episode 94\", \"what is the Ilya Sutskever episode about?\").")
 # "what did Jeff Bezos say about…", "does Max Planck think…": a full name as the subject of a saying verb
 _SPEAKER = re.compile(r"\b(?:did|does|do|has|have|would|will|could)\s+((?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’-]+)\s+"
-                      r"(?:ever\s+)?(?:say|said|think|thought|talk|talked|believe|mean|feel|argue|claim|explain|"
-                      r"describe|mention|discuss|predict|recommend)\b")
+                      rf"(?:ever\s+)?(?:{SAYING_PATTERN})\b")
 _FOLLOW_ON = re.compile(r"\b(after that|afterwards|what came next|next|then what|before that|go on|continue)\b",
                         re.I)
 

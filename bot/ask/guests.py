@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from bot.ask.lexical import (RARE_WORD, STOPWORDS, close_to, common_words, english_words, one_letter_off,
                              word_counts, words)
 from bot.ask.names import short_forms, sound_key
+from bot.ask.saying import SAYING
 
 NAME_TOKEN = re.compile(r"[^\W\d_][\w'’]*")
 NAME_GOES_ON = 70          # a next capitalised word this close to the guest's own name words is that name
@@ -31,15 +32,12 @@ def without_possessive(word: str) -> str:
 
 
 _ASKING = frozenset("did does do would will has had".split())
-_SPEAKING = frozenset("""say says said reply replied answer answered think thinks thought mean meant talk talks talked
-tell told claim claimed argue argued believe believes feel feels describe described explain explained recommend
-recommended mention mentioned predict predicted suggest suggested""".split())
 
 
 def _speaking(tokens: list[str], i: int) -> bool:
     """tokens[i] is who a question asks about, however it is written: "what did silver reply when…" (chat is
     lower-case; a name that is also an everyday word is otherwise taken only capitalised)."""
-    return 0 < i < len(tokens) - 1 and tokens[i - 1].lower() in _ASKING and tokens[i + 1].lower() in _SPEAKING
+    return 0 < i < len(tokens) - 1 and tokens[i - 1].lower() in _ASKING and tokens[i + 1].lower() in SAYING
 
 
 def _same_onset(word: str, other: str) -> bool:
@@ -105,7 +103,7 @@ class GuestNames:
         if i + 1 >= len(tokens) or without_possessive(tokens[i]) != tokens[i]:
             return False                     # "Schmidhuber's PowerPlay": the name ended with the possessive
         nxt = without_possessive(tokens[i + 1].lower())
-        if len(nxt) < 3 or nxt in STOPWORDS or nxt in _SPEAKING or (self.episodes_of(nxt) or set()) & episodes:
+        if len(nxt) < 3 or nxt in STOPWORDS or nxt in SAYING or (self.episodes_of(nxt) or set()) & episodes:
             return False
         if not (tokens[i][:1].isupper() and tokens[i + 1][:1].isupper()) \
                 and not self._written_as_name_pair(tokens[i].lower(), nxt):
@@ -119,7 +117,7 @@ class GuestNames:
         if i == 0:
             return False
         prev = tokens[i - 1].lower()
-        if len(prev) < 3 or prev in STOPWORDS or prev in HONORIFICS or prev in _ASKING or prev in _SPEAKING \
+        if len(prev) < 3 or prev in STOPWORDS or prev in HONORIFICS or prev in _ASKING or prev in SAYING \
                 or (self.episodes_of(prev) or set()) & episodes \
                 or not self._written_as_name_pair(prev, without_possessive(tokens[i].lower())):
             return False

@@ -32,7 +32,8 @@ _CHAT = {
     # in BM25 is every passage about a war (dev a106 fell from first to second)
     "nyc": "New York City", "sf": "San Francisco",
     # family as chat (and British English) says it; the transcripts say "grandmother", "mom"
-    "gran": "grandmother", "granny": "grandmother", "grandad": "grandfather", "mum": "mom", "mums": "moms",
+    "gran": "grandmother", "granny": "grandmother", "nan": "grandmother", "nana": "grandmother",
+    "grandad": "grandfather", "mum": "mom", "mums": "moms",
     "sis": "sister",
 }
 # contractions as chat types them; every one is said with its apostrophe in the transcripts. Not "cant", "wont",
