@@ -2107,3 +2107,23 @@ def test_the_verb_a_listener_asks_what_was_said_with_is_no_topic_word():
     assert not any(map(is_saying, ["quipu", "like", "drink", "floor", "sniper"]))
     assert _SPEAKER.search("what did Sara Walker quip after that?").group(1) == "Sara Walker"
     assert _SPEAKER.search("did Sara Walker drop it?") is None
+
+
+def test_a_guests_name_autocorrect_split_in_two_is_put_back_together():
+    """Blind set 20, typed on a phone: "why does suss kind say a normal computer cant handle 400 qubits?" was refused
+    for "suss" and "cant", words said nowhere. Two neighbouring words that together spell a word of a guest's name,
+    neither alone one, are that name; "cant" is chat's "can't"."""
+    from types import SimpleNamespace
+
+    from bot.ask.guests import GuestNames
+    from bot.ask.lexical import LexicalIndex
+
+    guests = {"e041": "Leonard Susskind", "e100": "Anna Bell", "e101": "Dan Annabell"}
+    library = SimpleNamespace(version=1, episodes=[SimpleNamespace(episode_id=e, guest=g) for e, g in guests.items()],
+                              meta=lambda e: SimpleNamespace(guest=guests[e]))
+    names = GuestNames(library, lambda w, e: False, lambda w: False)
+    assert names.joined("why does suss kind say a computer cant do it?") == "why does susskind say a computer cant do it?"
+    assert names.joined("why does Suss kind say so") == "why does Susskind say so"
+    assert names.joined("what suss kindness") == "what suss kindness"
+    assert names.joined("did anna bell say so") == "did anna bell say so"     # each word a name alone: two names
+    assert LexicalIndex(["a normal computer can't do it"]).unknown_words("a computer cant do it") == []

@@ -40,6 +40,9 @@ def _speaking(tokens: list[str], i: int) -> bool:
     return 0 < i < len(tokens) - 1 and tokens[i - 1].lower() in _ASKING and tokens[i + 1].lower() in SAYING
 
 
+_NEIGHBOURS = re.compile(r"\b([A-Za-z]{2,}) ([a-z]{2,})\b")
+
+
 def _same_onset(word: str, other: str) -> bool:
     """Two spellings that start alike, in letters or in sound ("carpathy" / "karpathy")."""
     return word[0] == other[0] or jellyfish.metaphone(word)[:1] == jellyfish.metaphone(other)[:1]
@@ -164,6 +167,22 @@ class GuestNames:
             return token
         name = next(iter(alike))
         return (name.capitalize() if word[:1].isupper() else name) + token[len(word):]
+
+    def joined(self, text: str) -> str:
+        """`text` with a guest's name that a phone's autocorrect split in two put back ("why does suss kind say…":
+        Susskind): two neighbouring words that together spell a word of a guest's name, when neither alone is
+        one."""
+        names, _ = self._table()
+        if not names:
+            return text
+
+        def join(m: re.Match) -> str:
+            a, b = m.group(1), m.group(2)
+            whole = (a + b).lower()
+            if whole in names and a.lower() not in names and b.lower() not in names:
+                return a + b.lower()
+            return m.group(0)
+        return _NEIGHBOURS.sub(join, text)
 
     def is_name(self, text: str) -> bool:
         """Every word of `text` is part of some guest's name (in any close spelling): "Ilya Sutskever",

@@ -36,8 +36,9 @@ STOPWORDS = frozenset(bm25s.stopwords.STOPWORDS_EN) | {
     "vs"}        # "versus" as listeners type it; the transcripts spell it out
 # what is left of a contraction once its "'t" is split off ("wasn't" -> "wasn"): a function word, yet an episode may
 # never say it (Kate Darling's never says "wasn't"), and then it counted as a rare word the episode lacks
-CONTRACTED = frozenset("didn doesn isn wasn weren aren hasn haven hadn couldn wouldn shouldn mustn needn shan ain"
-                       .split())
+# what "didn't" leaves as a word, and "can't"/"won't" typed without their apostrophe (chat's "cant", never the noun)
+CONTRACTED = frozenset("didn doesn isn wasn weren aren hasn haven hadn couldn wouldn shouldn mustn needn shan ain cant "
+                       "wont".split())
 
 
 @lru_cache(maxsize=200_000)
@@ -361,7 +362,7 @@ class LexicalIndex:
         (`spelt_otherwise`): "feud" is no slip for "feed"."""
         known_words = _WORD.findall(known.lower())
         english = english_words()
-        return [w for w in words(query) if w not in self.surface_set and not is_number(w)
+        return [w for w in words(query) if w not in self.surface_set and not is_number(w) and w not in CONTRACTED
                 and len(w) >= MIN_UNKNOWN_LEN
                 and _stem(w) not in self.df and not self._inflects(w)
                 and not any(_stem(us) in self.df for us in american(w))     # "labourers": it says "laborers"

@@ -430,7 +430,8 @@ class Retriever:
         self.ensure_index()
         if self.lex is None:
             return question
-        question = NAME_TOKEN.sub(self.guests.by_ear, with_apostrophes(without_asides(question, self._passages_saying)))
+        question = self.guests.joined(with_apostrophes(without_asides(question, self._passages_saying)))
+        question = NAME_TOKEN.sub(self.guests.by_ear, question)
         # shorthand first: respelt, "convo" was completed to "convoluted" before it could be "conversation"
         return self.lex.correct(spelled_out(question, self._passages_saying))
 
