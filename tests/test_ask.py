@@ -2065,6 +2065,8 @@ def test_a_surname_heard_otherwise_after_its_first_name_is_said():
     ("where does ronald sullivan stand on the death penalty?", "the death penalty"),
     ("how does she feel about social media", "social media"),
     ("why did he leave google?", ""),
+    ("whats his take on piling up debt to juice the size of your bets when trading, pure recklessness or is there a "
+     "point to it", ""),                           # a view described in the listener's words (leverage), no topic
     ("did he talk about the draft?", ""),           # whether it came up: `topic_asked`
 ])
 def test_the_topic_a_question_asks_the_guests_view_of(question, topic):

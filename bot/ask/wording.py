@@ -68,13 +68,19 @@ _OPINION = re.compile(
     r"(?:take|view|views|stance|position|opinion|thoughts|feelings)\s+on)\s+(?P<topic>[^?.!]+)", re.I)
 
 
+OPINION_MAX_WORDS = 6       # a topic in more words (3+ letters) is a view described, not a topic named
+
+
 def opinion_topic(question: str) -> str:
-    """The topic a question asks what the guest said or thinks about ("what did dan say about julius caesar, great
-    leader or tyrant?" -> "julius caesar, great leader or tyrant"); "" when it asks something else."""
+    """The topic a question asks what the guest said or thinks about, named in a few words ("what did dan say about
+    julius caesar, great leader or tyrant?" -> "julius caesar, great leader or tyrant"); "" when it asks something
+    else, or describes the view in more words, as a listener does in their own ("whats his take on piling up debt
+    to juice the size of your bets when trading, pure recklessness or is there a point to it": leverage)."""
     for sentence in _SENTENCE_END.split(question):
         m = _OPINION.search(sentence)
         if m:
-            return m.group("topic").strip()
+            topic = m.group("topic").strip()
+            return topic if len(re.findall(r"[^\W\d_]{3,}", topic)) <= OPINION_MAX_WORDS else ""
     return ""
 
 
