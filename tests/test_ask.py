@@ -2126,6 +2126,7 @@ def test_a_guests_name_autocorrect_split_in_two_is_put_back_together():
     names = GuestNames(library, lambda w, e: False, lambda w: False)
     assert names.joined("why does suss kind say a computer cant do it?") == "why does susskind say a computer cant do it?"
     assert names.joined("why does Suss kind say so") == "why does Susskind say so"
+    assert names.joined("did suss kind say so") == "did susskind say so"
     assert names.joined("what suss kindness") == "what suss kindness"
     assert names.joined("did anna bell say so") == "did anna bell say so"     # each word a name alone: two names
     assert LexicalIndex(["a normal computer can't do it"]).unknown_words("a computer cant do it") == []

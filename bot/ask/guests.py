@@ -40,7 +40,7 @@ def _speaking(tokens: list[str], i: int) -> bool:
     return 0 < i < len(tokens) - 1 and tokens[i - 1].lower() in _ASKING and tokens[i + 1].lower() in SAYING
 
 
-_NEIGHBOURS = re.compile(r"\b([A-Za-z]{2,}) ([a-z]{2,})\b")
+_NEIGHBOURS = re.compile(r"\b([A-Za-z]{2,})(?= ([a-z]{2,})\b)")
 
 
 def _same_onset(word: str, other: str) -> bool:
@@ -173,16 +173,13 @@ class GuestNames:
         Susskind): two neighbouring words that together spell a word of a guest's name, when neither alone is
         one."""
         names, _ = self._table()
-        if not names:
-            return text
-
-        def join(m: re.Match) -> str:
+        out, last = [], 0
+        for m in _NEIGHBOURS.finditer(text):          # overlapping pairs: "did suss kind say"
             a, b = m.group(1), m.group(2)
-            whole = (a + b).lower()
-            if whole in names and a.lower() not in names and b.lower() not in names:
-                return a + b.lower()
-            return m.group(0)
-        return _NEIGHBOURS.sub(join, text)
+            if m.start() >= last and (a + b).lower() in names and a.lower() not in names and b.lower() not in names:
+                out.append(text[last:m.start()] + a + b.lower())
+                last = m.start() + len(a) + 1 + len(b)
+        return "".join(out) + text[last:]
 
     def is_name(self, text: str) -> bool:
         """Every word of `text` is part of some guest's name (in any close spelling): "Ilya Sutskever",

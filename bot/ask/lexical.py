@@ -75,6 +75,7 @@ def stem_pairs(text: str) -> set[str]:
     return set(said) | {f"{a} {b}" for a, b in zip(said, said[1:])}
 
 
+HEARD_AFTER_RATIO = 50     # a surname heard otherwise after its first name: "eddington" / "Edmonds" (ratio 50)
 MIN_UNKNOWN_LEN = 3        # a shorter word ("gp", "ok") is too short to tell a topic the library lacks
 # How listeners write the world wars ("did lex mention his grandpa fighting in ww2"); Whisper writes "World War II".
 # Where the library says "world war", it is no word said nowhere for the refusal rules to count (14 sets: one wrong
@@ -106,7 +107,6 @@ def _y_base(word: str) -> str | None:
     return None
 
 
-HEARD_AFTER_RATIO = 50     # "eddington" for the transcript's "Edmonds" after "Sir Arthur" (ratio 50)
 _NUMBER = re.compile(r"\d+(?:st|nd|rd|th|s)?")
 
 

@@ -777,7 +777,8 @@ class Retriever:
                          scope=episode_ids, candidates=len(fused),
                          absent_names=len(absent), topic_unsaid=topic_unsaid, topic_rarest_unsaid=topic_rarest_unsaid,
                          unsaid=_in_order(question, [*unknown, *absent]),
-                         topic_library_wide=episode_ids is None, topic_opinion=opinion, words=self._described_words(question, episode_ids))
+                         topic_library_wide=episode_ids is None, topic_opinion=opinion,
+                         words=self._described_words(question, episode_ids))
 
     def _described_words(self, question: str, episode_ids: list[str] | None) -> int:
         """The question's distinct words (stop words aside), in scope not those naming the guest: "Does Lisa Feldman

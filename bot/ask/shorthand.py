@@ -37,7 +37,8 @@ _CHAT = {
     "sis": "sister",
 }
 # contractions as chat types them; every one is said with its apostrophe in the transcripts. Not "cant", "wont",
-# "ill", "its", "id", "lets", "hell", "shell", "wed": words of their own.
+# "ill", "its", "id", "lets", "hell", "shell", "wed": words of their own (though no refusal rule counts "cant" and
+# "wont" as words said nowhere: `lexical.CONTRACTED`).
 _CONTRACTIONS = {
     **{f"{w}s": f"{w}'s" for w in ("what", "who", "where", "how", "that", "there", "here", "he", "she")},
     **{f"{w}nt": f"{w}n't" for w in ("is", "was", "are", "were", "do", "does", "did", "has", "have", "had", "could",
