@@ -1,6 +1,6 @@
 """When podbot says "not found", and which rule said it, over every question set at once.
 
-Every set's questions (dev, held-out, fresh, blind 2 to 20, and "whether": 60 answerable "did he talk about X?"
+Every set's questions (dev, held-out, fresh, blind 2 to 21, and "whether": 60 answerable "did he talk about X?"
 questions, which the others hardly hold) in both scopes, on one library holding all their
 episodes: the dev library plus the blind sets' episodes (`--episodes 319`: the whole of Lexicap). Per set and
 scope: answerable questions refused (wrong), unanswerable ones refused (right), recall@1/@5; then how often each
@@ -22,7 +22,7 @@ from retrieval import overlaps
 
 SETS = ("ask_dev", "ask_heldout", "ask_fresh", "ask_blind2", "ask_blind3", "ask_blind4", "ask_blind5", "ask_blind6",
         "ask_blind7", "ask_blind8", "ask_blind9", "ask_blind10", "ask_blind11", "ask_blind12",
-        "ask_blind13", "ask_blind14", "ask_blind15", "ask_blind16", "ask_blind17", "ask_blind18", "ask_blind19", "ask_blind20", "ask_whether")
+        "ask_blind13", "ask_blind14", "ask_blind15", "ask_blind16", "ask_blind17", "ask_blind18", "ask_blind19", "ask_blind20", "ask_blind21", "ask_whether")
 
 
 def load(name: str) -> list[dict]:

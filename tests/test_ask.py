@@ -2130,3 +2130,21 @@ def test_a_guests_name_autocorrect_split_in_two_is_put_back_together():
     assert names.joined("what suss kindness") == "what suss kindness"
     assert names.joined("did anna bell say so") == "did anna bell say so"     # each word a name alone: two names
     assert LexicalIndex(["a normal computer can't do it"]).unknown_words("a computer cant do it") == []
+
+
+def test_the_guests_surname_as_a_listener_spells_it_after_their_first_name_is_no_word_said_nowhere():
+    """Blind set 21: "what was sylvio micheli's example about a mason…" was refused inside Silvio Micali's episode,
+    whose transcript calls him "Silvio McCauley": the word after the guest's first name (in a close spelling),
+    starting as their surname does, is that surname. Another word there is still a word of its own."""
+    import numpy as np
+
+    from bot.ask.lexical import LexicalIndex, after_first_name
+
+    known = "silvio mccauley cryptocurrency algorand".split()
+    assert after_first_name("what was sylvio micheli's example?", "micheli", known)
+    assert not after_first_name("what was silvio's zebra example?", "zebra", known)
+    assert not after_first_name("the micheli example", "micheli", known)
+    lex = LexicalIndex(["Silvio McCauley gave the example of a mason paid in sheep."])
+    assert lex.absent_rare_words("what was sylvio micheli's example about a mason?", np.ones(1, dtype=bool),
+                                 "Silvio McCauley: Cryptocurrency, Algorand") == []
+    assert lex.unknown_words("what was sylvio micheli's example?", "Silvio McCauley: Algorand") == []

@@ -222,6 +222,22 @@ def sounds_like(word: str, known_words: list[str]) -> bool:
     return key is not None and any(len(k) >= 5 and k[-1] == word[-1] and sound_key(k) == key for k in known_words)
 
 
+def after_first_name(question: str, word: str, known_words: list[str]) -> bool:
+    """`word` follows a first name of `known_words` (the scope's guest, as its title says them) in the question and
+    starts as the word after that name does: the guest's surname as the listener spells it. Blind set 21's "sylvio
+    micheli's example" in the episode whose transcript calls him "Silvio McCauley"."""
+    if not known_words:
+        return False
+    before = re.search(rf"\b([^\W\d_]{{3,}})\W+{re.escape(word)}\b", question, re.IGNORECASE)
+    if before is None:
+        return False
+    first = before.group(1).lower()
+    if first in STOPWORDS:
+        return False
+    return any(close_to(first, [known]) and following[:1] == word[:1].lower()
+               for known, following in zip(known_words, known_words[1:]))
+
+
 def one_letter_off(word: str, other: str) -> bool:
     """One letter of a 4+ letter word misheard, not the first: "tull" and "tall"."""
     return len(word) == len(other) >= 4 and word[0] == other[0] and Hamming.distance(word, other) == 1
@@ -368,6 +384,7 @@ class LexicalIndex:
                 and not any(_stem(us) in self.df for us in american(w))     # "labourers": it says "laborers"
                 and not (self.spelt_otherwise(w) if w in english else self._respelled(w))
                 and not close_to(w, known_words) and not self.said_apart(w)
+                and not after_first_name(query, w, known_words)
                 and not (_WORLD_WAR.fullmatch(w) and self.said_together("world", "war"))
                 and not self.heard_after_first_name(query, w, None)]
 
@@ -465,7 +482,7 @@ class LexicalIndex:
         out = []
         for w in words(question):
             if len(w) < 4 or not w.isalpha() or w in CONTRACTED or counts.get(w, 0) > RARE_WORD \
-                    or close_to(w, known_words):
+                    or close_to(w, known_words) or after_first_name(question, w, known_words):
                 continue
             if _overstemmed(w):         # "mindfulness" stems to "mind": only its own forms say it
                 if not self._said_as_written(w, mask):
@@ -579,7 +596,8 @@ class LexicalIndex:
         for i, name in enumerate(tokens):
             if not i or not name[:1].isupper() or name.isupper() or len(name) < 3 or name.lower() in STOPWORDS:
                 continue
-            if name in out or close_to(name.lower(), known_words, 80):
+            if name in out or close_to(name.lower(), known_words, 80) \
+                    or after_first_name(question, name.lower(), known_words):
                 continue
             if not self._name_said(name, mask):
                 misheard = [c for c in self.misheard(name.lower()) if c not in common_words()]    # not "wants"
