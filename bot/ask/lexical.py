@@ -222,20 +222,21 @@ def sounds_like(word: str, known_words: list[str]) -> bool:
     return key is not None and any(len(k) >= 5 and k[-1] == word[-1] and sound_key(k) == key for k in known_words)
 
 
+def _name_before(question: str, word: str) -> str | None:
+    """The word right before `word` in the question (lower case; 3+ letters, no stop word): the first name a surname
+    follows ("sir arthur eddington", "sylvio micheli")."""
+    before = re.search(rf"\b([A-Za-z]{{3,}})\s+{re.escape(word)}\b", question, re.IGNORECASE)
+    first = before.group(1).lower() if before else None
+    return None if first is None or first in STOPWORDS else first
+
+
 def after_first_name(question: str, word: str, known_words: list[str]) -> bool:
     """`word` follows a first name of `known_words` (the scope's guest, as its title says them) in the question and
     starts as the word after that name does: the guest's surname as the listener spells it. Blind set 21's "sylvio
     micheli's example" in the episode whose transcript calls him "Silvio McCauley"."""
-    if not known_words:
-        return False
-    before = re.search(rf"\b([^\W\d_]{{3,}})\W+{re.escape(word)}\b", question, re.IGNORECASE)
-    if before is None:
-        return False
-    first = before.group(1).lower()
-    if first in STOPWORDS:
-        return False
-    return any(close_to(first, [known]) and following[:1] == word[:1].lower()
-               for known, following in zip(known_words, known_words[1:]))
+    first = _name_before(question, word) if known_words else None
+    return first is not None and any(close_to(first, [known]) and following[:1] == word[:1].lower()
+                                     for known, following in zip(known_words, known_words[1:]))
 
 
 def one_letter_off(word: str, other: str) -> bool:
@@ -507,10 +508,9 @@ class LexicalIndex:
         "sir arthur eddington" where the episode says "Sir Arthur Edmonds" (blind set 18). The word before it in
         the question is said capitalised in the masked documents, followed by a capitalised word with the same first
         letter, no English word, loosely `word`'s spelling (ratio ≥ HEARD_AFTER_RATIO)."""
-        before = re.search(rf"\b([A-Za-z]{{3,}})\s+{re.escape(word)}\b", question, re.IGNORECASE)
-        if before is None or before.group(1).lower() in STOPWORDS or not word[:1].isalpha():
+        first = _name_before(question, word)
+        if first is None or not word[:1].isalpha():
             return False
-        first = before.group(1).lower()
         stem = _stem(first)
         if stem not in self.df:
             return False
