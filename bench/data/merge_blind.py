@@ -6,7 +6,7 @@ import json
 import os
 import sys
 
-IDS = {"3": ("t", "u"), "4": ("v", "w"), "5": ("m", "n"), "6": ("k", "j"), "7": ("g", "r"), "8": ("c", "d"), "9": ("e", "i"), "10": ("s", "o"), "11": ("l", "z"), "12": ("x", "y"), "13": ("ya", "yq"), "14": ("yb", "yr"), "15": ("yc", "ys"), "16": ("yd", "yt"), "17": ("ye", "yu"), "18": ("yf", "yv"), "19": ("yg", "yw"), "20": ("yh", "yx"), "21": ("yi", "yy")}  # per set: the ask and the quote id prefixes
+IDS = {"3": ("t", "u"), "4": ("v", "w"), "5": ("m", "n"), "6": ("k", "j"), "7": ("g", "r"), "8": ("c", "d"), "9": ("e", "i"), "10": ("s", "o"), "11": ("l", "z"), "12": ("x", "y"), "13": ("ya", "yq"), "14": ("yb", "yr"), "15": ("yc", "ys"), "16": ("yd", "yt"), "17": ("ye", "yu"), "18": ("yf", "yv"), "19": ("yg", "yw"), "20": ("yh", "yx"), "21": ("yi", "yy"), "22": ("yj", "yz")}  # per set: the ask and the quote id prefixes
 if len(sys.argv) != 2 or sys.argv[1] not in IDS:
     sys.exit(__doc__.splitlines()[-1])
 N = sys.argv[1]
