@@ -1372,6 +1372,35 @@ def test_a_window_that_ends_on_the_hosts_question_runs_on_into_the_answer(engine
     assert all(c in context for c in cited)
 
 
+def test_a_window_that_stops_one_sentence_short_of_the_hosts_question_runs_on_into_the_answer(engine, real_app,
+                                                                                                monkeypatch):
+    """A host's question often runs over several sentences and only its last asks ("Let me ask you about the Astro
+    robot, which… looks awfully a lot like Cosmo. … There's been quite a bunch of home robots… What are your thoughts
+    about Amazon getting into this space?"): a window ending on the sentence before that last one stopped 3 s short
+    of the answer (blind set 21's yi035). It runs on through the question into the answer."""
+    from bot.ask.citations import asks
+
+    text = real_app.library.text(EP)
+    s = text.sentences
+    def said_before(k: int) -> int | None:
+        """A statement whose 30 s widening (`MIN_CITATION_SECONDS`) ends exactly on sentence k, in k's chunk."""
+        for p in range(k - 1, k - 8, -1):
+            if s[k].end - s[p].start >= 30 > s[k - 1].end - s[p].start and not asks(s[p].text) \
+                    and text.sentence_chunk[p] == text.sentence_chunk[k]:
+                return p
+        return None
+
+    q = next(k for k in range(40, len(s) - 3) if asks(s[k].text) and not asks(s[k + 1].text)
+             and not asks(s[k - 1].text) and not text.framing.excluded(k + 1) and said_before(k - 1) is not None)
+    p = said_before(q - 1)
+    chunk = text.chunks[int(text.sentence_chunk[q - 1])]
+    monkeypatch.setattr(type(engine.retriever), "_sentence_weights", lambda self, pool, terms: np.asarray(
+        [1.0 if x.index == p else 0.0 for x in pool], dtype=np.float32))
+    cited, _ = engine.retriever._window(EP, chunk, {"x": 1.0})
+    said = [c.index for c in cited]
+    assert p in said and q in said and q + 1 in said          # the statement, the question, the answer's start
+
+
 def test_a_name_the_episode_never_says_outweighs_a_passage_ahead_of_the_rest(engine):
     """Musk is never said in Ilya's episode (only in 001 and 018); its nearest passage is ahead of the rest
     (margin) but not close to the question: not found."""
