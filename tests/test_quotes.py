@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from bot.quotes.text import parse_query, words
+from bot.quotes.text import as_told_by, parse_query, words
 from bot.verbatim import verify_quote
 from ingest.errors import EpisodeNotFound
 from conftest import lexicap
@@ -284,6 +284,31 @@ def test_a_query_of_only_function_words_names_no_line(real_app, query):
 def test_attribution_prefix_is_not_searched_as_words(real_app):
     result = real_app.quotes.find("Ilya Sutskever: it's unwise to bet against deep learning")
     assert is_right(result.matches[0], E094, "unwise to bet against deep learning", 3004.18)
+
+
+def test_a_line_told_of_its_guest_is_searched_as_the_guest_said_it(real_app):
+    """"kyle vogt said he felt like he could allways hit the undo buton": the guest's name typed before the line
+    with no colon, the line in the third person. As typed it matches nothing (the name and "he" are no words of the
+    line); read as "Ilya Sutskever: Backpropogation I thought would work" it is found. The reply shows what was
+    typed."""
+    typed = "ilya sutskever said backpropogation he thought would work"
+    assert real_app.quotes.find(typed, retold=True).matches == []          # as typed, no second reading
+    result = real_app.quotes.find(typed)
+    assert is_right(result.matches[0], E094, "Backpropagation I thought would work", 308.0)
+    assert result.query == typed
+
+
+@pytest.mark.parametrize("typed,told", [
+    ("kyle vogt said he felt like he could allways hit the undo buton if he had to",
+     "kyle vogt: I felt like I could allways hit the undo buton if I had to"),
+    ("chomsky google translater is worth having like a buldozer", "chomsky: google translater is worth having like a buldozer"),
+    ("lisa feldman barret she says her brain budgets energy", "lisa feldman barret: I says my brain budgets energy"),
+    ("the meaning of life is love", None),                      # no guest's name opens it
+    ("kyle vogt said hi", None),                                # too little left to search
+])
+def test_as_told_by(typed, told):
+    guests = {"kyle", "vogt", "chomsky", "lisa", "feldman", "barret"}
+    assert as_told_by(typed, lambda ws: all(w.lower() in guests for w in ws)) == told
 
 
 def test_a_line_wrapped_in_chat_is_found_as_the_bare_line(real_app):

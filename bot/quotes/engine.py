@@ -28,7 +28,7 @@ from bot.quotes import pieces, scoring
 from bot.quotes.index import PreparedEpisode, SentenceIndex
 from bot.quotes.prepared_cache import PreparedCache
 from bot.quotes.scoring import Window
-from bot.quotes.text import parse_query, words
+from bot.quotes.text import as_told_by, parse_query, words
 from bot.verbatim import COLD_OPEN_SECONDS, episode_index, verify_quote
 from ingest.errors import EpisodeNotFound
 from ingest.sentences import is_turn_tag
@@ -51,6 +51,7 @@ FUNCTION_WORDS = frozenset(STOPWORDS_EN) | frozenset(
     "i me my you your we our he him his she her its so do did does have has had am were been what just yeah like "
     "oh um uh know think mean well okay ok right".split())
 CHAT_MAX_CHARS = 400         # a query longer than this is a pasted passage, not a line wrapped in chat
+NAME_SIMILARITY = 80          # a word typed for a word of a guest's name ("barret" for Barrett)
 ATTRIBUTION_BONUS = 0.03      # "Ilya: ..." nudges that guest's episode up; never rescues a poor match
 # A paraphrase shares too few words to match, but when the query's nearest chunk in the whole library stands out
 # from the next one this clearly, it names that spot (`_peak`). At 46 episodes (9,749 chunks) 0 of 32 never-said
@@ -128,12 +129,15 @@ class QuoteEngine:
         return thread
 
     # --- search -----------------------------------------------------------------------------------
-    def find(self, query: str, episode: str | None = None, limit: int = 4, *, suggest: bool = False) -> QuoteResult:
+    def find(self, query: str, episode: str | None = None, limit: int = 4, *, suggest: bool = False,
+             retold: bool = False) -> QuoteResult:
         """The best matching line plus up to limit-1 alternatives; no matches when nothing is close enough.
         With `suggest`, an empty result carries the line nearest in meaning (`nearest`), if any is fairly near.
         The line is searched without the chat around it ("hey, … thx 🙏"): wrapped in chat, 73 of the bench sets'
-        170 lines (paraphrases aside) were missed, against 7 now. A pasted passage is searched as it is."""
+        170 lines (paraphrases aside) were missed, against 7 now. A pasted passage is searched as it is. `retold`: this is the query found nothing as typed, read as a line
+        its guest said (`as_told_by`)."""
         self.library.refresh()
+        typed = query
         if not self.library.episodes:
             return QuoteResult(query=query, note=EMPTY_LIBRARY)
         named = self.library.episodes_of(episode) if episode else [None]     # resolved once
@@ -222,12 +226,30 @@ class QuoteEngine:
             if match is not None:      # found by where it is, not by how it reads: a match's score is at the bar
                 match.score = max(match.score, bar)
                 result.matches.append(match)
+        if not result.matches and not retold and parts.attribution is None:
+            told = as_told_by(parts.text, self._names_guest)
+            again = self.find(told, episode, limit, retold=True) if told else None
+            if again is not None and again.matches:
+                again.query = typed
+                return again
         if suggest and not result.matches:
             try:
                 result.nearest = self._nearest(index, parts.text, scope.episode_id if scope else None, searched)
             except Exception:  # a suggestion is a courtesy: an embedding or store hiccup only drops it
                 log.warning("quote: no nearest line", exc_info=True)
         return result
+
+    def _names_guest(self, tokens: list[str]) -> bool:
+        """The words are (a close spelling of) words of one guest's name, one of them at least 4 letters: "chomsky",
+        "lisa feldman barret"."""
+        said = [t.lower() for t in tokens]
+        if not said or max(map(len, said)) < 4 or any(len(t) < 3 for t in said):
+            return False
+        for meta in self.library.episodes:
+            name = [w.lower() for w in words(meta.guest or "")]
+            if name and all(max(fuzz.ratio(t, w) for w in name) >= NAME_SIMILARITY for t in said):
+                return True
+        return False
 
     def _in_each(self, query: str, episode_ids: list[str], limit: int, suggest: bool) -> QuoteResult:
         """A guest's every episode (the episode option was just their name): each searched as it would be alone,

@@ -11,6 +11,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
+from typing import Callable
 
 import Stemmer
 
@@ -121,3 +122,36 @@ def _cap(text: str) -> str:
         cut = text.rfind(" ", 0, QUERY_MAX_CHARS + 1)
         text = text[:cut] if cut > 0 else text[:QUERY_MAX_CHARS]
     return text
+
+
+# "chomsky google translater is worth having…", "kyle vogt said he felt like he could always hit the undo button…":
+# the guest's name typed before the line, with no colon, and the line told in the third person. Tried only when the
+# query as typed found nothing (`QuoteEngine.find`): a line may open with a name ("Jeff is a descendant of…").
+_REPORTING = re.compile(
+    r"^(?:once\s+)?(?:said|says|say|saying|thinks|thought|felt|feels|claimed|claims|mentioned|argued|argues|joked|"
+    r"quipped|put\s+it|told\s+(?:us|lex|him|her|everyone|people))\b(?:\s+that\b)?[\s:,]*", re.IGNORECASE)
+_FIRST_PERSON = {"he": "I", "she": "I", "him": "me", "his": "my", "her": "my", "himself": "myself",
+                 "herself": "myself", "he's": "I'm", "she's": "I'm", "hes": "I'm", "shes": "I'm", "he'd": "I'd",
+                 "she'd": "I'd", "he'll": "I'll", "she'll": "I'll", "he’s": "I'm", "she’s": "I'm"}
+_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|himself|herself)(?:['’](?:s|d|ll))?\b|\b(?:hes|shes)\b", re.IGNORECASE)
+NAME_WORDS = 3
+
+
+def as_told_by(text: str, names_guest: Callable[[list[str]], bool]) -> str | None:
+    """`text` as "Name: the line" when it opens with up to NAME_WORDS words naming a guest (`names_guest`), then
+    perhaps a verb of saying; the line told of the guest in the third person goes back to the first ("he felt like
+    he could" -> "I felt like I could"). None when it opens with no guest's name or leaves fewer than 3 words."""
+    tokens = text.split()
+    for n in range(min(NAME_WORDS, len(tokens) - 1), 0, -1):
+        if not names_guest([t.strip(",:;.!?") for t in tokens[:n]]):
+            continue
+        rest = " ".join(tokens[n:])
+        verb = _REPORTING.match(rest)
+        if verb:
+            rest = rest[verb.end():]
+        if verb or re.match(r"(?:he|she)\b", rest, re.IGNORECASE):
+            rest = _PRONOUN.sub(lambda m: _FIRST_PERSON.get(m.group(0).lower(), m.group(0)), rest)
+        if len(words(rest)) < 3:
+            return None
+        return f"{' '.join(tokens[:n])}: {rest}"
+    return None
