@@ -3,12 +3,12 @@
 Every set's questions (dev, held-out, fresh, blind 2 to 22, and "whether": 60 answerable "did he talk about X?"
 questions, which the others hardly hold) in both scopes, on one library holding all their episodes: the dev library
 plus the blind sets' episodes (`--episodes 319`: the whole of Lexicap). Per set and scope: answerable questions
-refused (wrong), unanswerable ones refused (right), recall@1/@5; both scopes summed over every set (as counts); then
-how often each rule (`AskEngine.abstain_reason`) refused an answerable and an unanswerable question. Abstention rules
-are traded one question at a time; this shows the trade on every set instead of the 146 questions of the dev set they
-were set on. An episode's unanswerable question that names its guest ("did Jim Keller talk about psychedelics?") is
-also asked across the library, where the right answer is still that the guest's episode does not have it (counted on
-its own).
+refused (wrong), unanswerable ones refused (right), recall@1/@5; both scopes summed over every set but "whether" (as
+counts); then how often each rule (`AskEngine.abstain_reason`) refused an answerable and an unanswerable question.
+Abstention rules are traded one question at a time; this shows the trade on every set instead of the 146 questions of
+the dev set they were set on. An episode's unanswerable question that names its guest ("did Jim Keller talk about
+psychedelics?") is also asked across the library, where the right answer is still that the guest's episode does not
+have it (counted on its own).
 
     .venv/bin/python bench/abstention.py [--episodes 40|319] [--list]
 """
@@ -90,8 +90,8 @@ def main() -> int:
         print(f"| {name[4:]} | {scope} | {c['wrong']}/{c['answerable']} | {unans} | {c['r1'] / n:.2f} | "
               f"{c['r5'] / n:.2f} |")
     for scope in ("episode", "corpus"):
-        t = sum((c for (_, s), c in rows.items() if s == scope), Counter())
-        print(f"| all sets | {scope} | {t['wrong']}/{t['answerable']} | {t['right']}/{t['unanswerable']} | "
+        t = sum((c for (name, s), c in rows.items() if s == scope and name != "ask_whether"), Counter())
+        print(f"| every set but whether | {scope} | {t['wrong']}/{t['answerable']} | {t['right']}/{t['unanswerable']} | "
               f"{t['r1']} | {t['r5']} |")
     print(f"\nunanswerables that name their guest, asked across the library: refused {guest_named['refused']} of "
           f"{guest_named['asked']}")
