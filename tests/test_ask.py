@@ -2128,11 +2128,11 @@ def test_a_view_asked_of_a_topic_the_episode_never_names_is_not_found():
 
 def test_the_verb_a_listener_asks_what_was_said_with_is_no_topic_word():
     """Blind set 19: "what did walker quip after she let her drink container hit the floor?" was refused as naming
-    a word her episode never says, "quip". A verb of saying names the asking; one vocabulary (`bot.ask.saying`)
+    a word her episode never says, "quip". A verb of saying names the asking; one vocabulary (`bot.saying`)
     serves every rule that reads them: which word is the guest ("what did silver reply…") and who a question
     quotes ("did Peter Thiel claim…")."""
     from bot.ask.engine import _SPEAKER
-    from bot.ask.saying import is_saying
+    from bot.saying import is_saying
 
     assert all(map(is_saying, ["quip", "quipped", "likened", "said", "thought", "replied", "admitted", "musing"]))
     assert not any(map(is_saying, ["quipu", "like", "drink", "floor", "sniper"]))

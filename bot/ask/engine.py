@@ -15,7 +15,7 @@ from bot.ask.llm_answer import ask_llm, finalize
 from bot.ask.lexical import stems
 from bot.ask.position import where_in
 from bot.ask.retrieval import Evidence, Retrieval, Retriever
-from bot.ask.saying import SAYING_PATTERN
+from bot.saying import SAYING_PATTERN
 from bot.ask.wording import as_question, asks_whether
 from bot.chatter import asked_part, small_talk
 from bot.library import EMPTY_LIBRARY, EPISODE_VECTORS, Library

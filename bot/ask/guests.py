@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 from bot.ask.lexical import (RARE_WORD, STOPWORDS, close_to, common_words, english_words, one_letter_off,
                              word_counts, words)
 from bot.ask.names import short_forms, sound_key
-from bot.ask.saying import SAYING
+from bot.saying import SAYING
 
 NAME_TOKEN = re.compile(r"[^\W\d_][\w'’]*")
 NAME_GOES_ON = 70          # a next capitalised word this close to the guest's own name words is that name

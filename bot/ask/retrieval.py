@@ -20,7 +20,7 @@ from bot.ask.lexical import (LexicalIndex, close_to, english_count, is_number, i
                              words)
 from bot.ask.position import Where
 from bot.ask.roles import GuestRoles
-from bot.ask.saying import is_saying
+from bot.saying import is_saying
 from bot.ask.shorthand import spelled_out, with_apostrophes, without_asides
 from bot.ask.wording import asked_kinds, asked_sentences, opinion_topic, question_core, topic_asked
 from bot.framing import about_framing

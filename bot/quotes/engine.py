@@ -134,8 +134,8 @@ class QuoteEngine:
         """The best matching line plus up to limit-1 alternatives; no matches when nothing is close enough.
         With `suggest`, an empty result carries the line nearest in meaning (`nearest`), if any is fairly near.
         The line is searched without the chat around it ("hey, … thx 🙏"): wrapped in chat, 73 of the bench sets'
-        170 lines (paraphrases aside) were missed, against 7 now. A pasted passage is searched as it is. `retold`: this is the query found nothing as typed, read as a line
-        its guest said (`as_told_by`)."""
+        170 lines (paraphrases aside) were missed, against 7 now. A pasted passage is searched as it is. `retold`:
+        this is a query that found nothing as typed, read as a line its guest said (`as_told_by`)."""
         self.library.refresh()
         typed = query
         if not self.library.episodes:

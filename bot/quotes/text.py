@@ -15,6 +15,8 @@ from typing import Callable
 
 import Stemmer
 
+from bot.saying import SAYING_PATTERN
+
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = str.maketrans("", "", "'’‘`´")
 _local = threading.local()
@@ -127,9 +129,8 @@ def _cap(text: str) -> str:
 # "chomsky google translater is worth having…", "kyle vogt said he felt like he could always hit the undo button…":
 # the guest's name typed before the line, with no colon, and the line told in the third person. Tried only when the
 # query as typed found nothing (`QuoteEngine.find`): a line may open with a name ("Jeff is a descendant of…").
-_REPORTING = re.compile(
-    r"^(?:once\s+)?(?:said|says|say|saying|thinks|thought|felt|feels|claimed|claims|mentioned|argued|argues|joked|"
-    r"quipped|put\s+it|told\s+(?:us|lex|him|her|everyone|people))\b(?:\s+that\b)?[\s:,]*", re.IGNORECASE)
+_REPORTING = re.compile(rf"^(?:once\s+)?(?:{SAYING_PATTERN}|put\s+it)\b(?:\s+(?:us|lex|him|her|everyone|people)\b)?"
+                        r"(?:\s+that\b)?[\s:,]*", re.IGNORECASE)
 _FIRST_PERSON = {"he": "I", "she": "I", "him": "me", "his": "my", "her": "my", "himself": "myself",
                  "herself": "myself", "he's": "I'm", "she's": "I'm", "hes": "I'm", "shes": "I'm", "he'd": "I'd",
                  "she'd": "I'd", "he'll": "I'll", "she'll": "I'll", "he’s": "I'm", "she’s": "I'm"}

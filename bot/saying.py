@@ -1,6 +1,7 @@
 """The verbs a listener asks what was said with: "what did he say/claim/quip…", "did Kasparov mention…", "what
 did he liken X to?". They name the asking, not the topic: a rare one ("quip", "liken") is no word the episode
-lacks, and the word before one is who the question asks about. One vocabulary for every rule that reads them."""
+lacks, and the word before one is who the question asks about. One vocabulary for every rule that reads them, /ask's
+and /quote's ("kyle vogt said he felt like…": who said the line, `bot.quotes.text.as_told_by`)."""
 from __future__ import annotations
 
 _IRREGULAR = {"say": "says said saying", "think": "thinks thought thinking", "tell": "tells told telling",
