@@ -303,6 +303,7 @@ def test_a_line_told_of_its_guest_is_searched_as_the_guest_said_it(real_app):
      "kyle vogt: I felt like I could allways hit the undo buton if I had to"),
     ("chomsky google translater is worth having like a buldozer", "chomsky: google translater is worth having like a buldozer"),
     ("lisa feldman barret she says her brain budgets energy", "lisa feldman barret: I says my brain budgets energy"),
+    ("kyle vogt said he’d always hit the undo button", "kyle vogt: I'd always hit the undo button"),   # a phone's ’
     ("the meaning of life is love", None),                      # no guest's name opens it
     ("kyle vogt said hi", None),                                # too little left to search
 ])

@@ -133,7 +133,7 @@ _REPORTING = re.compile(rf"^(?:once\s+)?(?:{SAYING_PATTERN}|put\s+it)\b(?:\s+(?:
                         r"(?:\s+that\b)?[\s:,]*", re.IGNORECASE)
 _FIRST_PERSON = {"he": "I", "she": "I", "him": "me", "his": "my", "her": "my", "himself": "myself",
                  "herself": "myself", "he's": "I'm", "she's": "I'm", "hes": "I'm", "shes": "I'm", "he'd": "I'd",
-                 "she'd": "I'd", "he'll": "I'll", "she'll": "I'll", "he’s": "I'm", "she’s": "I'm"}
+                 "she'd": "I'd", "he'll": "I'll", "she'll": "I'll"}     # looked up with a straight apostrophe
 _PRONOUN = re.compile(r"\b(?:he|she|him|his|her|himself|herself)(?:['’](?:s|d|ll))?\b|\b(?:hes|shes)\b", re.IGNORECASE)
 NAME_WORDS = 3
 
@@ -151,7 +151,7 @@ def as_told_by(text: str, names_guest: Callable[[list[str]], bool]) -> str | Non
         if verb:
             rest = rest[verb.end():]
         if verb or re.match(r"(?:he|she)\b", rest, re.IGNORECASE):
-            rest = _PRONOUN.sub(lambda m: _FIRST_PERSON.get(m.group(0).lower(), m.group(0)), rest)
+            rest = _PRONOUN.sub(lambda m: _FIRST_PERSON.get(m.group(0).lower().replace("’", "'"), m.group(0)), rest)
         if len(words(rest)) < 3:
             return None
         return f"{' '.join(tokens[:n])}: {rest}"
